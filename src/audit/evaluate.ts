@@ -1,0 +1,139 @@
+import type { AccountRegion } from '../aws/regions.js';
+import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
+import { formatErrorInfo } from '../aws/errors.js';
+import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
+import type { Rule } from '../rules/types.js';
+import {
+  AUDIT_REPORT_SCHEMA_VERSION,
+  type AuditReport,
+  type Finding,
+  type RegionResult,
+} from '../report/audit-report.js';
+
+export interface AuditInput {
+  readonly toolVersion: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly homeRegion: string;
+  readonly requestedRegions: readonly string[] | null;
+  readonly optInStatus: ReadonlyMap<string, string>;
+  readonly skipped: readonly AccountRegion[];
+  readonly scans: readonly RegionScan[];
+}
+
+function findingsFor(rule: Rule, region: string, scan: ClusterScan): Finding {
+  const base = {
+    ruleId: rule.metadata.id,
+    severity: rule.metadata.severity,
+    region,
+    clusterName: scan.name,
+  };
+  if (!scan.ok) {
+    return {
+      ...base,
+      status: 'ERROR',
+      arn: null,
+      clusterStatus: null,
+      endpointPublicAccess: null,
+      endpointPrivateAccess: null,
+      publicAccessCidrs: null,
+      accessMode: null,
+      accessDescription: null,
+      message: `DescribeCluster failed: ${formatErrorInfo(scan.error)}`,
+      error: scan.error,
+    };
+  }
+  const { cluster } = scan;
+  const access = endpointAccessOf(cluster);
+  const observed = {
+    ...base,
+    arn: cluster.arn ?? null,
+    clusterStatus: cluster.status ?? null,
+    endpointPublicAccess: access.publicAccess,
+    endpointPrivateAccess: access.privateAccess,
+    publicAccessCidrs: [...access.publicAccessCidrs],
+    accessMode: access.mode,
+    accessDescription: describeAccess(access),
+  };
+  try {
+    const result = rule.check(cluster);
+    return { ...observed, status: result.status, message: result.message, error: null };
+  } catch (error) {
+    // A rule that throws is a finding, not a crashed scan.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...observed,
+      status: 'ERROR',
+      message: `rule ${rule.metadata.id} threw: ${message}`,
+      error: { code: 'RuleError', message },
+    };
+  }
+}
+
+function regionResult(scan: RegionScan, optInStatus: string): RegionResult {
+  return {
+    region: scan.region,
+    status: scan.error ? 'error' : 'ok',
+    optInStatus,
+    clusterCount: scan.clusters.length,
+    error: scan.error ?? null,
+    reason: null,
+  };
+}
+
+function skippedResult(region: AccountRegion): RegionResult {
+  return {
+    region: region.name,
+    status: 'skipped',
+    optInStatus: region.optInStatus,
+    clusterCount: null,
+    error: null,
+    reason: `region not enabled for this account (opt-in status: ${region.optInStatus})`,
+  };
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Pure: scans in, the report out. Every cluster gets one finding per rule; nothing is dropped. */
+export function buildAuditReport(rules: readonly Rule[], input: AuditInput): AuditReport {
+  const regions = [
+    ...input.scans.map((s) =>
+      regionResult(s, input.optInStatus.get(s.region) ?? 'opt-in-not-required'),
+    ),
+    ...input.skipped.map(skippedResult),
+  ].sort((a, b) => byName(a.region, b.region));
+  const findings = input.scans
+    .flatMap((scan) =>
+      scan.clusters.flatMap((c) => rules.map((rule) => findingsFor(rule, scan.region, c))),
+    )
+    .sort(
+      (a, b) =>
+        byName(a.region, b.region) ||
+        byName(a.clusterName, b.clusterName) ||
+        byName(a.ruleId, b.ruleId),
+    );
+  const count = (status: string) => findings.filter((f) => f.status === status).length;
+  const regionsFailed = regions.filter((r) => r.status === 'error').length;
+  const summary = {
+    regionsScanned: input.scans.length,
+    regionsSkipped: input.skipped.length,
+    regionsFailed,
+    clusters: input.scans.reduce((n, s) => n + s.clusters.length, 0),
+    pass: count('PASS'),
+    fail: count('FAIL'),
+    error: count('ERROR'),
+  };
+  return {
+    schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
+    tool: { name: 'eksposure', version: input.toolVersion },
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    homeRegion: input.homeRegion,
+    requestedRegions: input.requestedRegions,
+    complete: regionsFailed === 0 && summary.error === 0,
+    summary,
+    rules: rules.map(({ metadata: { id, title, severity } }) => ({ id, title, severity })),
+    regions,
+    findings,
+  };
+}

@@ -1,0 +1,112 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { AwsClients } from '../aws/clients.js';
+import { type RegionScan, type ScanProgress, scanRegion } from '../aws/collect-clusters.js';
+import { formatErrorInfo, isCredentialError, toErrorInfo } from '../aws/errors.js';
+import { type AccountRegion, listAccountRegions, planRegions } from '../aws/regions.js';
+import { type AuditReport, EXIT_INCOMPLETE, EXIT_USAGE } from '../report/audit-report.js';
+import { rules } from '../rules/registry.js';
+import { buildAuditReport } from './evaluate.js';
+
+export interface AuditProgress extends ScanProgress {
+  regionsPlanned(count: number): void;
+  regionFinished(region: string): void;
+}
+
+export interface AuditDeps {
+  readonly clients: AwsClients;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  readonly progress: AuditProgress;
+  readonly toolVersion: string;
+}
+
+export interface AuditOptions {
+  /** Where DescribeRegions is asked. */
+  readonly homeRegion: string;
+  readonly regions: readonly string[] | undefined;
+  /** DescribeCluster calls in flight per region. */
+  readonly concurrency: number;
+  /** Regions scanned at once. */
+  readonly regionConcurrency: number;
+}
+
+export type AuditOutcome =
+  | { readonly kind: 'report'; readonly report: AuditReport }
+  | { readonly kind: 'refused'; readonly exitCode: number; readonly message: string };
+
+type Discovery =
+  | { readonly ok: true; readonly regions: AccountRegion[] }
+  | { readonly ok: false; readonly exitCode: number; readonly message: string };
+
+async function discoverRegions(deps: AuditDeps, homeRegion: string): Promise<Discovery> {
+  try {
+    return { ok: true, regions: await listAccountRegions(deps.clients.ec2(homeRegion)) };
+  } catch (caught) {
+    const error = toErrorInfo(caught);
+    deps.logger.debug({ err: error, homeRegion }, 'DescribeRegions failed');
+    if (isCredentialError(error)) {
+      return {
+        ok: false,
+        exitCode: EXIT_USAGE,
+        message: `AWS rejected the credentials in ${homeRegion} (${formatErrorInfo(error)}); refresh them (aws sso login, or new access keys) and retry.`,
+      };
+    }
+    return {
+      ok: false,
+      exitCode: EXIT_INCOMPLETE,
+      message: `could not list the account's regions (EC2 DescribeRegions in ${homeRegion}: ${formatErrorInfo(error)}); nothing was scanned.`,
+    };
+  }
+}
+
+/** Discover regions, scan each (regions and clusters concurrently), evaluate every rule. Read-only. */
+export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditOutcome> {
+  const startedAt = deps.clock();
+  const discovery = await discoverRegions(deps, options.homeRegion);
+  if (!discovery.ok)
+    return { kind: 'refused', exitCode: discovery.exitCode, message: discovery.message };
+
+  const plan = planRegions(discovery.regions, options.regions);
+  if (plan.unknown.length > 0) {
+    return {
+      kind: 'refused',
+      exitCode: EXIT_USAGE,
+      message: `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`,
+    };
+  }
+  deps.logger.info(
+    { scan: plan.scan, skipped: plan.skipped.map((r) => r.name) },
+    'regions planned',
+  );
+  deps.progress.regionsPlanned(plan.scan.length);
+
+  const regionLimit = pLimit(options.regionConcurrency);
+  const scans: RegionScan[] = await Promise.all(
+    plan.scan.map((region) =>
+      regionLimit(async () => {
+        const scan = await scanRegion(
+          deps.clients.eks(region),
+          region,
+          options.concurrency,
+          deps.progress,
+        );
+        deps.progress.regionFinished(region);
+        if (scan.error) deps.logger.warn({ region, err: scan.error }, 'region could not be listed');
+        return scan;
+      }),
+    ),
+  );
+
+  const report = buildAuditReport(rules, {
+    toolVersion: deps.toolVersion,
+    startedAt,
+    finishedAt: deps.clock(),
+    homeRegion: options.homeRegion,
+    requestedRegions: options.regions ? [...options.regions] : null,
+    optInStatus: new Map(discovery.regions.map((r) => [r.name, r.optInStatus])),
+    skipped: plan.skipped,
+    scans,
+  });
+  return { kind: 'report', report };
+}

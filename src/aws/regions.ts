@@ -1,0 +1,44 @@
+import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+
+export interface AccountRegion {
+  readonly name: string;
+  /** opt-in-not-required | opted-in | not-opted-in */
+  readonly optInStatus: string;
+}
+
+export interface RegionPlan {
+  readonly scan: readonly string[];
+  readonly skipped: readonly AccountRegion[];
+  /** Requested names the account does not have: a usage error. */
+  readonly unknown: readonly string[];
+}
+
+const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
+
+/** Region names look like us-east-1, eu-central-2, us-gov-west-1, cn-north-1. */
+export const REGION_NAME_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export async function listAccountRegions(ec2: EC2Client): Promise<AccountRegion[]> {
+  const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
+  return (answer.Regions ?? []).flatMap((r) =>
+    r.RegionName
+      ? [{ name: r.RegionName, optInStatus: r.OptInStatus ?? 'opt-in-not-required' }]
+      : [],
+  );
+}
+
+/** Pure: which regions to scan and which to report as skipped, given what was asked for. */
+export function planRegions(
+  account: readonly AccountRegion[],
+  requested: readonly string[] | undefined,
+): RegionPlan {
+  const byName = new Map(account.map((r) => [r.name, r]));
+  const unknown = (requested ?? []).filter((name) => !byName.has(name));
+  const wanted = requested ? account.filter((r) => requested.includes(r.name)) : account;
+  const sorted = [...wanted].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    scan: sorted.filter((r) => ENABLED_STATUSES.has(r.optInStatus)).map((r) => r.name),
+    skipped: sorted.filter((r) => !ENABLED_STATUSES.has(r.optInStatus)),
+    unknown,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Options } from 'yargs';
+import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import { CliError } from './cli-error.js';
+
+/** Flags every command that reads an AWS account shares (audit now, remediate later). */
+export const awsConnectionOptions = {
+  profile: {
+    type: 'string',
+    describe: 'AWS profile to use (default: AWS_PROFILE, else the default credential chain)',
+  },
+  'endpoint-url': {
+    type: 'string',
+    describe:
+      'Send every EKS and EC2 call to this URL, signed for its own region (default: AWS_ENDPOINT_URL)',
+  },
+  regions: {
+    type: 'string',
+    array: true,
+    describe:
+      'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
+  },
+  concurrency: {
+    type: 'number',
+    default: 10,
+    describe: 'DescribeCluster calls in flight per region',
+  },
+  'region-concurrency': { type: 'number', default: 32, describe: 'Regions scanned at once' },
+  'max-attempts': {
+    type: 'number',
+    default: 10,
+    describe:
+      'Attempts per AWS call, first try included (throttling and 5xx are retried with backoff)',
+  },
+  'request-timeout': {
+    type: 'number',
+    default: 30,
+    describe: 'Seconds before one AWS call is abandoned and retried',
+  },
+} as const satisfies Record<string, Options>;
+
+export interface AwsConnectionArgs {
+  readonly profile?: string | undefined;
+  readonly 'endpoint-url'?: string | undefined;
+  readonly regions?: readonly string[] | undefined;
+  readonly concurrency: number;
+  readonly 'region-concurrency': number;
+  readonly 'max-attempts': number;
+  readonly 'request-timeout': number;
+}
+
+export interface AwsConnection {
+  readonly profile: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly regions: readonly string[] | undefined;
+  readonly concurrency: number;
+  readonly regionConcurrency: number;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+}
+
+function wholeNumber(flag: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new CliError(`--${flag} must be a whole number from 1 to ${max}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+export function parseRegionList(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const names = [
+    ...new Set(
+      values
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (names.length === 0)
+    throw new CliError(
+      '--regions needs at least one region name, e.g. --regions us-east-1,eu-west-1.',
+    );
+  const malformed = names.filter((name) => !REGION_NAME_PATTERN.test(name));
+  if (malformed.length > 0) {
+    throw new CliError(
+      `unknown region ${malformed.map((m) => `"${m}"`).join(', ')}: region names look like us-east-1 or eu-west-2.`,
+    );
+  }
+  return names;
+}
+
+export function parseEndpointUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(
+      `--endpoint-url "${value}" is not a URL; give one like http://127.0.0.1:4566.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`--endpoint-url "${value}" must start with http:// or https://.`);
+  }
+  return value;
+}
+
+/** Validates the shared flags, before any credential or network is touched. */
+export function resolveAwsConnection(
+  args: AwsConnectionArgs,
+  env: Readonly<Record<string, string | undefined>>,
+): AwsConnection {
+  return {
+    profile: args.profile ?? env.AWS_PROFILE,
+    endpoint: parseEndpointUrl(args['endpoint-url'] ?? env.AWS_ENDPOINT_URL),
+    regions: parseRegionList(args.regions),
+    concurrency: wholeNumber('concurrency', args.concurrency, 200),
+    regionConcurrency: wholeNumber('region-concurrency', args['region-concurrency'], 100),
+    maxAttempts: wholeNumber('max-attempts', args['max-attempts'], 30),
+    requestTimeoutMs: wholeNumber('request-timeout', args['request-timeout'], 600) * 1000,
+  };
+}

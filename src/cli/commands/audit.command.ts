@@ -1,0 +1,103 @@
+import type { Argv, CommandModule } from 'yargs';
+import { checkCredentials } from '../../aws/credentials.js';
+import { REGION_NAME_PATTERN } from '../../aws/regions.js';
+import { runAudit } from '../../audit/run-audit.js';
+import { exitCodeFor } from '../../report/audit-report.js';
+import { formatJson } from '../../report/json.formatter.js';
+import { silentProgress, terminalProgress } from '../../report/progress.js';
+import { formatTable } from '../../report/table.formatter.js';
+import { toolVersion } from '../../version.js';
+import {
+  type AwsConnectionArgs,
+  awsConnectionOptions,
+  resolveAwsConnection,
+} from '../aws-options.js';
+import { CliError } from '../cli-error.js';
+import type { CliDeps } from '../deps.js';
+
+const DEFAULT_HOME_REGION = 'us-east-1';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+interface AuditArgs extends AwsConnectionArgs {
+  readonly output: 'table' | 'json';
+  readonly 'log-level': string;
+}
+
+export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
+  const connection = resolveAwsConnection(args, deps.env);
+  const logger = deps.createLogger(args['log-level']);
+  const credentials = deps.createCredentials(connection.profile);
+  const credentialCheck = await checkCredentials(credentials, deps.clock(), connection.profile);
+  if (!credentialCheck.ok) throw new CliError(credentialCheck.message);
+
+  const homeRegion =
+    (await deps.configuredRegion(connection.profile)) ??
+    connection.regions?.[0] ??
+    DEFAULT_HOME_REGION;
+  if (!REGION_NAME_PATTERN.test(homeRegion)) {
+    throw new CliError(
+      `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
+    );
+  }
+
+  const clients = deps.createClients({
+    credentials,
+    endpoint: connection.endpoint,
+    maxAttempts: connection.maxAttempts,
+    maxSockets: connection.concurrency + 2,
+    requestTimeoutMs: connection.requestTimeoutMs,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  });
+  const progress = deps.stderr.isTTY
+    ? terminalProgress(deps.stderr, () => Date.now())
+    : { ...silentProgress, done: () => undefined };
+  logger.info(
+    { homeRegion, endpoint: connection.endpoint, regions: connection.regions ?? 'all' },
+    'audit starting',
+  );
+  try {
+    const outcome = await runAudit(
+      { clients, clock: deps.clock, logger, progress, toolVersion },
+      {
+        homeRegion,
+        regions: connection.regions,
+        concurrency: connection.concurrency,
+        regionConcurrency: connection.regionConcurrency,
+      },
+    );
+    progress.done();
+    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
+    const { report } = outcome;
+    deps.stdout.write(args.output === 'json' ? formatJson(report) : formatTable(report));
+    logger.info(
+      {
+        durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
+        maxRssKb: process.resourceUsage().maxRSS,
+        ...report.summary,
+      },
+      'audit finished',
+    );
+    return exitCodeFor(report);
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
+  return {
+    command: 'audit',
+    describe: 'Report every EKS cluster in every enabled region against EKS-001 (read-only)',
+    builder: (yargs: Argv) =>
+      yargs.options({
+        ...awsConnectionOptions,
+        output: {
+          choices: ['table', 'json'] as const,
+          default: 'table' as const,
+          describe: 'Report format on stdout',
+        },
+      }),
+    handler: async (argv) => {
+      setExitCode(await audit(deps, argv as unknown as AuditArgs));
+    },
+  };
+}

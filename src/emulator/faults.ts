@@ -1,0 +1,77 @@
+import type { FailureKind, Service } from './errors.js';
+
+/**
+ * One fault rule; every rule whose service, operation and region match a call applies to it.
+ * Latencies add up; rates combine as independent chances; the first `fail` wins.
+ */
+export interface FaultRule {
+  readonly service?: Service;
+  /** AWS operation name, e.g. DescribeCluster, ListClusters, DescribeRegions. */
+  readonly operation?: string;
+  readonly region?: string;
+  readonly latencyMs?: number;
+  /** Chance (0 to 1) of ThrottlingException (EKS) or RequestLimitExceeded (EC2). */
+  readonly throttleRate?: number;
+  /** Chance (0 to 1) of a 500 (ServerException / InternalError). */
+  readonly serverErrorRate?: number;
+  /** Every matching call fails this way. */
+  readonly fail?: Exclude<FailureKind, 'throttle'>;
+}
+
+export interface FaultDecision {
+  readonly latencyMs: number;
+  readonly failure: FailureKind | undefined;
+}
+
+export interface CallSite {
+  readonly service: Service;
+  readonly operation: string;
+  readonly region: string;
+}
+
+/** mulberry32: small, seedable, good enough for fault dice. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const matches = (rule: FaultRule, call: CallSite) =>
+  (rule.service === undefined || rule.service === call.service) &&
+  (rule.operation === undefined || rule.operation === call.operation) &&
+  (rule.region === undefined || rule.region === call.region);
+
+export class FaultPlan {
+  private readonly random: () => number;
+
+  constructor(
+    private rules: readonly FaultRule[],
+    seed = 1,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  replace(rules: readonly FaultRule[]): void {
+    this.rules = rules;
+  }
+
+  decide(call: CallSite): FaultDecision {
+    const matched = this.rules.filter((rule) => matches(rule, call));
+    const latencyMs = matched.reduce((sum, rule) => sum + (rule.latencyMs ?? 0), 0);
+    const fixed = matched.find((rule) => rule.fail)?.fail;
+    if (fixed) return { latencyMs, failure: fixed };
+    const chance = (pick: (r: FaultRule) => number | undefined) =>
+      1 - matched.reduce((keep, rule) => keep * (1 - (pick(rule) ?? 0)), 1);
+    const roll = this.random();
+    const throttle = chance((r) => r.throttleRate);
+    const serverError = chance((r) => r.serverErrorRate);
+    if (roll < throttle) return { latencyMs, failure: 'throttle' };
+    if (roll < throttle + serverError) return { latencyMs, failure: 'server-error' };
+    return { latencyMs, failure: undefined };
+  }
+}

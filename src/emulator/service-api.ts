@@ -1,0 +1,38 @@
+import type { ApiError, Service } from './errors.js';
+import type { EmulatorState, RegionState } from './state.js';
+
+export interface IncomingCall {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: string;
+}
+
+export interface CallContext {
+  readonly state: EmulatorState;
+  readonly region: RegionState;
+  readonly now: Date;
+}
+
+/** A request matched to an operation, ready to run against the model. */
+export interface RoutedCall {
+  readonly operation: string;
+  /** ARN-ish resource named in AccessDenied messages. */
+  readonly resource: string;
+  /** Runs the operation: the protocol's success payload, or throws ApiError. */
+  invoke(context: CallContext): unknown;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A service's wire protocol: how to recognise its operations and how it writes answers and errors. */
+export interface ServiceApi {
+  readonly service: Service;
+  route(call: IncomingCall, region: string, accountId: string): RoutedCall | ApiError;
+  success(call: RoutedCall, payload: unknown, requestId: string): WireResponse;
+  failure(error: ApiError, requestId: string): WireResponse;
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { type Fixture, type FixtureCluster, FixtureError, type OptInStatus } from './fixture.js';
+
+/** A cluster as EKS stores it; serialised as DescribeCluster's `cluster`. */
+export interface ClusterRecord {
+  name: string;
+  arn: string;
+  createdAt: Date;
+  version: string;
+  endpoint: string;
+  roleArn: string;
+  resourcesVpcConfig: {
+    subnetIds: string[];
+    securityGroupIds: string[];
+    clusterSecurityGroupId: string;
+    vpcId: string;
+    endpointPublicAccess: boolean;
+    endpointPrivateAccess: boolean;
+    publicAccessCidrs: string[];
+  };
+  kubernetesNetworkConfig: {
+    serviceIpv4Cidr: string;
+    ipFamily: string;
+    elasticLoadBalancing: { enabled: boolean };
+  };
+  logging: { clusterLogging: { types: string[]; enabled: boolean }[] };
+  identity: { oidc: { issuer: string } };
+  status: string;
+  certificateAuthority: { data: string };
+  platformVersion: string;
+  tags: Record<string, string>;
+  health: { issues: never[] };
+  accessConfig: { authenticationMode: string };
+  upgradePolicy: { supportType: string };
+}
+
+export interface VpcRecord {
+  vpcId: string;
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+}
+
+export interface RegionState {
+  readonly name: string;
+  readonly optInStatus: OptInStatus;
+  /** Insertion order is ListClusters order. */
+  readonly clusters: Map<string, ClusterRecord>;
+  readonly vpcs: Map<string, VpcRecord>;
+}
+
+export interface EmulatorState {
+  readonly accountId: string;
+  readonly regions: Map<string, RegionState>;
+}
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+const FIXED_CREATED_AT = '2025-06-02T09:30:00.000Z';
+
+/** Deterministic hex from a seed, so fixtures give stable ids across runs. */
+function hex(seed: string, length: number): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, length);
+}
+
+export function isRegionEnabled(region: RegionState | undefined): region is RegionState {
+  return region !== undefined && region.optInStatus !== 'not-opted-in';
+}
+
+function defaultVpcId(region: string): string {
+  return `vpc-${hex(`${region}/default-vpc`, 17)}`;
+}
+
+/** AWS's defaults for what the fixture leaves out: a new cluster is public, open to 0.0.0.0/0, private off. */
+function buildCluster(accountId: string, region: string, spec: FixtureCluster): ClusterRecord {
+  const id = hex(`${region}/${spec.name}`, 32).toUpperCase();
+  const vpcId = spec.vpcId ?? defaultVpcId(region);
+  const sg = (kind: string) => `sg-${hex(`${region}/${spec.name}/${kind}`, 17)}`;
+  return {
+    name: spec.name,
+    arn: `arn:aws:eks:${region}:${accountId}:cluster/${spec.name}`,
+    createdAt: new Date(spec.createdAt ?? FIXED_CREATED_AT),
+    version: spec.version ?? '1.32',
+    endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
+    roleArn: `arn:aws:iam::${accountId}:role/${spec.name}-cluster-role`,
+    resourcesVpcConfig: {
+      subnetIds: [1, 2, 3].map((n) => `subnet-${hex(`${vpcId}/${n}`, 17)}`),
+      securityGroupIds: [sg('additional')],
+      clusterSecurityGroupId: sg('cluster'),
+      vpcId,
+      endpointPublicAccess: spec.endpointPublicAccess ?? true,
+      endpointPrivateAccess: spec.endpointPrivateAccess ?? false,
+      publicAccessCidrs: [...(spec.publicAccessCidrs ?? ['0.0.0.0/0'])],
+    },
+    kubernetesNetworkConfig: {
+      serviceIpv4Cidr: '10.100.0.0/16',
+      ipFamily: 'ipv4',
+      elasticLoadBalancing: { enabled: false },
+    },
+    logging: {
+      clusterLogging: [
+        {
+          types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+          enabled: false,
+        },
+      ],
+    },
+    identity: { oidc: { issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` } },
+    status: spec.status ?? 'ACTIVE',
+    certificateAuthority: {
+      data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${id}\n-----END CERTIFICATE-----\n`).toString(
+        'base64',
+      ),
+    },
+    platformVersion: 'eks.9',
+    tags: { ...(spec.tags ?? {}) },
+    health: { issues: [] },
+    accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+    upgradePolicy: { supportType: 'STANDARD' },
+  };
+}
+
+export function buildState(fixture: Fixture): EmulatorState {
+  const accountId = fixture.accountId ?? DEFAULT_ACCOUNT_ID;
+  const regions = new Map<string, RegionState>();
+  for (const [name, spec] of Object.entries(fixture.regions)) {
+    const vpcs = new Map<string, VpcRecord>();
+    const addVpc = (vpcId: string, dnsSupport = true, dnsHostnames = true) => {
+      if (!vpcs.has(vpcId))
+        vpcs.set(vpcId, { vpcId, enableDnsSupport: dnsSupport, enableDnsHostnames: dnsHostnames });
+    };
+    for (const [vpcId, vpc] of Object.entries(spec.vpcs ?? {}))
+      addVpc(vpcId, vpc.enableDnsSupport, vpc.enableDnsHostnames);
+    const specs: FixtureCluster[] = [
+      ...(spec.clusters ?? []),
+      ...(spec.generate ?? []).flatMap((g) =>
+        Array.from({ length: g.count }, (_, i) => ({
+          ...g.cluster,
+          name: `${g.namePrefix}${i + 1}`,
+        })),
+      ),
+    ];
+    const clusters = new Map<string, ClusterRecord>();
+    for (const clusterSpec of specs) {
+      if (clusters.has(clusterSpec.name)) {
+        throw new FixtureError(`regions.${name}: cluster ${clusterSpec.name} is defined twice`);
+      }
+      const cluster = buildCluster(accountId, name, clusterSpec);
+      addVpc(cluster.resourcesVpcConfig.vpcId);
+      clusters.set(cluster.name, cluster);
+    }
+    regions.set(name, {
+      name,
+      optInStatus: spec.optInStatus ?? 'opt-in-not-required',
+      clusters,
+      vpcs,
+    });
+  }
+  return { accountId, regions };
+}

@@ -1,0 +1,84 @@
+import type { Severity } from '../rules/types.js';
+
+/** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
+export const AUDIT_REPORT_SCHEMA_VERSION = '1.0.0';
+
+export type RegionStatus = 'ok' | 'error' | 'skipped';
+export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR';
+
+export interface ReportError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RegionResult {
+  readonly region: string;
+  readonly status: RegionStatus;
+  readonly optInStatus: string;
+  /** Clusters listed in the region; null when the region was skipped. */
+  readonly clusterCount: number | null;
+  readonly error: ReportError | null;
+  /** Why a region was skipped; null otherwise. */
+  readonly reason: string | null;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly status: FindingStatus;
+  readonly severity: Severity;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly arn: string | null;
+  readonly clusterStatus: string | null;
+  readonly endpointPublicAccess: boolean | null;
+  readonly endpointPrivateAccess: boolean | null;
+  readonly publicAccessCidrs: readonly string[] | null;
+  /** private | public-restricted | public-open; null when the cluster could not be read. */
+  readonly accessMode: string | null;
+  /** "private only", "public restricted to 2 CIDRs (private on)", ... */
+  readonly accessDescription: string | null;
+  readonly message: string;
+  readonly error: ReportError | null;
+}
+
+export interface AuditSummary {
+  readonly regionsScanned: number;
+  readonly regionsSkipped: number;
+  readonly regionsFailed: number;
+  readonly clusters: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly error: number;
+}
+
+export interface AuditReport {
+  readonly schemaVersion: string;
+  readonly tool: { readonly name: 'eksposure'; readonly version: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** The region DescribeRegions was asked in. */
+  readonly homeRegion: string;
+  /** The --regions filter, or null for every region of the account. */
+  readonly requestedRegions: readonly string[] | null;
+  /** False when any region or cluster could not be read: the findings may then be missing clusters. */
+  readonly complete: boolean;
+  readonly summary: AuditSummary;
+  readonly rules: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly severity: Severity;
+  }[];
+  readonly regions: readonly RegionResult[];
+  readonly findings: readonly Finding[];
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INCOMPLETE = 3;
+
+/** An incomplete scan never exits 0, and outranks FAIL: the report cannot be trusted as complete. */
+export function exitCodeFor(report: AuditReport): number {
+  if (!report.complete) return EXIT_INCOMPLETE;
+  return report.summary.fail > 0 ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -1,0 +1,63 @@
+import { type AuditReport, exitCodeFor, type Finding } from './audit-report.js';
+import { renderTable } from './text-table.js';
+
+const STATUS_ORDER: Record<Finding['status'], number> = { FAIL: 0, ERROR: 1, PASS: 2 };
+
+function verdict(report: AuditReport): string {
+  const code = exitCodeFor(report);
+  if (code === 3)
+    return 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
+  if (code === 1) return 'Exit 1: clusters are open to the internet.';
+  return 'Exit 0: no cluster is open to the internet.';
+}
+
+/** The human report: failing clusters first, then regions that were not scanned, then a summary. */
+export function formatTable(report: AuditReport): string {
+  const findings = [...report.findings].sort(
+    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
+  );
+  const rules = report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', ');
+  const lines = [`eksposure ${report.tool.version} · ${rules}`, ''];
+
+  if (findings.length === 0) {
+    lines.push('No EKS clusters found in the scanned regions.');
+  } else {
+    lines.push(
+      renderTable(
+        ['RESULT', 'REGION', 'CLUSTER', 'ENDPOINT ACCESS', 'PUBLIC CIDRS', 'STATUS'],
+        findings.map((f) => [
+          f.status,
+          f.region,
+          f.clusterName,
+          f.accessDescription ?? f.message,
+          f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
+          f.clusterStatus ?? '-',
+        ]),
+      ),
+    );
+  }
+
+  const notScanned = report.regions.filter((r) => r.status !== 'ok');
+  if (notScanned.length > 0) {
+    lines.push('', 'Regions not fully scanned:');
+    lines.push(
+      renderTable(
+        ['REGION', 'STATUS', 'DETAIL'],
+        notScanned.map((r) => [
+          r.region,
+          r.status,
+          r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? ''),
+        ]),
+      ),
+    );
+  }
+
+  const s = report.summary;
+  lines.push(
+    '',
+    `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'} ` +
+      `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR.`,
+    verdict(report),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,54 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import { describeAccess, endpointAccessOf } from './endpoint-access.js';
+import type { CheckResult, Rule, RuleMetadata } from './types.js';
+
+export const metadata: RuleMetadata = {
+  id: 'EKS-001',
+  title: 'EKS Cluster Endpoint Public Access',
+  severity: 'medium',
+  rationale:
+    'EKS creates the Kubernetes API endpoint public and open to 0.0.0.0/0 by default, so anyone on the ' +
+    'internet can reach the API server, probe it for anonymous access and version leaks, and try stolen ' +
+    'credentials against it. Restricting the endpoint to the VPC, or to a short allowlist of source ' +
+    'CIDRs, removes that attack surface.',
+  remediation: {
+    summary:
+      'Make the endpoint private (public access off, private access on), or keep it public but restrict ' +
+      'publicAccessCidrs to the networks that need it, with private access on so nodes stay inside the VPC.',
+    cli:
+      'aws eks update-cluster-config --region <region> --name <cluster> ' +
+      '--resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true',
+    terraform:
+      'vpc_config {\n  endpoint_public_access  = false\n  endpoint_private_access = true\n}',
+  },
+  references: [
+    'https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/EKS/endpoint-access.html',
+    'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
+    'https://docs.aws.amazon.com/eks/latest/best-practices/protecting-the-infrastructure.html',
+  ],
+};
+
+/**
+ * FAIL when the public endpoint is on and its allowlist admits the whole internet: 0.0.0.0/0, ::/0,
+ * CIDRs whose union is the whole IPv4 space, or no list at all (AWS's default is 0.0.0.0/0).
+ * A cluster whose public endpoint is off passes whatever publicAccessCidrs still says.
+ */
+export function check(cluster: Cluster): CheckResult {
+  const access = endpointAccessOf(cluster);
+  const mode = describeAccess(access);
+  if (access.mode !== 'public-open') {
+    return { status: 'PASS', message: `API endpoint is ${mode}.` };
+  }
+  const cidrs = access.publicAccessCidrs.length
+    ? access.publicAccessCidrs.join(', ')
+    : 'no allowlist';
+  const nodes = access.privateAccess
+    ? ''
+    : ' Private access is off, so nodes also reach the API over the internet.';
+  return {
+    status: 'FAIL',
+    message: `API endpoint is public and open to the internet (${cidrs}).${nodes}`,
+  };
+}
+
+export const eks001EndpointPublicAccess: Rule = { metadata, check };

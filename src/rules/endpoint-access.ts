@@ -1,0 +1,45 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import { coversWholeInternet } from '../net/cidr.js';
+
+export type AccessMode = 'private' | 'public-restricted' | 'public-open';
+
+/** The cluster's API endpoint exposure, with AWS's defaults filled in where the answer leaves a field out. */
+export interface EndpointAccess {
+  readonly publicAccess: boolean;
+  readonly privateAccess: boolean;
+  /** As reported; AWS keeps reporting CIDRs (often 0.0.0.0/0) even when the public endpoint is off. */
+  readonly publicAccessCidrs: readonly string[];
+  readonly mode: AccessMode;
+}
+
+/**
+ * AWS creates clusters with endpointPublicAccess=true, endpointPrivateAccess=false and
+ * publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore means the open default.
+ */
+export function endpointAccessOf(cluster: Cluster): EndpointAccess {
+  const vpc = cluster.resourcesVpcConfig ?? {};
+  const publicAccess = vpc.endpointPublicAccess ?? true;
+  const privateAccess = vpc.endpointPrivateAccess ?? false;
+  const publicAccessCidrs = vpc.publicAccessCidrs ?? [];
+  let mode: AccessMode = 'private';
+  if (publicAccess) {
+    const open = publicAccessCidrs.length === 0 || coversWholeInternet(publicAccessCidrs);
+    mode = open ? 'public-open' : 'public-restricted';
+  }
+  return { publicAccess, privateAccess, publicAccessCidrs, mode };
+}
+
+/** "private only", "public restricted to 2 CIDRs (private on)", "public open (private off)". */
+export function describeAccess(access: EndpointAccess): string {
+  const privateNote = `private ${access.privateAccess ? 'on' : 'off'}`;
+  switch (access.mode) {
+    case 'private':
+      return access.privateAccess ? 'private only' : 'no endpoint enabled';
+    case 'public-restricted': {
+      const n = access.publicAccessCidrs.length;
+      return `public restricted to ${n} CIDR${n === 1 ? '' : 's'} (${privateNote})`;
+    }
+    case 'public-open':
+      return `public open (${privateNote})`;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** What a rule's check decides about one cluster. Collection failures and rule crashes become ERROR elsewhere. */
+export type CheckStatus = 'PASS' | 'FAIL';
+
+export interface RuleMetadata {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly remediation: {
+    readonly summary: string;
+    /** Paste-able AWS CLI; `<region>` and `<cluster>` are placeholders. */
+    readonly cli: string;
+    readonly terraform: string;
+  };
+  readonly references: readonly string[];
+}
+
+export interface CheckResult {
+  readonly status: CheckStatus;
+  readonly message: string;
+}
+
+export interface Rule {
+  readonly metadata: RuleMetadata;
+  /** Pure: the cluster as DescribeCluster returned it, in; a verdict with a reason, out. */
+  readonly check: (cluster: Cluster) => CheckResult;
+}

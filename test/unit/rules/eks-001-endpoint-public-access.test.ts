@@ -1,0 +1,123 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import { check, metadata } from '../../../src/rules/eks-001-endpoint-public-access.js';
+
+function cluster(vpc: Cluster['resourcesVpcConfig']): Cluster {
+  return {
+    name: 'c',
+    arn: 'arn:aws:eks:us-east-1:123456789012:cluster/c',
+    status: 'ACTIVE',
+    resourcesVpcConfig: vpc,
+  };
+}
+
+describe('EKS-001 endpoint public access', () => {
+  it('fails the AWS default: public, private off, open to 0.0.0.0/0', () => {
+    const result = check(
+      cluster({
+        endpointPublicAccess: true,
+        endpointPrivateAccess: false,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      }),
+    );
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toContain('0.0.0.0/0');
+    expect(result.message).toContain('nodes also reach the API over the internet');
+  });
+
+  it('fails public + private when the allowlist still holds 0.0.0.0/0 among others', () => {
+    const result = check(
+      cluster({
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['10.0.0.0/8', '0.0.0.0/0'],
+      }),
+    );
+    expect(result.status).toBe('FAIL');
+    expect(result.message).not.toContain('nodes also reach');
+  });
+
+  it('treats ::/0 like 0.0.0.0/0', () => {
+    expect(check(cluster({ endpointPublicAccess: true, publicAccessCidrs: ['::/0'] })).status).toBe(
+      'FAIL',
+    );
+  });
+
+  it('treats CIDRs whose union is the whole IPv4 space as open', () => {
+    expect(
+      check(
+        cluster({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }),
+      ).status,
+    ).toBe('FAIL');
+  });
+
+  it('treats public access with an empty or missing CIDR list as open (AWS defaults it to 0.0.0.0/0)', () => {
+    expect(check(cluster({ endpointPublicAccess: true, publicAccessCidrs: [] })).status).toBe(
+      'FAIL',
+    );
+    expect(check(cluster({ endpointPublicAccess: true })).status).toBe('FAIL');
+  });
+
+  it('treats a cluster with no endpoint fields at all as the open default', () => {
+    expect(check(cluster(undefined)).status).toBe('FAIL');
+  });
+
+  it('passes a private-only cluster even though AWS still reports 0.0.0.0/0', () => {
+    const result = check(
+      cluster({
+        endpointPublicAccess: false,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      }),
+    );
+    expect(result).toEqual({ status: 'PASS', message: 'API endpoint is private only.' });
+  });
+
+  it('passes a public endpoint restricted to an allowlist, naming the CIDR count and private access', () => {
+    const result = check(
+      cluster({
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+      }),
+    );
+    expect(result.status).toBe('PASS');
+    expect(result.message).toBe('API endpoint is public restricted to 2 CIDRs (private on).');
+  });
+
+  it('passes a restricted public endpoint with private off, and says so', () => {
+    const result = check(
+      cluster({
+        endpointPublicAccess: true,
+        endpointPrivateAccess: false,
+        publicAccessCidrs: ['192.0.2.0/24'],
+      }),
+    );
+    expect(result).toEqual({
+      status: 'PASS',
+      message: 'API endpoint is public restricted to 1 CIDR (private off).',
+    });
+  });
+
+  it('does not mistake broad but partial allowlists for the whole internet', () => {
+    expect(
+      check(cluster({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/1'] })).status,
+    ).toBe('PASS');
+    expect(
+      check(
+        cluster({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/2'] }),
+      ).status,
+    ).toBe('PASS');
+  });
+
+  it('carries the Conformity metadata beside the check', () => {
+    expect(metadata).toMatchObject({
+      id: 'EKS-001',
+      title: 'EKS Cluster Endpoint Public Access',
+      severity: 'medium',
+    });
+    expect(metadata.references.some((r) => r.includes('cloudoneconformity'))).toBe(true);
+    expect(metadata.remediation.cli).toContain(
+      'endpointPublicAccess=false,endpointPrivateAccess=true',
+    );
+  });
+});

@@ -92,7 +92,8 @@ function skippedResult(region: AccountRegion): RegionResult {
   };
 }
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Natural order, fixed locale: preview-env-2 before preview-env-10, the same on every machine. */
+const byName = new Intl.Collator('en', { numeric: true }).compare;
 
 /** Pure: scans in, the report out. Every cluster gets one finding per rule; nothing is dropped. */
 export function buildAuditReport(rules: readonly Rule[], input: AuditInput): AuditReport {

@@ -1,16 +1,11 @@
 import yargs from 'yargs';
-import { EXIT_INCOMPLETE, EXIT_USAGE } from '../report/audit-report.js';
+import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
 import { CliError } from './cli-error.js';
 import { auditCommand } from './commands/audit.command.js';
 import { emulatorCommand } from './commands/emulator.command.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliDeps } from './deps.js';
-
-export const EXIT_CODES_HELP = `Exit codes:
-  0  every cluster was evaluated and passed
-  1  at least one cluster FAILs EKS-001
-  2  bad usage or input (flags, region names, credentials); nothing was scanned
-  3  the scan is incomplete (a region or cluster could not be read), whatever else was found`;
 
 export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) {
   return yargs()
@@ -28,7 +23,10 @@ export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) 
     .command(emulatorCommand(deps, setExitCode))
     .demandCommand(1, 'Name a command: audit or emulator.')
     .strict()
-    .fail(false)
+    .fail((message, error) => {
+      // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.
+      throw error ?? new CliError(`${message} (see eksposure --help)`);
+    })
     .exitProcess(false)
     .epilogue(EXIT_CODES_HELP)
     .version(toolVersion)
@@ -52,10 +50,6 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     if (error instanceof CliError) {
       deps.stderr.write(`eksposure: ${error.message}\n`);
       return error.exitCode;
-    }
-    if (error instanceof Error && error.name === 'YError') {
-      deps.stderr.write(`eksposure: ${firstLine(error.message)} (see eksposure --help)\n`);
-      return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
     deps.stderr.write(

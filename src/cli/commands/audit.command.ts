@@ -13,6 +13,7 @@ import {
   resolveAwsConnection,
 } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
+import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
 
 const DEFAULT_HOME_REGION = 'us-east-1';
@@ -88,7 +89,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
     command: 'audit',
     describe: 'Report every EKS cluster in every enabled region against EKS-001 (read-only)',
     builder: (yargs: Argv) =>
-      yargs.options({
+      yargs.epilogue(EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
         output: {
           choices: ['table', 'json'] as const,

@@ -1,7 +1,8 @@
 import { type AuditReport, exitCodeFor, type Finding } from './audit-report.js';
 import { renderTable } from './text-table.js';
 
-const STATUS_ORDER: Record<Finding['status'], number> = { FAIL: 0, ERROR: 1, PASS: 2 };
+// Problems last, right above the summary: on a terminal they are what stays on screen.
+const STATUS_ORDER: Record<Finding['status'], number> = { PASS: 0, ERROR: 1, FAIL: 2 };
 
 function verdict(report: AuditReport): string {
   const code = exitCodeFor(report);
@@ -11,7 +12,7 @@ function verdict(report: AuditReport): string {
   return 'Exit 0: no cluster is open to the internet.';
 }
 
-/** The human report: failing clusters first, then regions that were not scanned, then a summary. */
+/** The human report: passing, then erroring, then failing clusters; regions not scanned; a summary. */
 export function formatTable(report: AuditReport): string {
   const findings = [...report.findings].sort(
     (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],

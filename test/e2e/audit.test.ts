@@ -192,12 +192,12 @@ describe('eksposure audit against the emulator', () => {
     expect(totalCalls(emulator)).toBe(before);
   });
 
-  it('prints a readable table by default, failing clusters first, with the regions not scanned', async () => {
+  it('prints a readable table by default, failing clusters last, with the regions not scanned', async () => {
     const run = await audit();
     expect(run.code).toBe(3);
     const out = lines(run.stdout);
-    const header = out.findIndex((l) => l.startsWith('RESULT'));
-    expect(out[header + 1]).toMatch(/^FAIL\s/);
+    const lastRow = out.findIndex((l) => l.startsWith('Regions not fully scanned')) - 1;
+    expect(out[lastRow]).toMatch(/^FAIL\s/);
     expect(run.stdout).toMatch(
       /FAIL\s+us-east-1\s+open-default\s+public open \(private off\)\s+0\.0\.0\.0\/0\s+ACTIVE/,
     );

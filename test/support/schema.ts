@@ -4,9 +4,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { REPO_ROOT } from './cli.js';
 
-// ajv-formats is CommonJS: under ESM its function arrives as the default export's default.
-const addFormats =
-  (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+// ajv-formats is CommonJS: under ESM its function may arrive as the default export's default.
+const formatsExport = addFormatsModule as unknown as AddFormats & { default?: AddFormats };
+const addFormats: AddFormats = formatsExport.default ?? formatsExport;
 
 /** Returns the schema's complaints about `value` (empty when it validates). */
 export function schemaErrors(schemaFile: string, value: unknown): string[] {

@@ -1,0 +1,49 @@
+import { spawn, type StdioOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI next to this file's folder: dist/cli/main.js. */
+export const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The environment for running the CLI against a local emulator: dummy static credentials, and
+ * nothing of the caller's own AWS set-up (profiles, endpoints, real keys) carried over.
+ */
+export function emulatorEnv(endpoint: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
+  );
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'AKIAEKSPOSUREDEMO000',
+    AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+export interface SpawnedCli {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in its own process; with `inherit`, its output goes straight to this terminal. */
+export function spawnCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdio: 'pipe' | 'inherit',
+): Promise<SpawnedCli> {
+  return new Promise((resolve, reject) => {
+    const options: StdioOptions =
+      stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,152 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import { buildAuditReport, type AuditInput } from '../../../src/audit/evaluate.js';
+import type { ClusterScan, RegionScan } from '../../../src/aws/collect-clusters.js';
+import { exitCodeFor } from '../../../src/report/audit-report.js';
+import { rules } from '../../../src/rules/registry.js';
+import type { Rule } from '../../../src/rules/types.js';
+
+const described = (name: string, publicAccess: boolean, cidrs = ['0.0.0.0/0']): ClusterScan => ({
+  name,
+  ok: true,
+  cluster: {
+    name,
+    arn: `arn:aws:eks:us-east-1:123456789012:cluster/${name}`,
+    status: 'ACTIVE',
+    resourcesVpcConfig: {
+      endpointPublicAccess: publicAccess,
+      endpointPrivateAccess: !publicAccess,
+      publicAccessCidrs: cidrs,
+    },
+  } satisfies Cluster,
+});
+
+function input(scans: RegionScan[], skipped: AuditInput['skipped'] = []): AuditInput {
+  return {
+    toolVersion: '9.9.9',
+    startedAt: new Date('2026-11-24T02:00:00Z'),
+    finishedAt: new Date('2026-11-24T02:00:03Z'),
+    homeRegion: 'us-east-1',
+    requestedRegions: null,
+    optInStatus: new Map([['us-east-1', 'opt-in-not-required']]),
+    skipped,
+    scans,
+  };
+}
+
+describe('buildAuditReport', () => {
+  it('exits 0 when every cluster passes, 1 when one fails', () => {
+    const passing = buildAuditReport(
+      rules,
+      input([{ region: 'us-east-1', error: undefined, clusters: [described('a', false)] }]),
+    );
+    expect(exitCodeFor(passing)).toBe(0);
+    const failing = buildAuditReport(
+      rules,
+      input([
+        {
+          region: 'us-east-1',
+          error: undefined,
+          clusters: [described('a', false), described('b', true)],
+        },
+      ]),
+    );
+    expect(failing.summary).toMatchObject({ clusters: 2, pass: 1, fail: 1, error: 0 });
+    expect(exitCodeFor(failing)).toBe(1);
+  });
+
+  it('exits 3, not 1, when a region failed even though a cluster fails', () => {
+    const report = buildAuditReport(
+      rules,
+      input([
+        { region: 'us-east-1', error: undefined, clusters: [described('b', true)] },
+        {
+          region: 'eu-west-1',
+          error: { code: 'AccessDeniedException', message: 'denied' },
+          clusters: [],
+        },
+      ]),
+    );
+    expect(report.complete).toBe(false);
+    expect(report.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({
+      status: 'error',
+      error: { code: 'AccessDeniedException' },
+    });
+    expect(exitCodeFor(report)).toBe(3);
+  });
+
+  it('turns an undescribable cluster into an ERROR finding with the AWS error', () => {
+    const report = buildAuditReport(
+      rules,
+      input([
+        {
+          region: 'us-east-1',
+          error: undefined,
+          clusters: [
+            {
+              name: 'gone',
+              ok: false,
+              error: {
+                code: 'ResourceNotFoundException',
+                message: 'No cluster found for name: gone.',
+              },
+            },
+          ],
+        },
+      ]),
+    );
+    expect(report.findings[0]).toMatchObject({
+      status: 'ERROR',
+      clusterName: 'gone',
+      message:
+        'DescribeCluster failed: ResourceNotFoundException: No cluster found for name: gone.',
+      endpointPublicAccess: null,
+    });
+    expect(exitCodeFor(report)).toBe(3);
+  });
+
+  it('turns a rule that throws into an ERROR finding instead of a crash', () => {
+    const broken: Rule = {
+      metadata: rules[0]!.metadata,
+      check: () => {
+        throw new Error('boom');
+      },
+    };
+    const report = buildAuditReport(
+      [broken],
+      input([{ region: 'us-east-1', error: undefined, clusters: [described('a', true)] }]),
+    );
+    expect(report.findings[0]).toMatchObject({
+      status: 'ERROR',
+      message: 'rule EKS-001 threw: boom',
+      accessMode: 'public-open',
+    });
+  });
+
+  it('orders findings by region and then by cluster name in natural order', () => {
+    const names = ['env-10', 'env-2', 'env-1'];
+    const report = buildAuditReport(
+      rules,
+      input([
+        { region: 'us-east-1', error: undefined, clusters: names.map((n) => described(n, false)) },
+      ]),
+    );
+    expect(report.findings.map((f) => f.clusterName)).toEqual(['env-1', 'env-2', 'env-10']);
+  });
+
+  it('lists skipped regions with their opt-in status and no cluster count', () => {
+    const report = buildAuditReport(
+      rules,
+      input([], [{ name: 'af-south-1', optInStatus: 'not-opted-in' }]),
+    );
+    expect(report.regions).toEqual([
+      expect.objectContaining({
+        region: 'af-south-1',
+        status: 'skipped',
+        clusterCount: null,
+        reason: expect.stringContaining('not-opted-in'),
+      }),
+    ]);
+    expect(report.summary.regionsSkipped).toBe(1);
+    expect(exitCodeFor(report)).toBe(0);
+  });
+});

@@ -1,0 +1,38 @@
+import { FaultPlan } from '../../../src/emulator/faults.js';
+
+const call = { service: 'eks', operation: 'DescribeCluster', region: 'us-east-1' } as const;
+
+describe('FaultPlan', () => {
+  it('adds up the latency of every matching rule and ignores the others', () => {
+    const plan = new FaultPlan([
+      { latencyMs: 50 },
+      { region: 'us-east-1', latencyMs: 100 },
+      { region: 'eu-west-1', latencyMs: 1000 },
+    ]);
+    expect(plan.decide(call)).toEqual({ latencyMs: 150, failure: undefined });
+  });
+
+  it('fails every call of a failing region, and only there', () => {
+    const plan = new FaultPlan([{ region: 'us-east-1', service: 'eks', fail: 'access-denied' }]);
+    expect(plan.decide(call).failure).toBe('access-denied');
+    expect(plan.decide({ ...call, region: 'eu-west-1' }).failure).toBeUndefined();
+    expect(plan.decide({ ...call, service: 'ec2' }).failure).toBeUndefined();
+  });
+
+  it('throttles about the configured share of calls, the same way for the same seed', () => {
+    const throttled = (seed: number) => {
+      const plan = new FaultPlan([{ throttleRate: 0.2 }], seed);
+      return Array.from({ length: 5000 }, () => plan.decide(call).failure).filter(
+        (f) => f === 'throttle',
+      ).length;
+    };
+    expect(throttled(3)).toBe(throttled(3));
+    expect(throttled(3) / 5000).toBeCloseTo(0.2, 1);
+  });
+
+  it('injects server errors at their own rate, never on a clean plan', () => {
+    const plan = new FaultPlan([{ serverErrorRate: 1 }]);
+    expect(plan.decide(call).failure).toBe('server-error');
+    expect(new FaultPlan([]).decide(call)).toEqual({ latencyMs: 0, failure: undefined });
+  });
+});

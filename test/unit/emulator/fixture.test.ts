@@ -1,0 +1,61 @@
+import { FixtureError, parseFixture } from '../../../src/emulator/fixture.js';
+import { buildState } from '../../../src/emulator/state.js';
+
+describe('fixture files', () => {
+  it.each([
+    [[], 'fixture: must be a JSON object'],
+    [{ regions: {} }, 'regions: must be an object with at least one region'],
+    [{ accountId: '42', regions: { 'us-east-1': {} } }, 'accountId: must be 12 digits'],
+    [
+      { regions: { 'us-east-1': { optInStatus: 'maybe' } } },
+      'regions.us-east-1.optInStatus: must be one of',
+    ],
+    [
+      { regions: { 'us-east-1': { clusters: [{ name: 'has space' }] } } },
+      'regions.us-east-1.clusters[0].name',
+    ],
+    [
+      { regions: { 'us-east-1': { clusters: [{ name: 'a', publicAccessCidrs: '0.0.0.0/0' }] } } },
+      'clusters[0].publicAccessCidrs: must be an array of strings',
+    ],
+    [
+      { regions: { 'us-east-1': { generate: [{ count: -1, namePrefix: 'x' }] } } },
+      'generate[0].count',
+    ],
+  ])('names the path of the first problem (%#)', (fixture, message) => {
+    expect(() => parseFixture(fixture)).toThrow(FixtureError);
+    expect(() => parseFixture(fixture)).toThrow(message);
+  });
+
+  it('refuses a cluster defined twice in a region', () => {
+    const fixture = parseFixture({
+      regions: {
+        'us-east-1': { clusters: [{ name: 'a' }], generate: [{ count: 1, namePrefix: 'a' }] },
+      },
+    });
+    expect(fixture).toBeDefined();
+    expect(() =>
+      buildState(
+        parseFixture({ regions: { 'us-east-1': { clusters: [{ name: 'a' }, { name: 'a' }] } } }),
+      ),
+    ).toThrow('defined twice');
+  });
+
+  it('fills in AWS defaults and a VPC for every cluster', () => {
+    const state = buildState(
+      parseFixture({ regions: { 'eu-west-1': { generate: [{ count: 3, namePrefix: 'job-' }] } } }),
+    );
+    const region = state.regions.get('eu-west-1')!;
+    expect([...region.clusters.keys()]).toEqual(['job-1', 'job-2', 'job-3']);
+    const cluster = region.clusters.get('job-2')!;
+    expect(cluster.resourcesVpcConfig).toMatchObject({
+      endpointPublicAccess: true,
+      endpointPrivateAccess: false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    });
+    expect(cluster.arn).toBe('arn:aws:eks:eu-west-1:123456789012:cluster/job-2');
+    expect(region.vpcs.get(cluster.resourcesVpcConfig.vpcId)).toMatchObject({
+      enableDnsSupport: true,
+    });
+  });
+});

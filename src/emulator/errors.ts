@@ -46,45 +46,44 @@ export const authErrors: Record<
 /** The injectable failures, as each service names them. */
 export type FailureKind = 'throttle' | 'server-error' | 'unavailable' | 'access-denied';
 
+type InjectedAnswer = readonly [status: number, code: string, message: string];
+
+const INJECTED: Record<
+  Service,
+  Record<Exclude<FailureKind, 'access-denied'>, InjectedAnswer> & { denied: InjectedAnswer }
+> = {
+  eks: {
+    throttle: [429, 'ThrottlingException', 'Rate exceeded'],
+    'server-error': [500, 'ServerException', 'An internal error occurred. Try again later.'],
+    unavailable: [
+      503,
+      'ServiceUnavailableException',
+      'Service Unavailable. Please try again later.',
+    ],
+    denied: [403, 'AccessDeniedException', ''],
+  },
+  ec2: {
+    throttle: [503, 'RequestLimitExceeded', 'Request limit exceeded.'],
+    'server-error': [500, 'InternalError', 'An internal error has occurred.'],
+    unavailable: [503, 'Unavailable', "The server is overloaded and can't handle the request."],
+    denied: [403, 'UnauthorizedOperation', 'You are not authorized to perform this operation. '],
+  },
+};
+
 export function injectedError(
   service: Service,
   kind: FailureKind,
   call: { action: string; resource: string; accountId: string },
 ): ApiError {
-  const { action, resource, accountId } = call;
-  const denied = `User: arn:aws:iam::${accountId}:user/eksposure is not authorized to perform: ${service}:${action} on resource: ${resource}`;
-  if (service === 'eks') {
-    switch (kind) {
-      case 'throttle':
-        return new ApiError(429, 'ThrottlingException', 'Rate exceeded');
-      case 'server-error':
-        return new ApiError(500, 'ServerException', 'An internal error occurred. Try again later.');
-      case 'unavailable':
-        return new ApiError(
-          503,
-          'ServiceUnavailableException',
-          'Service Unavailable. Please try again later.',
-        );
-      case 'access-denied':
-        return new ApiError(403, 'AccessDeniedException', denied);
-    }
+  if (kind === 'access-denied') {
+    const [status, code, prefix] = INJECTED[service].denied;
+    const who = `User: arn:aws:iam::${call.accountId}:user/eksposure`;
+    return new ApiError(
+      status,
+      code,
+      `${prefix}${who} is not authorized to perform: ${service}:${call.action} on resource: ${call.resource}`,
+    );
   }
-  switch (kind) {
-    case 'throttle':
-      return new ApiError(503, 'RequestLimitExceeded', 'Request limit exceeded.');
-    case 'server-error':
-      return new ApiError(500, 'InternalError', 'An internal error has occurred.');
-    case 'unavailable':
-      return new ApiError(
-        503,
-        'Unavailable',
-        "The server is overloaded and can't handle the request.",
-      );
-    case 'access-denied':
-      return new ApiError(
-        403,
-        'UnauthorizedOperation',
-        `You are not authorized to perform this operation. ${denied}`,
-      );
-  }
+  const [status, code, message] = INJECTED[service][kind];
+  return new ApiError(status, code, message);
 }

@@ -50,6 +50,10 @@ async function withEmulator<T>(
   }
 }
 
+/** `eksposure audit --output json` against a given emulator. */
+const auditJson = (emulator: RunningEmulator, ...args: string[]): Promise<CliRun> =>
+  runCli(['audit', '--output', 'json', '--endpoint-url', emulator.url, ...args]);
+
 const totalCalls = (emulator: RunningEmulator) =>
   [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 const lines = (text: string) => text.split('\n').filter((l) => l.trim().length > 0);
@@ -225,15 +229,7 @@ describe('eksposure audit against the emulator', () => {
 describe('eksposure audit when AWS misbehaves', () => {
   it('evaluates every cluster when one call in five is throttled (EKS and EC2)', async () => {
     await withEmulator([...denyMumbai, { throttleRate: 0.2 }], async (emulator) => {
-      const run = await runCli([
-        'audit',
-        '--output',
-        'json',
-        '--endpoint-url',
-        emulator.url,
-        '--regions',
-        'us-east-1,eu-west-1,sa-east-1',
-      ]);
+      const run = await auditJson(emulator, '--regions', 'us-east-1,eu-west-1,sa-east-1');
       expect(emulator.stats.injected.get('throttle')).toBeGreaterThan(10);
       expect(run.code).toBe(1);
       const report = parseReport(run.stdout);
@@ -246,17 +242,7 @@ describe('eksposure audit when AWS misbehaves', () => {
     await withEmulator(
       [{ service: 'eks', operation: 'DescribeCluster', throttleRate: 0.2 }],
       async (emulator) => {
-        const run = await runCli([
-          'audit',
-          '--output',
-          'json',
-          '--endpoint-url',
-          emulator.url,
-          '--regions',
-          'eu-west-1',
-          '--max-attempts',
-          '1',
-        ]);
+        const run = await auditJson(emulator, '--regions', 'eu-west-1', '--max-attempts', '1');
         expect(run.code).toBe(3);
         const errors = parseReport(run.stdout).findings.filter((f) => f.status === 'ERROR');
         expect(errors.length).toBeGreaterThan(0);
@@ -274,17 +260,13 @@ describe('eksposure audit when AWS misbehaves', () => {
       { region: 'us-east-1', operation: 'DescribeCluster', fail: 'server-error' },
     ];
     await withEmulator(faults, async (emulator) => {
-      const run = await runCli([
-        'audit',
-        '--output',
-        'json',
-        '--endpoint-url',
-        emulator.url,
+      const run = await auditJson(
+        emulator,
         '--regions',
         'us-east-1,eu-west-1',
         '--max-attempts',
         '2',
-      ]);
+      );
       expect(run.code).toBe(3);
       const report = parseReport(run.stdout);
       expect(report.regions.find((r) => r.region === 'us-east-1')).toMatchObject({

@@ -34,11 +34,12 @@ export function spawnCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdio: 'pipe' | 'inherit',
+  cliPath: string = CLI_PATH,
 ): Promise<SpawnedCli> {
   return new Promise((resolve, reject) => {
     const options: StdioOptions =
       stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: options });
+    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: options });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

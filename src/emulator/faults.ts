@@ -1,14 +1,20 @@
 import type { FailureKind, Service } from './errors.js';
 
+/** How an injected cluster update ends instead of Successful. */
+export type InjectedUpdateOutcome = 'Failed' | 'Cancelled';
+
 /**
- * One fault rule; every rule whose service, operation and region match a call applies to it.
- * Latencies add up; rates combine as independent chances; the first `fail` wins.
+ * One fault rule; every rule whose service, operation, region and cluster match a call applies to
+ * it. Latencies add up; rates combine as independent chances; the first `fail` wins, and so do the
+ * first `updateOutcome` and the first `updateDurationMs`.
  */
 export interface FaultRule {
   readonly service?: Service;
   /** AWS operation name, e.g. DescribeCluster, ListClusters, DescribeRegions. */
   readonly operation?: string;
   readonly region?: string;
+  /** EKS cluster name; a rule naming a cluster never matches calls about no cluster. */
+  readonly cluster?: string;
   readonly latencyMs?: number;
   /** Chance (0 to 1) of ThrottlingException (EKS) or RequestLimitExceeded (EC2). */
   readonly throttleRate?: number;
@@ -16,17 +22,36 @@ export interface FaultRule {
   readonly serverErrorRate?: number;
   /** Every matching call fails this way. */
   readonly fail?: Exclude<FailureKind, 'throttle'>;
+  /** A cluster update started by a matching UpdateClusterConfig ends this way. */
+  readonly updateOutcome?: InjectedUpdateOutcome;
+  /** How long a cluster update started by a matching UpdateClusterConfig stays InProgress. */
+  readonly updateDurationMs?: number;
+  /** The failed update's error code (default Unknown) and message. */
+  readonly updateErrorCode?: string;
+  readonly updateErrorMessage?: string;
+}
+
+/** What the rules say about a cluster update the call starts; only UpdateClusterConfig reads it. */
+export interface UpdateFault {
+  readonly outcome?: InjectedUpdateOutcome;
+  readonly durationMs?: number;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
 }
 
 export interface FaultDecision {
   readonly latencyMs: number;
   readonly failure: FailureKind | undefined;
+  /** Undefined when no matching rule says anything about updates. */
+  readonly update?: UpdateFault;
 }
 
 export interface CallSite {
   readonly service: Service;
   readonly operation: string;
   readonly region: string;
+  /** The cluster the call is about, if any. */
+  readonly cluster?: string;
 }
 
 /** mulberry32: small, seedable, good enough for fault dice. */
@@ -44,7 +69,20 @@ function seededRandom(seed: number): () => number {
 const matches = (rule: FaultRule, call: CallSite) =>
   (rule.service === undefined || rule.service === call.service) &&
   (rule.operation === undefined || rule.operation === call.operation) &&
-  (rule.region === undefined || rule.region === call.region);
+  (rule.region === undefined || rule.region === call.region) &&
+  (rule.cluster === undefined || rule.cluster === call.cluster);
+
+function updateFault(matched: readonly FaultRule[]): UpdateFault | undefined {
+  const ending = matched.find((rule) => rule.updateOutcome);
+  const durationMs = matched.find((rule) => rule.updateDurationMs !== undefined)?.updateDurationMs;
+  if (!ending && durationMs === undefined) return undefined;
+  return {
+    outcome: ending?.updateOutcome,
+    durationMs,
+    errorCode: ending?.updateErrorCode,
+    errorMessage: ending?.updateErrorMessage,
+  };
+}
 
 export class FaultPlan {
   private readonly random: () => number;
@@ -63,15 +101,16 @@ export class FaultPlan {
   decide(call: CallSite): FaultDecision {
     const matched = this.rules.filter((rule) => matches(rule, call));
     const latencyMs = matched.reduce((sum, rule) => sum + (rule.latencyMs ?? 0), 0);
+    const update = updateFault(matched);
     const fixed = matched.find((rule) => rule.fail)?.fail;
-    if (fixed) return { latencyMs, failure: fixed };
+    if (fixed) return { latencyMs, failure: fixed, update };
     const chance = (pick: (r: FaultRule) => number | undefined) =>
       1 - matched.reduce((keep, rule) => keep * (1 - (pick(rule) ?? 0)), 1);
     const roll = this.random();
     const throttle = chance((r) => r.throttleRate);
     const serverError = chance((r) => r.serverErrorRate);
-    if (roll < throttle) return { latencyMs, failure: 'throttle' };
-    if (roll < throttle + serverError) return { latencyMs, failure: 'server-error' };
-    return { latencyMs, failure: undefined };
+    if (roll < throttle) return { latencyMs, failure: 'throttle', update };
+    if (roll < throttle + serverError) return { latencyMs, failure: 'server-error', update };
+    return { latencyMs, failure: undefined, update };
   }
 }

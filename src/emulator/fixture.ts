@@ -6,6 +6,8 @@ export interface Fixture {
   readonly accountId?: string;
   readonly regions: Readonly<Record<string, FixtureRegion>>;
   readonly faults?: readonly FaultRule[];
+  /** How long a cluster update stays InProgress (default 3000). */
+  readonly updateDurationMs?: number;
 }
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
@@ -45,7 +47,10 @@ export class FixtureError extends Error {
 
 const OPT_IN_STATUSES = ['opt-in-not-required', 'opted-in', 'not-opted-in'];
 const CLUSTER_STATUSES = ['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING'];
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const SERVICES = ['eks', 'ec2'];
+const FAILURES = ['access-denied', 'server-error', 'unavailable'];
+const UPDATE_OUTCOMES = ['Failed', 'Cancelled'];
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> =>
@@ -58,6 +63,47 @@ function expect(ok: boolean, path: string, what: string): void {
 
 function checkOptional(value: Json, path: string, type: 'boolean' | 'string'): void {
   expect(value === undefined || typeof value === type, path, `must be a ${type}`);
+}
+
+function checkOneOf(value: Json, path: string, allowed: readonly string[]): void {
+  expect(
+    value === undefined || allowed.includes(value as string),
+    path,
+    `must be one of ${allowed.join(', ')}`,
+  );
+}
+
+function checkMilliseconds(value: Json, path: string): void {
+  expect(
+    value === undefined || (Number.isInteger(value) && (value as number) >= 0),
+    path,
+    'must be a whole number of milliseconds',
+  );
+}
+
+function checkRate(value: Json, path: string): void {
+  expect(
+    value === undefined || (typeof value === 'number' && value >= 0 && value <= 1),
+    path,
+    'must be a number from 0 to 1',
+  );
+}
+
+function checkFault(value: Json, path: string): void {
+  expect(isObject(value), path, 'must be an object');
+  const rule = value as Record<string, Json>;
+  checkOneOf(rule.service, `${path}.service`, SERVICES);
+  checkOptional(rule.operation, `${path}.operation`, 'string');
+  checkOptional(rule.region, `${path}.region`, 'string');
+  checkOptional(rule.cluster, `${path}.cluster`, 'string');
+  checkMilliseconds(rule.latencyMs, `${path}.latencyMs`);
+  checkRate(rule.throttleRate, `${path}.throttleRate`);
+  checkRate(rule.serverErrorRate, `${path}.serverErrorRate`);
+  checkOneOf(rule.fail, `${path}.fail`, FAILURES);
+  checkOneOf(rule.updateOutcome, `${path}.updateOutcome`, UPDATE_OUTCOMES);
+  checkMilliseconds(rule.updateDurationMs, `${path}.updateDurationMs`);
+  checkOptional(rule.updateErrorCode, `${path}.updateErrorCode`, 'string');
+  checkOptional(rule.updateErrorMessage, `${path}.updateErrorMessage`, 'string');
 }
 
 function checkCluster(value: Json, path: string, needsName: boolean): void {
@@ -169,6 +215,8 @@ export function parseFixture(value: Json): Fixture {
   for (const [name, region] of Object.entries(f.regions as Record<string, Json>))
     checkRegion(region, `regions.${name}`);
   expect(f.faults === undefined || Array.isArray(f.faults), 'faults', 'must be an array');
+  ((f.faults as Json[] | undefined) ?? []).forEach((rule, i) => checkFault(rule, `faults[${i}]`));
+  checkMilliseconds(f.updateDurationMs, 'updateDurationMs');
   return value as Fixture;
 }
 

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ec2Api } from './ec2/ec2-api.js';
+import { DEFAULT_UPDATE_DURATION_MS } from './eks/cluster-updates.js';
 import { eksApi } from './eks/eks-api.js';
 import { ApiError, authErrors, injectedError, type Service } from './errors.js';
 import { type FaultRule, FaultPlan } from './faults.js';
@@ -20,6 +21,8 @@ export interface EmulatorOptions {
   readonly faults?: readonly FaultRule[];
   readonly seed?: number;
   readonly clock?: () => Date;
+  /** How long a cluster update stays InProgress; overrides the fixture's, default 3000. */
+  readonly updateDurationMs?: number;
 }
 
 export interface EmulatorStats {
@@ -64,6 +67,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     options.seed,
   );
   const clock = options.clock ?? (() => new Date());
+  const updateDurationMs =
+    options.updateDurationMs ?? options.fixture.updateDurationMs ?? DEFAULT_UPDATE_DURATION_MS;
+  if (!(Number.isInteger(updateDurationMs) && updateDurationMs >= 0))
+    throw new RangeError(`updateDurationMs must be a whole number of ms, got ${updateDurationMs}`);
   const stats: EmulatorStats = {
     calls: new Map(),
     injected: new Map(),
@@ -91,7 +98,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (routed instanceof ApiError) return api.failure(routed, requestId);
     bump(stats.calls, `${service}:${routed.operation}`);
 
-    const decision = faults.decide({ service, operation: routed.operation, region: scope.region });
+    const decision = faults.decide({
+      service,
+      operation: routed.operation,
+      region: scope.region,
+      cluster: routed.cluster,
+    });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const region = state.regions.get(scope.region);
     if (!isRegionEnabled(region))
@@ -106,7 +118,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return api.failure(error, requestId);
     }
     try {
-      return api.success(routed, routed.invoke({ state, region, now: clock() }), requestId);
+      const context = { state, region, now: clock(), fault: decision, updateDurationMs };
+      return api.success(routed, routed.invoke(context), requestId);
     } catch (error) {
       if (error instanceof ApiError) return api.failure(error, requestId);
       throw error;

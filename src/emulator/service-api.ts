@@ -1,4 +1,5 @@
 import type { ApiError, Service } from './errors.js';
+import type { FaultDecision } from './faults.js';
 import type { EmulatorState, RegionState } from './state.js';
 
 export interface IncomingCall {
@@ -12,6 +13,10 @@ export interface CallContext {
   readonly state: EmulatorState;
   readonly region: RegionState;
   readonly now: Date;
+  /** The fault plan's decision for this call; UpdateClusterConfig reads its `update`. */
+  readonly fault: FaultDecision;
+  /** How long a cluster update stays InProgress unless a fault rule says otherwise. */
+  readonly updateDurationMs: number;
 }
 
 /** A request matched to an operation, ready to run against the model. */
@@ -19,6 +24,8 @@ export interface RoutedCall {
   readonly operation: string;
   /** ARN-ish resource named in AccessDenied messages. */
   readonly resource: string;
+  /** The EKS cluster the call is about, for fault rules that name one. */
+  readonly cluster?: string;
   /** Runs the operation: the protocol's success payload, or throws ApiError. */
   invoke(context: CallContext): unknown;
 }

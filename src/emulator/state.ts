@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UpdateRecord } from './eks/cluster-updates.js';
 import { type Fixture, type FixtureCluster, FixtureError, type OptInStatus } from './fixture.js';
 
 /** A cluster as EKS stores it; serialised as DescribeCluster's `cluster`. */
@@ -46,6 +47,8 @@ export interface RegionState {
   /** Insertion order is ListClusters order. */
   readonly clusters: Map<string, ClusterRecord>;
   readonly vpcs: Map<string, VpcRecord>;
+  /** Cluster updates by cluster name, oldest first; kept apart so DescribeCluster does not show them. */
+  readonly updates: Map<string, UpdateRecord[]>;
 }
 
 export interface EmulatorState {
@@ -152,6 +155,7 @@ export function buildState(fixture: Fixture): EmulatorState {
       optInStatus: spec.optInStatus ?? 'opt-in-not-required',
       clusters,
       vpcs,
+      updates: new Map(),
     });
   }
   return { accountId, regions };

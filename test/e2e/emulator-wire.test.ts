@@ -16,6 +16,7 @@ import {
 import type { FaultRule } from '../../src/emulator/faults.js';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { emulatorClientConfig, failure } from '../support/sdk.js';
 
 const ACCOUNT = '111122223333';
 
@@ -82,10 +83,7 @@ interface ClientOptions {
 function config(region: string, options: ClientOptions = {}) {
   const { maxAttempts = 1, maxSockets, retryStrategy } = options;
   return {
-    region,
-    endpoint: emulator.url,
-    credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' },
-    maxAttempts,
+    ...emulatorClientConfig(emulator.url, region, maxAttempts),
     ...(maxSockets
       ? { requestHandler: { httpAgent: new http.Agent({ keepAlive: true, maxSockets }) } }
       : {}),
@@ -103,23 +101,6 @@ function ec2(region: string, options?: ClientOptions): EC2Client {
   const client = new EC2Client(config(region, options));
   clients.push(client);
   return client;
-}
-
-interface SdkFailure {
-  name: string;
-  message: string;
-  status: number | undefined;
-}
-
-/** What the SDK throws, reduced to what a caller looks at. */
-async function failure(call: Promise<unknown>): Promise<SdkFailure> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
 }
 
 const describeCluster = (region: string, name: string) =>

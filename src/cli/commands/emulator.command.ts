@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { FaultRule } from '../../emulator/faults.js';
-import { FixtureError, loadFixture } from '../../emulator/fixture.js';
+import type { FaultRule, InjectedUpdateOutcome } from '../../emulator/faults.js';
+import { CLUSTER_NAME, FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
@@ -14,6 +14,9 @@ interface EmulatorArgs {
   readonly 'throttle-rate'?: number;
   readonly 'server-error-rate'?: number;
   readonly 'fail-region'?: readonly string[];
+  readonly 'update-duration-ms'?: number;
+  readonly 'fail-update'?: readonly string[];
+  readonly 'cancel-update'?: readonly string[];
 }
 
 function rate(flag: string, value: number | undefined): number | undefined {
@@ -22,12 +25,37 @@ function rate(flag: string, value: number | undefined): number | undefined {
   return value;
 }
 
-/** The flags' faults: one rule for every call, and an always-failing rule per --fail-region. */
+function milliseconds(flag: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+    throw new CliError(`--${flag} must be a whole number of milliseconds, got ${value}.`);
+  return value;
+}
+
+function updateEndings(
+  flag: string,
+  outcome: InjectedUpdateOutcome,
+  clusters: readonly string[] = [],
+): FaultRule[] {
+  return clusters.map((cluster): FaultRule => {
+    if (!CLUSTER_NAME.test(cluster))
+      throw new CliError(
+        `--${flag} needs a cluster name (letters, digits, - and _), got '${cluster}'.`,
+      );
+    return { service: 'eks', operation: 'UpdateClusterConfig', cluster, updateOutcome: outcome };
+  });
+}
+
+/** --update-duration-ms, checked. */
+export function updateDurationFromFlags(args: EmulatorArgs): number | undefined {
+  return milliseconds('update-duration-ms', args['update-duration-ms']);
+}
+
+/**
+ * The flags' faults: one rule for every call, an always-failing rule per --fail-region, and a rule
+ * per --fail-update or --cancel-update cluster for how its updates end.
+ */
 export function faultsFromFlags(args: EmulatorArgs): FaultRule[] {
-  const latencyMs = args['latency-ms'];
-  if (latencyMs !== undefined && !(Number.isInteger(latencyMs) && latencyMs >= 0)) {
-    throw new CliError(`--latency-ms must be a whole number of milliseconds, got ${latencyMs}.`);
-  }
+  const latencyMs = milliseconds('latency-ms', args['latency-ms']);
   const everyCall: FaultRule = {
     latencyMs,
     throttleRate: rate('throttle-rate', args['throttle-rate']),
@@ -38,11 +66,17 @@ export function faultsFromFlags(args: EmulatorArgs): FaultRule[] {
     service: 'eks',
     fail: 'access-denied',
   }));
-  return [everyCall, ...failing];
+  const failedUpdates = updateEndings('fail-update', 'Failed', args['fail-update']);
+  const cancelledUpdates = updateEndings('cancel-update', 'Cancelled', args['cancel-update']);
+  const both = failedUpdates.find((f) => cancelledUpdates.some((c) => c.cluster === f.cluster));
+  if (both)
+    throw new CliError(`--fail-update and --cancel-update both name cluster ${both.cluster}.`);
+  return [everyCall, ...failing, ...failedUpdates, ...cancelledUpdates];
 }
 
 export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<number> {
   const faults = faultsFromFlags(args);
+  const updateDurationMs = updateDurationFromFlags(args);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new CliError(`--port must be 0 to 65535, got ${args.port}.`);
   }
@@ -59,6 +93,7 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
     host: args.host,
     faults,
     seed: args.seed,
+    updateDurationMs,
   });
   const clusters = [...running.state.regions.values()].reduce((n, r) => n + r.clusters.size, 0);
   deps.stdout.write(`${running.url}\n`);
@@ -95,6 +130,20 @@ export function emulatorCommand(deps: CliDeps, setExitCode: (code: number) => vo
           type: 'string',
           array: true,
           describe: 'Regions whose EKS calls are always denied',
+        },
+        'update-duration-ms': {
+          type: 'number',
+          describe: 'How long a cluster update stays InProgress (default 3000)',
+        },
+        'fail-update': {
+          type: 'string',
+          array: true,
+          describe: 'Clusters whose updates end Failed',
+        },
+        'cancel-update': {
+          type: 'string',
+          array: true,
+          describe: 'Clusters whose updates end Cancelled',
         },
       }),
     handler: async (argv) => {

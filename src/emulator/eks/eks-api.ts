@@ -7,50 +7,27 @@ import type {
   WireResponse,
 } from '../service-api.js';
 import type { ClusterRecord, RegionState } from '../state.js';
-
-const MAX_RESULTS = 100;
-
-/** Opaque to clients; bound to the region so a token cannot be replayed elsewhere. */
-function encodeNextToken(region: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ r: region, o: offset })).toString('base64url');
-}
-
-function decodeNextToken(token: string, region: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      r?: unknown;
-      o?: unknown;
-    };
-    if (parsed.r === region && Number.isInteger(parsed.o) && (parsed.o as number) > 0)
-      return parsed.o as number;
-  } catch {
-    // fall through to the error below
-  }
-  throw new ApiError(400, 'InvalidParameterException', 'The nextToken provided is invalid.');
-}
+import {
+  checkCanStartUpdate,
+  checkEndpointAccessChange,
+  clusterUpdates,
+  findUpdate,
+  newEndpointAccessUpdate,
+  planUpdate,
+  replayedUpdate,
+  settleUpdates,
+  startUpdate,
+} from './cluster-updates.js';
+import { paginate } from './pagination.js';
+import { endpointAccessChangeOf, parseUpdateConfigRequest } from './update-config-request.js';
 
 function listClusters(region: RegionState, query: URLSearchParams) {
-  const maxText = query.get('maxResults');
-  const maxResults = maxText === null ? MAX_RESULTS : Number(maxText);
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) {
-    throw new ApiError(
-      400,
-      'InvalidParameterException',
-      `maxResults needs to be between 1 and ${MAX_RESULTS}, got ${maxText}.`,
-    );
-  }
   const include = query.get('include');
   if (include !== null && include !== 'all') {
     throw new ApiError(400, 'InvalidParameterException', "include must be 'all'.");
   }
-  const token = query.get('nextToken');
-  const start = token ? decodeNextToken(token, region.name) : 0;
-  const names = [...region.clusters.keys()];
-  const page = names.slice(start, start + maxResults);
-  const next = start + maxResults;
-  return next < names.length
-    ? { clusters: page, nextToken: encodeNextToken(region.name, next) }
-    : { clusters: page };
+  const { page, nextToken } = paginate([...region.clusters.keys()], query, region.name);
+  return nextToken ? { clusters: page, nextToken } : { clusters: page };
 }
 
 export function findCluster(region: RegionState, name: string): ClusterRecord {
@@ -63,6 +40,41 @@ export function findCluster(region: RegionState, name: string): ClusterRecord {
   return cluster;
 }
 
+/** The cluster once the updates whose time has come have ended. */
+function settledCluster({ region, now }: CallContext, name: string): ClusterRecord {
+  const cluster = findCluster(region, name);
+  settleUpdates(region, cluster, now);
+  return cluster;
+}
+
+/** AWS's order: token replay, what kind of update, whether the cluster can take one, the values. */
+function updateClusterConfig(context: CallContext, name: string, body: string) {
+  const { region } = context;
+  const cluster = settledCluster(context, name);
+  const request = parseUpdateConfigRequest(body);
+  const replayed = replayedUpdate(region, name, request);
+  if (replayed) return { update: replayed.update };
+  const change = endpointAccessChangeOf(request);
+  checkCanStartUpdate(region, cluster, 'EndpointAccessUpdate');
+  checkEndpointAccessChange(cluster, change);
+  const record = newEndpointAccessUpdate({
+    change,
+    plan: planUpdate(context.fault.update, context.updateDurationMs),
+    now: context.now,
+    clientRequestToken: request.clientRequestToken,
+    requestFingerprint: request.requestFingerprint,
+  });
+  startUpdate(region, cluster, record);
+  return { update: record.update };
+}
+
+function listUpdates(context: CallContext, name: string, query: URLSearchParams) {
+  settledCluster(context, name);
+  const ids = clusterUpdates(context.region, name).map((r) => r.update.id);
+  const { page, nextToken } = paginate(ids, query, `${context.region.name}/${name}`);
+  return nextToken ? { updateIds: page, nextToken } : { updateIds: page };
+}
+
 /** restJson1 timestamps are epoch seconds. */
 function toWireJson(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
@@ -71,20 +83,46 @@ function toWireJson(value: unknown): string {
   });
 }
 
-type Handler = (context: CallContext, params: { name: string }, query: URLSearchParams) => unknown;
+interface PathParams {
+  readonly name: string;
+  readonly updateId: string;
+}
+
+type Handler = (context: CallContext, params: PathParams, call: IncomingCall) => unknown;
 
 const ROUTES: { method: string; pattern: RegExp; operation: string; handler: Handler }[] = [
   {
     method: 'GET',
     pattern: /^\/clusters$/,
     operation: 'ListClusters',
-    handler: (c, _p, q) => listClusters(c.region, q),
+    handler: (c, _p, call) => listClusters(c.region, call.query),
   },
   {
     method: 'GET',
     pattern: /^\/clusters\/(?<name>[^/]+)$/,
     operation: 'DescribeCluster',
-    handler: (c, p) => ({ cluster: findCluster(c.region, p.name) }),
+    handler: (c, p) => ({ cluster: settledCluster(c, p.name) }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/clusters\/(?<name>[^/]+)\/update-config$/,
+    operation: 'UpdateClusterConfig',
+    handler: (c, p, call) => updateClusterConfig(c, p.name, call.body),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/clusters\/(?<name>[^/]+)\/updates$/,
+    operation: 'ListUpdates',
+    handler: (c, p, call) => listUpdates(c, p.name, call.query),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/clusters\/(?<name>[^/]+)\/updates\/(?<updateId>[^/]+)$/,
+    operation: 'DescribeUpdate',
+    handler: (c, p) => {
+      settledCluster(c, p.name);
+      return { update: findUpdate(c.region, p.name, p.updateId).update };
+    },
   },
 ];
 
@@ -95,10 +133,12 @@ export const eksApi: ServiceApi = {
       const match = route.pattern.exec(call.path);
       if (match && route.method === call.method) {
         const name = decodeURIComponent(match.groups?.name ?? '');
+        const updateId = decodeURIComponent(match.groups?.updateId ?? '');
         return {
           operation: route.operation,
           resource: `arn:aws:eks:${region}:${accountId}:cluster/${name || '*'}`,
-          invoke: (context) => route.handler(context, { name }, call.query),
+          ...(name ? { cluster: name } : {}),
+          invoke: (context) => route.handler(context, { name, updateId }, call),
         };
       }
     }

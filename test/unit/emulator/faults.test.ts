@@ -35,4 +35,34 @@ describe('FaultPlan', () => {
     expect(plan.decide(call).failure).toBe('server-error');
     expect(new FaultPlan([]).decide(call)).toEqual({ latencyMs: 0, failure: undefined });
   });
+
+  it('matches a rule naming a cluster only on calls about that cluster', () => {
+    const plan = new FaultPlan([{ cluster: 'prod', fail: 'unavailable' }]);
+    expect(plan.decide({ ...call, cluster: 'prod' }).failure).toBe('unavailable');
+    expect(plan.decide({ ...call, cluster: 'dev' }).failure).toBeUndefined();
+    expect(plan.decide({ ...call, operation: 'ListClusters' }).failure).toBeUndefined();
+  });
+
+  it('says how an update ends: the first outcome and the first duration win', () => {
+    const plan = new FaultPlan([
+      { operation: 'UpdateClusterConfig', updateDurationMs: 50 },
+      { cluster: 'prod', updateOutcome: 'Failed', updateErrorCode: 'SubnetNotFound' },
+      { updateOutcome: 'Cancelled', updateDurationMs: 9 },
+    ]);
+    const update = { ...call, operation: 'UpdateClusterConfig', cluster: 'prod' };
+    expect(plan.decide(update)).toEqual({
+      latencyMs: 0,
+      failure: undefined,
+      update: { outcome: 'Failed', durationMs: 50, errorCode: 'SubnetNotFound' },
+    });
+    expect(plan.decide({ ...update, cluster: 'dev' }).update).toEqual({
+      outcome: 'Cancelled',
+      durationMs: 50,
+    });
+  });
+
+  it('says nothing about updates when no matching rule does', () => {
+    const plan = new FaultPlan([{ latencyMs: 5 }, { cluster: 'prod', updateOutcome: 'Failed' }]);
+    expect(plan.decide({ ...call, cluster: 'dev' }).update).toBeUndefined();
+  });
 });

@@ -22,9 +22,32 @@ describe('fixture files', () => {
       { regions: { 'us-east-1': { generate: [{ count: -1, namePrefix: 'x' }] } } },
       'generate[0].count',
     ],
+    [{ regions: { r: {} }, updateDurationMs: -1 }, 'updateDurationMs: must be a whole number'],
+    [{ regions: { r: {} }, faults: [{ updateOutcome: 'Lost' }] }, 'faults[0].updateOutcome'],
+    [
+      { regions: { r: {} }, faults: [{}, { updateDurationMs: 1.5 }] },
+      'faults[1].updateDurationMs: must be a whole number of milliseconds',
+    ],
+    [{ regions: { r: {} }, faults: [{ cluster: 7 }] }, 'faults[0].cluster: must be a string'],
+    [{ regions: { r: {} }, faults: [{ throttleRate: 2 }] }, 'faults[0].throttleRate'],
+    [{ regions: { r: {} }, faults: [{ fail: 'throttle' }] }, 'faults[0].fail: must be one of'],
+    [{ regions: { r: {} }, faults: ['slow'] }, 'faults[0]: must be an object'],
   ])('names the path of the first problem (%#)', (fixture, message) => {
     expect(() => parseFixture(fixture)).toThrow(FixtureError);
     expect(() => parseFixture(fixture)).toThrow(message);
+  });
+
+  it('accepts update faults and an update duration', () => {
+    const fixture = {
+      regions: { 'us-east-1': { clusters: [{ name: 'prod' }] } },
+      updateDurationMs: 0,
+      faults: [
+        { service: 'eks', cluster: 'prod', updateOutcome: 'Failed', updateErrorCode: 'Unknown' },
+        { operation: 'UpdateClusterConfig', updateOutcome: 'Cancelled', updateDurationMs: 100 },
+        { region: 'us-east-1', latencyMs: 5, throttleRate: 0.5, fail: 'access-denied' },
+      ],
+    };
+    expect(parseFixture(fixture)).toBe(fixture);
   });
 
   it('refuses a cluster defined twice in a region', () => {

@@ -85,3 +85,27 @@ export function coversWholeInternet(cidrs: readonly string[]): boolean {
   }
   return coveredTo >= IPV4_SPACE;
 }
+
+function ipv4Range(cidr: string): { start: number; end: number } | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed.ok || parsed.value.family !== 4) return undefined;
+  const start = parsed.value.network;
+  return { start, end: start + blockSize(parsed.value.prefixLength) };
+}
+
+/**
+ * True when the IPv4 address lies inside the IPv4 CIDR (host bits in the CIDR are ignored, as AWS
+ * does). False for anything unparseable and for IPv6 on either side.
+ */
+export function ipv4CidrContains(cidr: string, address: string): boolean {
+  const range = ipv4Range(cidr);
+  const ip = parseIpv4Address(address.trim());
+  return range !== undefined && ip !== undefined && ip >= range.start && ip < range.end;
+}
+
+/** True when every address of the IPv4 CIDR `inner` lies inside the IPv4 CIDR `outer`. */
+export function ipv4CidrWithin(inner: string, outer: string): boolean {
+  const a = ipv4Range(inner);
+  const b = ipv4Range(outer);
+  return a !== undefined && b !== undefined && a.start >= b.start && a.end <= b.end;
+}

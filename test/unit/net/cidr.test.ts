@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import {
   coversWholeInternet,
   formatIpv4Address,
+  ipv4CidrContains,
+  ipv4CidrWithin,
   parseCidr,
   parseIpv4Address,
 } from '../../../src/net/cidr.js';
@@ -58,5 +60,47 @@ describe('coversWholeInternet', () => {
         (ip, prefix) => !coversWholeInternet([`${ip}/${prefix}`]),
       ),
     );
+  });
+});
+
+describe('ipv4CidrContains', () => {
+  it('is true for the first and last address of the block and false just outside', () => {
+    expect(ipv4CidrContains('203.0.113.0/24', '203.0.113.0')).toBe(true);
+    expect(ipv4CidrContains('203.0.113.0/24', '203.0.113.255')).toBe(true);
+    expect(ipv4CidrContains('203.0.113.0/24', '203.0.112.255')).toBe(false);
+    expect(ipv4CidrContains('203.0.113.0/24', '203.0.114.0')).toBe(false);
+  });
+
+  it('handles /0 and /32', () => {
+    expect(ipv4CidrContains('0.0.0.0/0', '255.255.255.255')).toBe(true);
+    expect(ipv4CidrContains('198.51.100.7/32', '198.51.100.7')).toBe(true);
+    expect(ipv4CidrContains('198.51.100.7/32', '198.51.100.8')).toBe(false);
+  });
+
+  it('is false for anything unparseable or IPv6', () => {
+    expect(ipv4CidrContains('::/0', '203.0.113.7')).toBe(false);
+    expect(ipv4CidrContains('not-a-cidr', '203.0.113.7')).toBe(false);
+    expect(ipv4CidrContains('0.0.0.0/0', '2001:db8::1')).toBe(false);
+  });
+
+  it('holds for every address in its own /32 and every wider block around it', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) =>
+        ipv4CidrContains(`${ip}/${prefix}`, ip),
+      ),
+    );
+  });
+});
+
+describe('ipv4CidrWithin', () => {
+  it('is true for a block inside another, including the block itself', () => {
+    expect(ipv4CidrWithin('10.20.0.0/16', '10.0.0.0/8')).toBe(true);
+    expect(ipv4CidrWithin('10.0.0.0/8', '10.0.0.0/8')).toBe(true);
+  });
+
+  it('is false for a block that only overlaps, borders, or contains the other', () => {
+    expect(ipv4CidrWithin('10.0.0.0/7', '10.0.0.0/8')).toBe(false);
+    expect(ipv4CidrWithin('172.32.0.0/16', '172.16.0.0/12')).toBe(false);
+    expect(ipv4CidrWithin('::/0', '10.0.0.0/8')).toBe(false);
   });
 });

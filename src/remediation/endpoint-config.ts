@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Cluster } from '@aws-sdk/client-eks';
+
+/** The three fields of a cluster's API endpoint configuration that remediation reads and changes. */
+export interface EndpointConfig {
+  readonly endpointPublicAccess: boolean;
+  readonly endpointPrivateAccess: boolean;
+  readonly publicAccessCidrs: readonly string[];
+}
+
+/**
+ * What UpdateClusterConfig is asked to set. publicAccessCidrs is left out when the change does not
+ * touch the allowlist (private mode): EKS then keeps the list it has.
+ */
+export interface EndpointChange {
+  readonly endpointPublicAccess: boolean;
+  readonly endpointPrivateAccess: boolean;
+  readonly publicAccessCidrs?: readonly string[];
+}
+
+/** AWS's defaults fill what DescribeCluster leaves out: public on, private off, open to 0.0.0.0/0. */
+export function endpointConfigOf(cluster: Cluster): EndpointConfig {
+  const vpc = cluster.resourcesVpcConfig ?? {};
+  return {
+    endpointPublicAccess: vpc.endpointPublicAccess ?? true,
+    endpointPrivateAccess: vpc.endpointPrivateAccess ?? false,
+    publicAccessCidrs: vpc.publicAccessCidrs ?? ['0.0.0.0/0'],
+  };
+}
+
+export function applyChange(before: EndpointConfig, change: EndpointChange): EndpointConfig {
+  return {
+    endpointPublicAccess: change.endpointPublicAccess,
+    endpointPrivateAccess: change.endpointPrivateAccess,
+    publicAccessCidrs: change.publicAccessCidrs ?? before.publicAccessCidrs,
+  };
+}
+
+const sortedUnique = (cidrs: readonly string[]) => [...new Set(cidrs)].sort();
+
+/** EKS treats the allowlist as a set: order and repeats do not make a different configuration. */
+export function sameEndpointConfig(a: EndpointConfig, b: EndpointConfig): boolean {
+  return (
+    a.endpointPublicAccess === b.endpointPublicAccess &&
+    a.endpointPrivateAccess === b.endpointPrivateAccess &&
+    sortedUnique(a.publicAccessCidrs).join(',') === sortedUnique(b.publicAccessCidrs).join(',')
+  );
+}
+
+/** A stable digest of the configuration, so a saved plan can tell whether the cluster moved since. */
+export function fingerprintOf(config: EndpointConfig): string {
+  const canonical = JSON.stringify([
+    config.endpointPublicAccess,
+    config.endpointPrivateAccess,
+    sortedUnique(config.publicAccessCidrs),
+  ]);
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** "public on [0.0.0.0/0], private off" */
+export function formatEndpointConfig(config: EndpointConfig): string {
+  const cidrs = config.endpointPublicAccess ? ` [${config.publicAccessCidrs.join(', ')}]` : '';
+  return `public ${config.endpointPublicAccess ? 'on' : 'off'}${cidrs}, private ${config.endpointPrivateAccess ? 'on' : 'off'}`;
+}
+
+/** Shape checks for configurations read back from files (plans, journals). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isEndpointConfig(v: unknown): v is EndpointConfig {
+  return (
+    isObject(v) &&
+    typeof v.endpointPublicAccess === 'boolean' &&
+    typeof v.endpointPrivateAccess === 'boolean' &&
+    Array.isArray(v.publicAccessCidrs) &&
+    v.publicAccessCidrs.every((c) => typeof c === 'string')
+  );
+}
+
+export function isEndpointChange(v: unknown): v is EndpointChange {
+  return (
+    isObject(v) &&
+    typeof v.endpointPublicAccess === 'boolean' &&
+    typeof v.endpointPrivateAccess === 'boolean' &&
+    (v.publicAccessCidrs === undefined ||
+      (Array.isArray(v.publicAccessCidrs) &&
+        v.publicAccessCidrs.every((c) => typeof c === 'string')))
+  );
+}

@@ -1,0 +1,136 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import pLimit from 'p-limit';
+import type { AwsClients } from '../aws/clients.js';
+import type { RegionScan } from '../aws/collect-clusters.js';
+import { toErrorInfo } from '../aws/errors.js';
+import { describeCluster, describeVpcDns, factOf, listUpdatesInProgress } from '../aws/updates.js';
+import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
+import type { EndpointChange } from './endpoint-config.js';
+import { applyChange } from './endpoint-config.js';
+import type { JournalEntry } from './journal.js';
+import type { ClusterPlan, UnreadScope } from './plan.js';
+import {
+  changeFor,
+  type ClusterFacts,
+  needsVpcDns,
+  planCluster,
+  planPassingCluster,
+  type RemediationRequest,
+  restoreChange,
+} from './planner.js';
+
+/** Reads what the pre-flight checks need about one cluster: updates in progress, and VPC DNS when it matters. */
+export async function gatherFacts(
+  clients: AwsClients,
+  region: string,
+  cluster: Cluster,
+  change: EndpointChange,
+): Promise<ClusterFacts> {
+  const name = cluster.name ?? '';
+  const vpcId = cluster.resourcesVpcConfig?.vpcId;
+  const [updatesInProgress, vpcDns] = await Promise.all([
+    factOf(() => listUpdatesInProgress(clients.eks(region), name)),
+    needsVpcDns(change) && vpcId
+      ? factOf(() => describeVpcDns(clients.ec2(region), vpcId))
+      : Promise.resolve(undefined),
+  ]);
+  return { region, cluster, updatesInProgress, vpcDns };
+}
+
+export interface ScanSelection {
+  /** --cluster: only these names; clusters named here that pass are listed as skipped. */
+  readonly clusterNames: readonly string[] | undefined;
+  readonly operatorIp: string | undefined;
+  readonly concurrency: number;
+}
+
+export interface ScannedPlan {
+  readonly clusters: ClusterPlan[];
+  readonly unread: UnreadScope[];
+  /** --cluster names found in no scanned region. */
+  readonly notFound: string[];
+}
+
+/** From an audit's scans to one plan entry per failing (or named) cluster. */
+export async function planFromScans(
+  clients: AwsClients,
+  scans: readonly RegionScan[],
+  request: RemediationRequest,
+  selection: ScanSelection,
+): Promise<ScannedPlan> {
+  const named = selection.clusterNames ? new Set(selection.clusterNames) : undefined;
+  const wanted = (name: string) => !named || named.has(name);
+  const unread: UnreadScope[] = [];
+  const found = new Set<string>();
+  const candidates: { region: string; cluster: Cluster; fails: boolean }[] = [];
+  for (const scan of scans) {
+    if (scan.error) unread.push({ region: scan.region, clusterName: null, error: scan.error });
+    for (const c of scan.clusters) {
+      if (!wanted(c.name)) continue;
+      found.add(c.name);
+      if (!c.ok) {
+        unread.push({ region: scan.region, clusterName: c.name, error: c.error });
+        continue;
+      }
+      const fails = eks001(c.cluster).status === 'FAIL';
+      if (fails || named) candidates.push({ region: scan.region, cluster: c.cluster, fails });
+    }
+  }
+  const change = changeFor(request);
+  const limit = pLimit(selection.concurrency);
+  const clusters = await Promise.all(
+    candidates.map(({ region, cluster, fails }) =>
+      limit(async () => {
+        const facts = await gatherFacts(clients, region, cluster, change);
+        return fails
+          ? planCluster(
+              facts,
+              { change, updateReason: 'EKS-001 fails; the change below fixes it.' },
+              selection.operatorIp,
+            )
+          : planPassingCluster(facts);
+      }),
+    ),
+  );
+  const notFound = (selection.clusterNames ?? []).filter((n) => !found.has(n));
+  return { clusters, unread, notFound };
+}
+
+const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
+
+/** Rollback: each cluster the journal shows changed and verified, planned back to its configuration before. */
+export async function planRollback(
+  clients: AwsClients,
+  verified: readonly JournalEntry[],
+  operatorIp: string | undefined,
+  concurrency: number,
+): Promise<{ clusters: ClusterPlan[]; unread: UnreadScope[] }> {
+  const limit = pLimit(concurrency);
+  const unread: UnreadScope[] = [];
+  const planned = await Promise.all(
+    verified.map((entry) =>
+      limit(async () => {
+        const region = entry.region || regionOfArn(entry.clusterArn);
+        let cluster: Cluster;
+        try {
+          cluster = await describeCluster(clients.eks(region), entry.clusterName);
+        } catch (error) {
+          unread.push({ region, clusterName: entry.clusterName, error: toErrorInfo(error) });
+          return undefined;
+        }
+        const change = restoreChange(entry.before);
+        const facts = await gatherFacts(clients, region, cluster, change);
+        return planCluster(
+          facts,
+          {
+            change,
+            expectedCurrent: applyChange(entry.before, entry.requested),
+            updateReason: `rollback of plan ${entry.planId}: restores the configuration before it.`,
+          },
+          operatorIp,
+        );
+      }),
+    ),
+  );
+  return { clusters: planned.filter((p): p is ClusterPlan => p !== undefined), unread };
+}

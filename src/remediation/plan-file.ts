@@ -1,0 +1,73 @@
+import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import {
+  applyChange,
+  fingerprintOf,
+  isEndpointChange,
+  isEndpointConfig,
+  isObject,
+  sameEndpointConfig,
+} from './endpoint-config.js';
+import { PLAN_KIND, type RemediationPlan } from './plan.js';
+
+export function serializePlan(plan: RemediationPlan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+const ACTIONS = new Set(['update', 'blocked', 'skip']);
+const MODES = new Set(['private', 'allowlist', 'rollback']);
+
+function clusterProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'is not an object';
+  const c = value;
+  if (typeof c.region !== 'string' || !REGION_NAME_PATTERN.test(c.region))
+    return 'has no valid region';
+  if (typeof c.clusterName !== 'string' || c.clusterName === '') return 'has no clusterName';
+  if (typeof c.arn !== 'string' || !c.arn.startsWith('arn:')) return 'has no cluster ARN';
+  if (typeof c.action !== 'string' || !ACTIONS.has(c.action))
+    return 'has an action other than update, blocked or skip';
+  if (!isEndpointConfig(c.before) || !isEndpointConfig(c.after))
+    return 'has no before/after configuration';
+  if (!isEndpointChange(c.change)) return 'has no change';
+  if (c.fingerprint !== fingerprintOf(c.before))
+    return 'has a fingerprint that does not match its own "before" (the file was edited or damaged)';
+  if (!sameEndpointConfig(applyChange(c.before, c.change), c.after))
+    return 'has a change that does not lead to its "after" (the file was edited or damaged)';
+  if (!Array.isArray(c.preflight)) return 'has no pre-flight results';
+  return undefined;
+}
+
+export type PlanRead =
+  | { readonly ok: true; readonly plan: RemediationPlan }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Pure: reads a saved plan and refuses anything that is not an intact plan of a known schema
+ * version. Each refusal is one line naming the file and the first problem.
+ */
+export function parsePlan(text: string, path: string): PlanRead {
+  const fail = (why: string): PlanRead => ({
+    ok: false,
+    message: `${path} is not a usable plan: ${why}; make a new one with eksposure remediate --out ${path}.`,
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(value) || value.kind !== PLAN_KIND) return fail(`"kind" is not "${PLAN_KIND}"`);
+  const v = value;
+  if (typeof v.schemaVersion !== 'string' || !v.schemaVersion.startsWith('1.')) {
+    return fail(
+      `schemaVersion ${JSON.stringify(v.schemaVersion)} is not 1.x, which this eksposure reads`,
+    );
+  }
+  if (typeof v.planId !== 'string' || v.planId.length < 8) return fail('it has no planId');
+  if (typeof v.mode !== 'string' || !MODES.has(v.mode)) return fail('its mode is unknown');
+  if (!Array.isArray(v.clusters)) return fail('it has no "clusters" list');
+  for (const [i, cluster] of v.clusters.entries()) {
+    const problem = clusterProblem(cluster);
+    if (problem) return fail(`clusters[${i}] ${problem}`);
+  }
+  return { ok: true, plan: value as unknown as RemediationPlan };
+}

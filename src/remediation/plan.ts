@@ -1,0 +1,65 @@
+import type { EndpointChange, EndpointConfig } from './endpoint-config.js';
+import type { PreflightResult } from './preflight/types.js';
+
+/** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
+export const REMEDIATION_PLAN_SCHEMA_VERSION = '1.0.0';
+export const PLAN_KIND = 'eksposure-remediation-plan';
+
+/** private / allowlist fix EKS-001; rollback restores what a journal recorded as the configuration before. */
+export type PlanMode = 'private' | 'allowlist' | 'rollback';
+
+/**
+ * update: will be submitted. blocked: a pre-flight check said no, never submitted.
+ * skip: nothing to submit (already at the requested configuration, or passes EKS-001).
+ */
+export type PlanAction = 'update' | 'blocked' | 'skip';
+
+export interface ClusterPlan {
+  readonly region: string;
+  readonly clusterName: string;
+  readonly arn: string;
+  readonly action: PlanAction;
+  /** One sentence: why this action. */
+  readonly reason: string;
+  readonly before: EndpointConfig;
+  /** The configuration once the change is applied. */
+  readonly after: EndpointConfig;
+  /** Exactly what UpdateClusterConfig's resourcesVpcConfig will be. */
+  readonly change: EndpointChange;
+  /** fingerprintOf(before): apply refuses the cluster when its configuration no longer matches. */
+  readonly fingerprint: string;
+  readonly preflight: readonly PreflightResult[];
+  /** The same change by hand. */
+  readonly awsCliCommand: string;
+}
+
+export interface UnreadScope {
+  readonly region: string;
+  /** null when the whole region could not be listed. */
+  readonly clusterName: string | null;
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+export interface RemediationPlan {
+  readonly kind: typeof PLAN_KIND;
+  readonly schemaVersion: string;
+  readonly planId: string;
+  readonly createdAt: string;
+  readonly tool: { readonly name: 'eksposure'; readonly version: string };
+  readonly mode: PlanMode;
+  /** Allowlist mode: the validated CIDRs. null otherwise. */
+  readonly allowCidrs: readonly string[] | null;
+  /** --my-ip, for the lock-out check; null when not given. */
+  readonly operatorIp: string | null;
+  /** Rollback plans: the journal they undo. null otherwise. */
+  readonly sourceJournal: string | null;
+  /** False when a region or cluster could not be read: clusters may be missing from the plan. */
+  readonly complete: boolean;
+  readonly unread: readonly UnreadScope[];
+  readonly summary: {
+    readonly update: number;
+    readonly blocked: number;
+    readonly skip: number;
+  };
+  readonly clusters: readonly ClusterPlan[];
+}

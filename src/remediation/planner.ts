@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { Cluster } from '@aws-sdk/client-eks';
+import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
+import {
+  applyChange,
+  type EndpointChange,
+  type EndpointConfig,
+  endpointConfigOf,
+  fingerprintOf,
+  sameEndpointConfig,
+} from './endpoint-config.js';
+import {
+  type ClusterPlan,
+  PLAN_KIND,
+  type PlanMode,
+  REMEDIATION_PLAN_SCHEMA_VERSION,
+  type RemediationPlan,
+  type UnreadScope,
+} from './plan.js';
+import { runPreflight } from './preflight/registry.js';
+import type { Fact, PreflightInput, VpcDns } from './preflight/types.js';
+
+/** What the operator asked for, validated. */
+export type RemediationRequest =
+  | { readonly mode: 'private' }
+  | { readonly mode: 'allowlist'; readonly allowCidrs: readonly string[] };
+
+/**
+ * Private: public off, private on; EKS keeps the old publicAccessCidrs but ignores them.
+ * Allowlist: public on for the listed CIDRs only, and private on, so nodes and Fargate pods keep
+ * reaching the API inside the VPC (with private off they would come through the public endpoint,
+ * and an allowlist without their NAT addresses would cut them off).
+ */
+export function changeFor(request: RemediationRequest): EndpointChange {
+  return request.mode === 'private'
+    ? { endpointPublicAccess: false, endpointPrivateAccess: true }
+    : {
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: [...request.allowCidrs],
+      };
+}
+
+/** Rollback puts all three fields back as they were. */
+export function restoreChange(before: EndpointConfig): EndpointChange {
+  return {
+    endpointPublicAccess: before.endpointPublicAccess,
+    endpointPrivateAccess: before.endpointPrivateAccess,
+    publicAccessCidrs: [...before.publicAccessCidrs],
+  };
+}
+
+/** Whether the cluster's VPC DNS attributes matter to this change, so the AWS layer fetches them. */
+export function needsVpcDns(change: EndpointChange): boolean {
+  return change.endpointPrivateAccess;
+}
+
+const shellQuote = (text: string) =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** The equivalent AWS CLI call, paste-able into a shell. */
+export function awsCliCommand(region: string, clusterName: string, change: EndpointChange): string {
+  const fields = [
+    `endpointPublicAccess=${String(change.endpointPublicAccess)}`,
+    `endpointPrivateAccess=${String(change.endpointPrivateAccess)}`,
+  ];
+  if (change.publicAccessCidrs) {
+    fields.push(`publicAccessCidrs=[${change.publicAccessCidrs.map((c) => `"${c}"`).join(',')}]`);
+  }
+  return (
+    `aws eks update-cluster-config --region ${region} --name ${shellQuote(clusterName)} ` +
+    `--resources-vpc-config ${shellQuote(fields.join(','))}`
+  );
+}
+
+/**
+ * Idempotency token for UpdateClusterConfig: the same plan applied to the same cluster always
+ * sends the same token, so EKS answers a repeated submit with the update it already started.
+ */
+export function clientRequestToken(planId: string, arn: string): string {
+  const hex = createHash('sha256').update(`${planId}\n${arn}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A cluster as read for planning: the DescribeCluster answer and the facts the checks need. */
+export interface ClusterFacts {
+  readonly region: string;
+  readonly cluster: Cluster;
+  readonly updatesInProgress: Fact<readonly string[]>;
+  readonly vpcDns: Fact<VpcDns> | undefined;
+}
+
+export interface PlanTarget {
+  readonly change: EndpointChange;
+  /**
+   * Rollback only: the configuration eksposure left the cluster in. If the cluster has moved
+   * since, someone else changed it and rolling back would overwrite their change.
+   */
+  readonly expectedCurrent?: EndpointConfig;
+  /** Why the change is wanted, shown when it is planned. */
+  readonly updateReason: string;
+}
+
+/** Pure: one cluster's plan from what was read and what is wanted. */
+export function planCluster(
+  facts: ClusterFacts,
+  target: PlanTarget,
+  operatorIp: string | undefined,
+): ClusterPlan {
+  const { cluster, region } = facts;
+  const clusterName = cluster.name ?? '';
+  const before = endpointConfigOf(cluster);
+  const after = applyChange(before, target.change);
+  const base = {
+    region,
+    clusterName,
+    arn: cluster.arn ?? '',
+    before,
+    after,
+    change: target.change,
+    fingerprint: fingerprintOf(before),
+    awsCliCommand: awsCliCommand(region, clusterName, target.change),
+  };
+  if (sameEndpointConfig(before, after)) {
+    return {
+      ...base,
+      action: 'skip',
+      reason:
+        'already at the requested configuration; EKS rejects a no-op update, so nothing is submitted.',
+      preflight: [],
+    };
+  }
+  const input: PreflightInput = {
+    region,
+    cluster,
+    before,
+    after,
+    updatesInProgress: facts.updatesInProgress,
+    vpcDns: facts.vpcDns,
+    operatorIp,
+  };
+  const preflight = runPreflight(input);
+  if (target.expectedCurrent && !sameEndpointConfig(before, target.expectedCurrent)) {
+    return {
+      ...base,
+      action: 'blocked',
+      reason:
+        'the endpoint configuration changed after eksposure set it; rolling back would overwrite that change.',
+      preflight,
+    };
+  }
+  const blocking = preflight.filter((r) => r.status === 'block');
+  if (blocking.length > 0) {
+    return {
+      ...base,
+      action: 'blocked',
+      reason: `blocked by pre-flight: ${blocking.map((r) => r.check).join(', ')}.`,
+      preflight,
+    };
+  }
+  return { ...base, action: 'update', reason: target.updateReason, preflight };
+}
+
+/** A cluster named with --cluster that already passes: shown, never changed. */
+export function planPassingCluster(facts: ClusterFacts): ClusterPlan {
+  const before = endpointConfigOf(facts.cluster);
+  const name = facts.cluster.name ?? '';
+  const noChange = restoreChange(before);
+  return {
+    region: facts.region,
+    clusterName: name,
+    arn: facts.cluster.arn ?? '',
+    action: 'skip',
+    reason: `passes EKS-001 (${eks001(facts.cluster).message}); nothing to change.`,
+    before,
+    after: before,
+    change: noChange,
+    fingerprint: fingerprintOf(before),
+    preflight: [],
+    awsCliCommand: awsCliCommand(facts.region, name, noChange),
+  };
+}
+
+export interface PlanHeader {
+  readonly planId: string;
+  readonly createdAt: Date;
+  readonly toolVersion: string;
+  readonly mode: PlanMode;
+  readonly allowCidrs: readonly string[] | null;
+  readonly operatorIp: string | null;
+  readonly sourceJournal: string | null;
+  readonly unread: readonly UnreadScope[];
+}
+
+const byRegionThenName = new Intl.Collator('en', { numeric: true });
+
+export function assemblePlan(
+  header: PlanHeader,
+  clusters: readonly ClusterPlan[],
+): RemediationPlan {
+  const sorted = [...clusters].sort(
+    (a, b) =>
+      byRegionThenName.compare(a.region, b.region) ||
+      byRegionThenName.compare(a.clusterName, b.clusterName),
+  );
+  const count = (action: string) => sorted.filter((c) => c.action === action).length;
+  return {
+    kind: PLAN_KIND,
+    schemaVersion: REMEDIATION_PLAN_SCHEMA_VERSION,
+    planId: header.planId,
+    createdAt: header.createdAt.toISOString(),
+    tool: { name: 'eksposure', version: header.toolVersion },
+    mode: header.mode,
+    allowCidrs: header.allowCidrs ? [...header.allowCidrs] : null,
+    operatorIp: header.operatorIp,
+    sourceJournal: header.sourceJournal,
+    complete: header.unread.length === 0,
+    unread: header.unread,
+    summary: { update: count('update'), blocked: count('blocked'), skip: count('skip') },
+    clusters: sorted,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import type { AwsErrorInfo } from '../../aws/errors.js';
+import type { EndpointConfig } from '../endpoint-config.js';
+
+export type PreflightStatus = 'ok' | 'warn' | 'block';
+
+/** One check's verdict on one planned change, with a sentence a person can act on. */
+export interface PreflightResult {
+  readonly check: string;
+  readonly status: PreflightStatus;
+  readonly message: string;
+}
+
+/** A fact read from AWS for the checks, or why it could not be read. */
+export type Fact<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AwsErrorInfo };
+
+export interface VpcDns {
+  readonly vpcId: string;
+  readonly enableDnsSupport: boolean;
+  readonly enableDnsHostnames: boolean;
+}
+
+/** Everything a check may look at: plain data, gathered beforehand by the AWS layer. */
+export interface PreflightInput {
+  readonly region: string;
+  /** As DescribeCluster returned it. */
+  readonly cluster: Cluster;
+  readonly before: EndpointConfig;
+  readonly after: EndpointConfig;
+  /** Ids of the cluster's updates whose status is InProgress (ListUpdates + DescribeUpdate). */
+  readonly updatesInProgress: Fact<readonly string[]>;
+  /** The cluster VPC's DNS attributes; undefined when the change does not need them (private access stays off). */
+  readonly vpcDns: Fact<VpcDns> | undefined;
+  /** --my-ip: the operator's public IPv4 address, already validated. */
+  readonly operatorIp: string | undefined;
+}
+
+export interface PreflightCheck {
+  readonly id: string;
+  readonly title: string;
+  /** Pure. undefined when the check does not apply to this change. */
+  readonly run: (input: PreflightInput) => PreflightResult | undefined;
+}

@@ -1,0 +1,62 @@
+import type { Update } from '@aws-sdk/client-eks';
+import { type AwsErrorInfo, toErrorInfo } from '../aws/errors.js';
+
+export interface WaitDeps {
+  readonly describe: () => Promise<Update>;
+  readonly now: () => number;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly onStatus: (update: Update) => void;
+}
+
+export interface WaitOptions {
+  readonly deadline: number;
+  readonly firstIntervalMs: number;
+  readonly maxIntervalMs: number;
+  readonly signal: AbortSignal;
+}
+
+export type WaitResult =
+  | { readonly kind: 'ended'; readonly update: Update }
+  | { readonly kind: 'timed-out' | 'interrupted'; readonly lastStatus: string }
+  /** DescribeUpdate kept failing (after the SDK's own retries) until the deadline. */
+  | { readonly kind: 'unreadable'; readonly error: AwsErrorInfo };
+
+const TERMINAL = new Set(['Successful', 'Failed', 'Cancelled']);
+const BACKOFF = 1.5;
+
+/**
+ * Polls DescribeUpdate with growing pauses until the update is Successful, Failed or Cancelled,
+ * the deadline passes, or the signal aborts. Calls onStatus whenever the status changes.
+ */
+export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promise<WaitResult> {
+  let interval = options.firstIntervalMs;
+  let lastStatus = '';
+  let lastError: AwsErrorInfo | undefined;
+  for (;;) {
+    if (options.signal.aborted) return { kind: 'interrupted', lastStatus };
+    try {
+      const update = await deps.describe();
+      lastError = undefined;
+      const status = update.status ?? 'InProgress';
+      if (status !== lastStatus) {
+        lastStatus = status;
+        deps.onStatus(update);
+      }
+      if (TERMINAL.has(status)) return { kind: 'ended', update };
+    } catch (error) {
+      lastError = toErrorInfo(error);
+    }
+    const remaining = options.deadline - deps.now();
+    if (remaining <= 0) {
+      return lastError
+        ? { kind: 'unreadable', error: lastError }
+        : { kind: 'timed-out', lastStatus };
+    }
+    await deps.sleep(Math.min(interval, remaining), options.signal);
+    interval = Math.min(
+      interval * BACKOFF,
+      Math.max(options.maxIntervalMs, options.firstIntervalMs),
+    );
+  }
+}

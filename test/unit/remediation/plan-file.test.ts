@@ -1,0 +1,73 @@
+import { parsePlan, serializePlan } from '../../../src/remediation/plan-file.js';
+import { assemblePlan, changeFor, planCluster } from '../../../src/remediation/planner.js';
+import { cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
+
+const plan = assemblePlan(
+  {
+    planId: '7d4f8a8e-0000-4000-8000-000000000001',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    toolVersion: '0.1.0',
+    mode: 'private',
+    allowCidrs: null,
+    operatorIp: null,
+    sourceJournal: null,
+    unread: [],
+  },
+  [
+    planCluster(
+      { region: REGION, cluster: cluster(), updatesInProgress: ok([]), vpcDns: vpcDns(true, true) },
+      { change: changeFor({ mode: 'private' }), updateReason: 'EKS-001 fails' },
+      undefined,
+    ),
+  ],
+);
+const text = serializePlan(plan);
+
+interface Editable {
+  schemaVersion: string;
+  clusters: {
+    action: string;
+    region: string;
+    before: { endpointPublicAccess: boolean };
+    change: { endpointPrivateAccess: boolean };
+  }[];
+}
+
+const edited = (edit: (p: Editable) => void) => {
+  const copy = JSON.parse(text) as Editable;
+  edit(copy);
+  return JSON.stringify(copy);
+};
+
+describe('saved plans', () => {
+  it('round-trip', () => {
+    expect(parsePlan(text, 'plan.json')).toEqual({ ok: true, plan });
+  });
+
+  it.each([
+    ['not JSON', text.slice(0, 40), 'not valid JSON'],
+    ['another document', JSON.stringify({ kind: 'eksposure-audit-report' }), '"kind"'],
+    ['a future major version', edited((p) => (p.schemaVersion = '2.0.0')), 'schemaVersion "2.0.0"'],
+    [
+      'an edited "before"',
+      edited((p) => (p.clusters[0]!.before.endpointPublicAccess = false)),
+      'fingerprint',
+    ],
+    [
+      'an edited change',
+      edited((p) => (p.clusters[0]!.change.endpointPrivateAccess = false)),
+      'does not lead to its "after"',
+    ],
+    ['an unknown action', edited((p) => (p.clusters[0]!.action = 'force')), 'action'],
+    ['a bad region', edited((p) => (p.clusters[0]!.region = 'mars-1')), 'region'],
+  ])('refuses %s in one line naming the file and the fix', (_what, body, expected) => {
+    const read = parsePlan(body, 'plan.json');
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.message).toContain(expected);
+    expect(read.message).toMatch(
+      /^plan\.json is not a usable plan: .*eksposure remediate --out plan\.json\.$/,
+    );
+    expect(read.message).not.toContain('\n');
+  });
+});

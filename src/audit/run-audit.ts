@@ -32,7 +32,7 @@ export interface AuditOptions {
 }
 
 export type AuditOutcome =
-  | { readonly kind: 'report'; readonly report: AuditReport }
+  | { readonly kind: 'report'; readonly report: AuditReport; readonly scans: readonly RegionScan[] }
   | { readonly kind: 'refused'; readonly exitCode: number; readonly message: string };
 
 type Discovery =
@@ -108,5 +108,5 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     skipped: plan.skipped,
     scans,
   });
-  return { kind: 'report', report };
+  return { kind: 'report', report, scans };
 }

@@ -2,8 +2,8 @@ import type { Options } from 'yargs';
 import { REGION_NAME_PATTERN } from '../aws/regions.js';
 import { CliError } from './cli-error.js';
 
-/** Flags every command that reads an AWS account shares (audit now, remediate later). */
-export const awsConnectionOptions = {
+/** Flags every command that calls AWS shares. */
+export const awsAccessOptions = {
   profile: {
     type: 'string',
     describe: 'AWS profile to use (default: AWS_PROFILE, else the default credential chain)',
@@ -13,18 +13,6 @@ export const awsConnectionOptions = {
     describe:
       'Send every EKS and EC2 call to this URL, signed for its own region (default: AWS_ENDPOINT_URL)',
   },
-  regions: {
-    type: 'string',
-    array: true,
-    describe:
-      'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
-  },
-  concurrency: {
-    type: 'number',
-    default: 10,
-    describe: 'DescribeCluster calls in flight per region',
-  },
-  'region-concurrency': { type: 'number', default: 32, describe: 'Regions scanned at once' },
   'max-attempts': {
     type: 'number',
     default: 10,
@@ -38,27 +26,50 @@ export const awsConnectionOptions = {
   },
 } as const satisfies Record<string, Options>;
 
-export interface AwsConnectionArgs {
+/** Flags of the commands that scan the account (audit, remediate). */
+export const awsConnectionOptions = {
+  ...awsAccessOptions,
+  regions: {
+    type: 'string',
+    array: true,
+    describe:
+      'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
+  },
+  concurrency: {
+    type: 'number',
+    default: 10,
+    describe: 'DescribeCluster calls in flight per region',
+  },
+  'region-concurrency': { type: 'number', default: 32, describe: 'Regions scanned at once' },
+} as const satisfies Record<string, Options>;
+
+export interface AwsAccessArgs {
   readonly profile?: string | undefined;
   readonly 'endpoint-url'?: string | undefined;
-  readonly regions?: readonly string[] | undefined;
-  readonly concurrency: number;
-  readonly 'region-concurrency': number;
   readonly 'max-attempts': number;
   readonly 'request-timeout': number;
 }
 
-export interface AwsConnection {
+export interface AwsConnectionArgs extends AwsAccessArgs {
+  readonly regions?: readonly string[] | undefined;
+  readonly concurrency: number;
+  readonly 'region-concurrency': number;
+}
+
+export interface AwsAccess {
   readonly profile: string | undefined;
   readonly endpoint: string | undefined;
-  readonly regions: readonly string[] | undefined;
-  readonly concurrency: number;
-  readonly regionConcurrency: number;
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
 }
 
-function wholeNumber(flag: string, value: number, max: number): number {
+export interface AwsConnection extends AwsAccess {
+  readonly regions: readonly string[] | undefined;
+  readonly concurrency: number;
+  readonly regionConcurrency: number;
+}
+
+export function wholeNumber(flag: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new CliError(`--${flag} must be a whole number from 1 to ${max}, got ${String(value)}.`);
   }
@@ -104,18 +115,28 @@ export function parseEndpointUrl(value: string | undefined): string | undefined 
   return value;
 }
 
-/** Validates the shared flags, before any credential or network is touched. */
+/** Validates the access flags, before any credential or network is touched. */
+export function resolveAwsAccess(
+  args: AwsAccessArgs,
+  env: Readonly<Record<string, string | undefined>>,
+): AwsAccess {
+  return {
+    profile: args.profile ?? env.AWS_PROFILE,
+    endpoint: parseEndpointUrl(args['endpoint-url'] ?? env.AWS_ENDPOINT_URL),
+    maxAttempts: wholeNumber('max-attempts', args['max-attempts'], 30),
+    requestTimeoutMs: wholeNumber('request-timeout', args['request-timeout'], 600) * 1000,
+  };
+}
+
+/** Validates the shared scan flags, before any credential or network is touched. */
 export function resolveAwsConnection(
   args: AwsConnectionArgs,
   env: Readonly<Record<string, string | undefined>>,
 ): AwsConnection {
   return {
-    profile: args.profile ?? env.AWS_PROFILE,
-    endpoint: parseEndpointUrl(args['endpoint-url'] ?? env.AWS_ENDPOINT_URL),
+    ...resolveAwsAccess(args, env),
     regions: parseRegionList(args.regions),
     concurrency: wholeNumber('concurrency', args.concurrency, 200),
     regionConcurrency: wholeNumber('region-concurrency', args['region-concurrency'], 100),
-    maxAttempts: wholeNumber('max-attempts', args['max-attempts'], 30),
-    requestTimeoutMs: wholeNumber('request-timeout', args['request-timeout'], 600) * 1000,
   };
 }

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { pino, type Logger } from 'pino';
@@ -26,6 +29,14 @@ export interface CliDeps {
   configuredRegion(profile: string | undefined): Promise<string | undefined>;
   /** Resolves with the signal's name on SIGINT or SIGTERM. */
   untilSignal(): Promise<string>;
+  /** Whether a person can answer a question on stdin. */
+  readonly stdinIsTTY: boolean;
+  /** Asks on stderr, reads one line from stdin; undefined when stdin closes or Ctrl-C. */
+  prompt(question: string): Promise<string | undefined>;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A fresh unique id (plan ids). */
+  newId(): string;
 }
 
 /** Paths pino masks wherever they appear in a log line: no secret reaches stderr. */
@@ -61,6 +72,30 @@ async function configuredRegion(profile: string | undefined): Promise<string | u
   }
 }
 
+function prompt(question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let answered = false;
+    const finish = (answer: string | undefined) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      resolve(answer);
+    };
+    rl.on('SIGINT', () => finish(undefined));
+    rl.on('close', () => finish(undefined));
+    rl.question(question, (answer) => finish(answer));
+  });
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch {
+    // aborted: return early
+  }
+}
+
 export function realDeps(): CliDeps {
   return {
     stdout: {
@@ -82,5 +117,9 @@ export function realDeps(): CliDeps {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       }),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    prompt,
+    sleep,
+    newId: randomUUID,
   };
 }

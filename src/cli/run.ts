@@ -2,8 +2,12 @@ import yargs from 'yargs';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
 import { CliError } from './cli-error.js';
+import { applyCommand } from './commands/apply.command.js';
 import { auditCommand } from './commands/audit.command.js';
 import { emulatorCommand } from './commands/emulator.command.js';
+import { remediateCommand } from './commands/remediate.command.js';
+import { resumeCommand } from './commands/resume.command.js';
+import { rollbackCommand } from './commands/rollback.command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliDeps } from './deps.js';
 
@@ -20,8 +24,12 @@ export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) 
       global: true,
     })
     .command(auditCommand(deps, setExitCode))
+    .command(remediateCommand(deps, setExitCode))
+    .command(applyCommand(deps, setExitCode))
+    .command(rollbackCommand(deps, setExitCode))
+    .command(resumeCommand(deps, setExitCode))
     .command(emulatorCommand(deps, setExitCode))
-    .demandCommand(1, 'Name a command: audit or emulator.')
+    .demandCommand(1, 'Name a command: audit, remediate, apply, rollback, resume or emulator.')
     .strict()
     .fail((message, error) => {
       // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.

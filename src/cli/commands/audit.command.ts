@@ -1,6 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { checkCredentials } from '../../aws/credentials.js';
-import { REGION_NAME_PATTERN } from '../../aws/regions.js';
 import { runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
 import { formatJson } from '../../report/json.formatter.js';
@@ -12,12 +10,10 @@ import {
   awsConnectionOptions,
   resolveAwsConnection,
 } from '../aws-options.js';
+import { openAwsSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
-
-const DEFAULT_HOME_REGION = 'us-east-1';
-const CONNECT_TIMEOUT_MS = 5_000;
 
 interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -27,27 +23,9 @@ interface AuditArgs extends AwsConnectionArgs {
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const logger = deps.createLogger(args['log-level']);
-  const credentials = deps.createCredentials(connection.profile);
-  const credentialCheck = await checkCredentials(credentials, deps.clock(), connection.profile);
-  if (!credentialCheck.ok) throw new CliError(credentialCheck.message);
-
-  const homeRegion =
-    (await deps.configuredRegion(connection.profile)) ??
-    connection.regions?.[0] ??
-    DEFAULT_HOME_REGION;
-  if (!REGION_NAME_PATTERN.test(homeRegion)) {
-    throw new CliError(
-      `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
-    );
-  }
-
-  const clients = deps.createClients({
-    credentials,
-    endpoint: connection.endpoint,
-    maxAttempts: connection.maxAttempts,
+  const { clients, homeRegion } = await openAwsSession(deps, connection, {
     maxSockets: connection.concurrency + 2,
-    requestTimeoutMs: connection.requestTimeoutMs,
-    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    fallbackRegion: connection.regions?.[0],
   });
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())

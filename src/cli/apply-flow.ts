@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type { AwsClients } from '../aws/clients.js';
+import { formatEndpointConfig } from '../remediation/endpoint-config.js';
+import { applyPlan, type ClusterOutcome } from '../remediation/executor.js';
+import { type Journal, openJournal } from '../remediation/journal.js';
+import type { RemediationPlan } from '../remediation/plan.js';
+import { formatApplyReport } from '../report/apply.formatter.js';
+import { applyExitCode, buildApplyReport, EXIT_NOT_ALL_APPLIED } from '../report/apply-report.js';
+import { CliError } from './cli-error.js';
+import type { CliDeps } from './deps.js';
+
+export interface ApplySettings {
+  readonly yes: boolean;
+  readonly journalPath: string;
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly concurrency: number;
+  readonly output: 'text' | 'json';
+}
+
+export interface ApplySession {
+  readonly clients: AwsClients;
+  readonly logger: Logger;
+}
+
+/** SIGINT/SIGTERM abort the signal; the name of the first one is kept for the exit code. */
+export function interruptible(deps: CliDeps, onSignal: (name: string) => void) {
+  const controller = new AbortController();
+  let interruptedBy: string | null = null;
+  void deps.untilSignal().then((name) => {
+    interruptedBy = name;
+    onSignal(name);
+    controller.abort();
+  });
+  return { signal: controller.signal, interruptedBy: () => interruptedBy };
+}
+
+/** What will change, for the confirmation question. */
+function describeChanges(plan: RemediationPlan): string {
+  const updates = plan.clusters.filter((c) => c.action === 'update');
+  const lines = updates.map(
+    (c) =>
+      `  ${c.region}/${c.clusterName}: ${formatEndpointConfig(c.before)} -> ${formatEndpointConfig(c.after)}`,
+  );
+  return `About to change ${updates.length} cluster${updates.length === 1 ? '' : 's'} (plan ${plan.planId}, mode ${plan.mode}):\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Called before anything is read from AWS: without --yes there must be a terminal to ask on, so
+ * an unattended run fails at once instead of after a scan.
+ */
+export function requireWayToConfirm(deps: CliDeps, yes: boolean): void {
+  if (yes || (deps.stdinIsTTY && deps.stderr.isTTY)) return;
+  throw new CliError(
+    'refusing to change clusters without confirmation: there is no terminal to ask on. Review the plan (eksposure remediate --out plan.json), then rerun with --yes.',
+  );
+}
+
+/** Asks on a terminal; returns false when the person does not answer yes. */
+async function confirmed(deps: CliDeps, plan: RemediationPlan, yes: boolean): Promise<boolean> {
+  requireWayToConfirm(deps, yes);
+  if (yes) return true;
+  deps.stderr.write(describeChanges(plan));
+  const answer = await deps.prompt('Type "yes" to apply these changes: ');
+  return answer?.trim().toLowerCase() === 'yes';
+}
+
+/** Prints the result, says what is still running in AWS and how to resume watching it. */
+export function reportOutcomes(
+  deps: CliDeps,
+  plan: Pick<RemediationPlan, 'planId' | 'mode' | 'complete'>,
+  outcomes: readonly ClusterOutcome[],
+  run: { journal: Journal; startedAt: Date; interruptedBy: string | null; output: 'text' | 'json' },
+): number {
+  const report = buildApplyReport({
+    planId: plan.planId,
+    mode: plan.mode,
+    journal: run.journal.path,
+    startedAt: run.startedAt,
+    finishedAt: deps.clock(),
+    interruptedBy: run.interruptedBy,
+    outcomes,
+  });
+  deps.stdout.write(
+    run.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatApplyReport(report),
+  );
+  const inFlight = outcomes.filter((o) => o.result === 'in-flight');
+  if (inFlight.length > 0) {
+    for (const o of inFlight) {
+      deps.stderr.write(
+        `eksposure: still in flight in AWS: ${o.region}/${o.clusterName} update ${o.updateId ?? '?'} (it goes on without eksposure)\n`,
+      );
+    }
+    deps.stderr.write(
+      `eksposure: resume watching with: eksposure resume --journal ${run.journal.path}\n`,
+    );
+  }
+  return applyExitCode(report, plan);
+}
+
+/** Confirm, journal, submit, watch, verify, report: the one path every change goes through. */
+export async function confirmAndApply(
+  deps: CliDeps,
+  session: ApplySession,
+  plan: RemediationPlan,
+  settings: ApplySettings,
+): Promise<number> {
+  if (plan.summary.update === 0) {
+    deps.stderr.write('eksposure: nothing to apply: no cluster in the plan needs a change.\n');
+    return plan.complete && plan.summary.blocked === 0
+      ? 0
+      : plan.complete
+        ? EXIT_NOT_ALL_APPLIED
+        : 3;
+  }
+  if (!(await confirmed(deps, plan, settings.yes))) {
+    deps.stderr.write('eksposure: not confirmed; nothing was changed.\n');
+    return EXIT_NOT_ALL_APPLIED;
+  }
+  const journal = openJournal(settings.journalPath, deps.clock);
+  deps.stderr.write(`eksposure: journal: ${journal.path}\n`);
+  const progress = (line: string) => deps.stderr.write(`eksposure: ${line}\n`);
+  const interrupt = interruptible(deps, (name) =>
+    progress(`${name} received: submitting nothing new; updates already submitted go on in AWS.`),
+  );
+  const startedAt = deps.clock();
+  const outcomes = await applyPlan(
+    {
+      eks: (region) => session.clients.eks(region),
+      journal,
+      now: () => deps.clock().getTime(),
+      sleep: deps.sleep,
+      progress,
+      logger: session.logger,
+    },
+    plan,
+    {
+      planId: plan.planId,
+      mode: plan.mode,
+      timeoutMs: settings.timeoutMs,
+      pollIntervalMs: settings.pollIntervalMs,
+      concurrency: settings.concurrency,
+      signal: interrupt.signal,
+    },
+  );
+  return reportOutcomes(deps, plan, outcomes, {
+    journal,
+    startedAt,
+    interruptedBy: interrupt.interruptedBy(),
+    output: settings.output,
+  });
+}

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { AwsClients } from '../aws/clients.js';
+import { checkCredentials } from '../aws/credentials.js';
+import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import type { AwsAccess } from './aws-options.js';
+import { CliError } from './cli-error.js';
+import type { CliDeps } from './deps.js';
+
+const DEFAULT_HOME_REGION = 'us-east-1';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export interface AwsSession {
+  readonly clients: AwsClients;
+  /** Where account-wide calls (DescribeRegions) go. */
+  readonly homeRegion: string;
+}
+
+/**
+ * Resolves the credentials once (a missing or expired one is a usage error, before any AWS call),
+ * picks the home region and wires the per-region clients.
+ */
+export async function openAwsSession(
+  deps: CliDeps,
+  access: AwsAccess,
+  options: { readonly maxSockets: number; readonly fallbackRegion?: string | undefined },
+): Promise<AwsSession> {
+  const credentials = deps.createCredentials(access.profile);
+  const credentialCheck = await checkCredentials(credentials, deps.clock(), access.profile);
+  if (!credentialCheck.ok) throw new CliError(credentialCheck.message);
+
+  const homeRegion =
+    (await deps.configuredRegion(access.profile)) ?? options.fallbackRegion ?? DEFAULT_HOME_REGION;
+  if (!REGION_NAME_PATTERN.test(homeRegion)) {
+    throw new CliError(
+      `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
+    );
+  }
+  const clients = deps.createClients({
+    credentials,
+    endpoint: access.endpoint,
+    maxAttempts: access.maxAttempts,
+    maxSockets: options.maxSockets,
+    requestTimeoutMs: access.requestTimeoutMs,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  });
+  return { clients, homeRegion };
+}
+
+/** Logs the process's peak memory with the command's own figures. */
+export function logFinished(logger: Logger, what: string, fields: Record<string, unknown>): void {
+  logger.info({ ...fields, maxRssKb: process.resourceUsage().maxRSS }, what);
+}

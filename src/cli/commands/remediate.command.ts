@@ -1,0 +1,279 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { runAudit } from '../../audit/run-audit.js';
+import { parseIpv4Address } from '../../net/cidr.js';
+import {
+  type AllowlistEntry,
+  parseAllowlist,
+  readAllowlistFile,
+} from '../../remediation/allowlist.js';
+import { planFromScans } from '../../remediation/gather-plan.js';
+import type { RemediationPlan } from '../../remediation/plan.js';
+import { serializePlan } from '../../remediation/plan-file.js';
+import { assemblePlan, type RemediationRequest } from '../../remediation/planner.js';
+import { planExitCode } from '../../report/apply-report.js';
+import { formatPlan } from '../../report/plan.formatter.js';
+import { silentProgress } from '../../report/progress.js';
+import { toolVersion } from '../../version.js';
+import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
+import {
+  confirmOption,
+  defaultJournalPath,
+  JOURNAL_DIR,
+  parseDuration,
+  parsePollInterval,
+  watchOptions,
+} from '../apply-options.js';
+import {
+  type AwsConnectionArgs,
+  awsConnectionOptions,
+  resolveAwsConnection,
+  wholeNumber,
+} from '../aws-options.js';
+import { logFinished, openAwsSession } from '../aws-session.js';
+import { CliError } from '../cli-error.js';
+import type { CliDeps } from '../deps.js';
+import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+
+interface RemediateArgs extends AwsConnectionArgs {
+  readonly mode: 'private' | 'allowlist';
+  readonly 'allow-cidr'?: readonly string[];
+  readonly 'allow-cidrs-file'?: string;
+  readonly cluster?: readonly string[];
+  readonly 'my-ip'?: string;
+  readonly out?: string;
+  readonly output: 'text' | 'json';
+  readonly apply: boolean;
+  readonly yes: boolean;
+  readonly journal?: string;
+  readonly timeout: string;
+  readonly 'poll-interval': number;
+  readonly 'apply-concurrency': number;
+  readonly 'log-level': string;
+}
+
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+function readCidrFile(path: string): AllowlistEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --allow-cidrs-file ${path}: ${(error as Error).message}`);
+  }
+  return readAllowlistFile(text, path);
+}
+
+/** Every flag checked before any credential, network or file write: bad input changes nothing. */
+export function resolveRequest(args: RemediateArgs): RemediationRequest {
+  const flagCidrs = (args['allow-cidr'] ?? []).flatMap((v) =>
+    String(v)
+      .split(',')
+      .map((value) => ({ value: value.trim(), source: '--allow-cidr' })),
+  );
+  const file = args['allow-cidrs-file'];
+  if (args.mode === 'private') {
+    if (flagCidrs.length > 0 || file) {
+      throw new CliError(
+        '--allow-cidr and --allow-cidrs-file only apply to --mode allowlist; private mode turns the public endpoint off.',
+      );
+    }
+    return { mode: 'private' };
+  }
+  const parsed = parseAllowlist([...flagCidrs, ...(file ? readCidrFile(file) : [])]);
+  if (!parsed.ok) throw new CliError(parsed.message);
+  return { mode: 'allowlist', allowCidrs: parsed.cidrs };
+}
+
+function resolveOperatorIp(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (parseIpv4Address(value.trim()) === undefined) {
+    throw new CliError(
+      `--my-ip "${value}" is not an IPv4 address: give the public address you reach AWS from, e.g. --my-ip 203.0.113.7 (curl -s https://checkip.amazonaws.com).`,
+    );
+  }
+  return value.trim();
+}
+
+function resolveClusterNames(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const names = [...new Set(values.flatMap((v) => String(v).split(',')).map((v) => v.trim()))];
+  const bad = names.filter((n) => !CLUSTER_NAME.test(n));
+  if (bad.length > 0 || names.length === 0) {
+    throw new CliError(
+      `--cluster ${bad.map((b) => `"${b}"`).join(', ') || '""'} is not a cluster name (letters, digits, - and _, up to 100).`,
+    );
+  }
+  return names;
+}
+
+function checkWritableFile(flag: string, path: string | undefined): void {
+  if (path !== undefined && !existsSync(dirname(path))) {
+    throw new CliError(`--${flag} ${path}: the folder ${dirname(path)} does not exist.`);
+  }
+}
+
+function writePlan(path: string, plan: RemediationPlan): void {
+  try {
+    writeFileSync(path, serializePlan(plan));
+  } catch (error) {
+    throw new CliError(`cannot write the plan to ${path}: ${(error as Error).message}`);
+  }
+}
+
+export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<number> {
+  const connection = resolveAwsConnection(args, deps.env);
+  const request = resolveRequest(args);
+  const operatorIp = resolveOperatorIp(args['my-ip']);
+  const clusterNames = resolveClusterNames(args.cluster);
+  const timeoutMs = parseDuration('timeout', args.timeout);
+  const pollIntervalMs = parsePollInterval(args['poll-interval']);
+  const applyConcurrency = wholeNumber('apply-concurrency', args['apply-concurrency'], 50);
+  if (!args.apply && (args.journal !== undefined || args.yes)) {
+    throw new CliError(
+      '--journal and --yes only apply with --apply; without it nothing is changed.',
+    );
+  }
+  checkWritableFile('out', args.out);
+  if (args.apply) requireWayToConfirm(deps, args.yes);
+
+  checkWritableFile('journal', args.journal);
+
+  const logger = deps.createLogger(args['log-level']);
+  const { clients, homeRegion } = await openAwsSession(deps, connection, {
+    maxSockets: connection.concurrency + 2,
+    fallbackRegion: connection.regions?.[0],
+  });
+  try {
+    const outcome = await runAudit(
+      {
+        clients,
+        clock: deps.clock,
+        logger,
+        progress: silentProgress,
+        toolVersion,
+      },
+      {
+        homeRegion,
+        regions: connection.regions,
+        concurrency: connection.concurrency,
+        regionConcurrency: connection.regionConcurrency,
+      },
+    );
+    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
+    const scanned = await planFromScans(clients, outcome.scans, request, {
+      clusterNames,
+      operatorIp,
+      concurrency: connection.concurrency,
+    });
+    if (scanned.notFound.length > 0) {
+      throw new CliError(
+        `no cluster named ${scanned.notFound.join(', ')} in the scanned regions (${outcome.report.regions
+          .filter((r) => r.status !== 'skipped')
+          .map((r) => r.region)
+          .join(', ')}); check the name and --regions.`,
+      );
+    }
+    const plan = assemblePlan(
+      {
+        planId: deps.newId(),
+        createdAt: deps.clock(),
+        toolVersion,
+        mode: request.mode,
+        allowCidrs: request.mode === 'allowlist' ? request.allowCidrs : null,
+        operatorIp: operatorIp ?? null,
+        sourceJournal: null,
+        unread: scanned.unread,
+      },
+      scanned.clusters,
+    );
+    logFinished(logger, 'plan made', { planId: plan.planId, ...plan.summary });
+
+    const planPath =
+      args.out ?? (args.apply ? `${JOURNAL_DIR}/plan-${plan.planId}.json` : undefined);
+    if (planPath) {
+      if (!args.out) mkdirSync(JOURNAL_DIR, { recursive: true });
+      writePlan(planPath, plan);
+      deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
+    }
+    if (!args.apply) {
+      deps.stdout.write(args.output === 'json' ? serializePlan(plan) : formatPlan(plan, false));
+      return planExitCode(plan);
+    }
+    if (args.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    return await confirmAndApply(deps, { clients, logger }, plan, {
+      yes: args.yes,
+      journalPath: args.journal ?? defaultJournalPath(plan.planId),
+      timeoutMs,
+      pollIntervalMs,
+      concurrency: applyConcurrency,
+      output: args.output,
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function remediateCommand(
+  deps: CliDeps,
+  setExitCode: (code: number) => void,
+): CommandModule {
+  return {
+    command: 'remediate',
+    describe: 'Plan (dry run, the default) or --apply the change that closes each EKS-001 failure',
+    builder: (yargs: Argv) =>
+      yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
+        ...awsConnectionOptions,
+        mode: {
+          choices: ['private', 'allowlist'] as const,
+          default: 'private' as const,
+          describe:
+            'private: public endpoint off, private on. allowlist: public only for the given CIDRs, private on',
+        },
+        'allow-cidr': {
+          type: 'string',
+          array: true,
+          describe:
+            'Allowlist mode: an IPv4 CIDR allowed to reach the public endpoint (repeatable)',
+        },
+        'allow-cidrs-file': {
+          type: 'string',
+          describe: 'Allowlist mode: a file of CIDRs, one per line (# comments)',
+        },
+        cluster: {
+          type: 'string',
+          array: true,
+          describe: 'Only these clusters (by name, repeatable)',
+        },
+        'my-ip': {
+          type: 'string',
+          describe: 'Your public IPv4 address: warns when the allowlist would lock you out',
+        },
+        out: {
+          type: 'string',
+          describe: 'Write the plan (JSON, schemas/remediation-plan.schema.json) here',
+        },
+        apply: {
+          type: 'boolean',
+          default: false,
+          describe: 'Submit the plan: UpdateClusterConfig, then watch each update to its end',
+        },
+        ...confirmOption,
+        journal: {
+          type: 'string',
+          describe:
+            'With --apply: the journal to write (default .eksposure/journal-<plan id>.ndjson)',
+        },
+        'apply-concurrency': {
+          type: 'number',
+          default: 4,
+          describe: 'With --apply: clusters changed at once',
+        },
+        ...watchOptions,
+      }),
+    handler: async (argv) => {
+      setExitCode(await remediate(deps, argv as unknown as RemediateArgs));
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { ClusterOutcome } from '../remediation/executor.js';
+import type { PlanMode, RemediationPlan } from '../remediation/plan.js';
+
+/** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
+export const APPLY_REPORT_SCHEMA_VERSION = '1.0.0';
+
+export interface ApplyReport {
+  readonly kind: 'eksposure-apply-report';
+  readonly schemaVersion: string;
+  readonly planId: string;
+  readonly mode: PlanMode;
+  readonly journal: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** SIGINT or SIGTERM when the run was interrupted; null otherwise. */
+  readonly interruptedBy: string | null;
+  /** True only when every planned change was applied and verified. */
+  readonly complete: boolean;
+  readonly summary: {
+    readonly verified: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly inFlight: number;
+  };
+  readonly clusters: readonly ClusterOutcome[];
+}
+
+/** Exit codes of remediate, apply, rollback and resume, beyond the audit's 0 to 3. */
+export const EXIT_NOT_ALL_APPLIED = 1;
+export const EXIT_STILL_IN_FLIGHT = 4;
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export function buildApplyReport(input: {
+  planId: string;
+  mode: PlanMode;
+  journal: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+  interruptedBy: string | null;
+  outcomes: readonly ClusterOutcome[];
+}): ApplyReport {
+  const count = (result: string) => input.outcomes.filter((o) => o.result === result).length;
+  const summary = {
+    verified: count('verified'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    inFlight: count('in-flight'),
+  };
+  return {
+    kind: 'eksposure-apply-report',
+    schemaVersion: APPLY_REPORT_SCHEMA_VERSION,
+    planId: input.planId,
+    mode: input.mode,
+    journal: input.journal,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    interruptedBy: input.interruptedBy,
+    complete:
+      input.interruptedBy === null &&
+      input.outcomes.every((o) => o.result === 'verified' || o.satisfied),
+    summary,
+    clusters: input.outcomes,
+  };
+}
+
+/**
+ * A signal outranks everything; then updates left running in AWS; then an incomplete scan
+ * (clusters may be missing from the plan); then anything not applied and verified.
+ */
+export function applyExitCode(
+  report: ApplyReport,
+  plan: Pick<RemediationPlan, 'complete'>,
+): number {
+  if (report.interruptedBy) return SIGNAL_EXIT[report.interruptedBy] ?? 130;
+  if (report.summary.inFlight > 0) return EXIT_STILL_IN_FLIGHT;
+  if (!plan.complete) return 3;
+  return report.complete ? 0 : EXIT_NOT_ALL_APPLIED;
+}
+
+/** Dry run: 3 when the scan was incomplete, 1 when a failing cluster cannot be changed, else 0. */
+export function planExitCode(plan: RemediationPlan): number {
+  if (!plan.complete) return 3;
+  return plan.summary.blocked > 0 ? EXIT_NOT_ALL_APPLIED : 0;
+}

@@ -1,0 +1,29 @@
+import type { ApplyReport } from './apply-report.js';
+import { renderTable } from './text-table.js';
+
+const RESULT_LABEL = {
+  verified: 'VERIFIED',
+  failed: 'FAILED',
+  skipped: 'SKIPPED',
+  'in-flight': 'IN FLIGHT',
+} as const;
+
+/** The per-cluster result of an apply, rollback or resume, for a person. */
+export function formatApplyReport(report: ApplyReport): string {
+  const rows = report.clusters.map((o) => [
+    RESULT_LABEL[o.result],
+    `${o.region}/${o.clusterName}`,
+    o.updateId ?? '-',
+    o.reason,
+  ]);
+  const { verified, failed, skipped, inFlight } = report.summary;
+  const table = rows.length
+    ? `${renderTable(['result', 'cluster', 'update', 'detail'], rows)}\n`
+    : '';
+  return (
+    `${table}` +
+    `Plan ${report.planId}: ${verified} changed and verified, ${failed} failed, ${skipped} skipped, ${inFlight} still in flight.` +
+    (report.journal ? ` Journal: ${report.journal}` : '') +
+    '\n'
+  );
+}

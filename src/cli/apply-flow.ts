@@ -6,6 +6,7 @@ import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
 import { applyExitCode, buildApplyReport, EXIT_NOT_ALL_APPLIED } from '../report/apply-report.js';
+import { logFinished } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
@@ -143,6 +144,10 @@ export async function confirmAndApply(
       signal: interrupt.signal,
     },
   );
+  logFinished(session.logger, 'apply finished', {
+    planId: plan.planId,
+    durationMs: deps.clock().getTime() - startedAt.getTime(),
+  });
   return reportOutcomes(deps, plan, outcomes, {
     journal,
     startedAt,

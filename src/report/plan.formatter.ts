@@ -71,9 +71,7 @@ export function formatPlan(plan: RemediationPlan, applying: boolean): string {
     );
   }
   const { update, blocked, skip } = plan.summary;
-  const status = applying
-    ? 'to be applied after confirmation'
-    : 'dry run: nothing has been changed';
+  const status = applying ? 'to be applied' : 'dry run: nothing has been changed';
   parts.push(
     `Plan ${plan.planId} (mode ${plan.mode}; ${status}): ${update} to update, ${blocked} blocked, ${skip} skipped` +
       (plan.complete

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { planRollback } from '../../remediation/gather-plan.js';
 import { parseJournal, rollbackCandidates } from '../../remediation/journal.js';
@@ -64,7 +65,7 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
         mode: 'rollback',
         allowCidrs: null,
         operatorIp: null,
-        sourceJournal: args.journal,
+        sourceJournal: resolve(args.journal),
         unread: planned.unread,
       },
       planned.clusters,

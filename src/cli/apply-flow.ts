@@ -1,27 +1,36 @@
 import type { Logger } from 'pino';
 import type { AwsClients } from '../aws/clients.js';
 import { formatEndpointConfig } from '../remediation/endpoint-config.js';
-import { applyPlan, type ClusterOutcome } from '../remediation/executor.js';
+import { type ApplyDeps, applyPlan, type ClusterOutcome } from '../remediation/executor.js';
 import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
 import { applyExitCode, buildApplyReport, EXIT_NOT_ALL_APPLIED } from '../report/apply-report.js';
 import { logFinished } from './aws-session.js';
+import type { WatchSettings } from './change-command.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
-export interface ApplySettings {
+export interface ApplySettings extends WatchSettings {
   readonly yes: boolean;
   readonly journalPath: string;
-  readonly timeoutMs: number;
-  readonly pollIntervalMs: number;
-  readonly concurrency: number;
-  readonly output: 'text' | 'json';
 }
 
 export interface ApplySession {
   readonly clients: AwsClients;
   readonly logger: Logger;
+}
+
+/** The executor's edges: per-region EKS clients, the journal, the clock, and progress lines on stderr. */
+export function executorDeps(deps: CliDeps, session: ApplySession, journal: Journal): ApplyDeps {
+  return {
+    eks: (region) => session.clients.eks(region),
+    journal,
+    now: () => deps.clock().getTime(),
+    sleep: deps.sleep,
+    progress: (line) => deps.stderr.write(`eksposure: ${line}\n`),
+    logger: session.logger,
+  };
 }
 
 /** SIGINT/SIGTERM abort the signal; the name of the first one is kept for the exit code. */
@@ -120,30 +129,21 @@ export async function confirmAndApply(
   }
   const journal = openJournal(settings.journalPath, deps.clock);
   deps.stderr.write(`eksposure: journal: ${journal.path}\n`);
-  const progress = (line: string) => deps.stderr.write(`eksposure: ${line}\n`);
+  const executor = executorDeps(deps, session, journal);
   const interrupt = interruptible(deps, (name) =>
-    progress(`${name} received: submitting nothing new; updates already submitted go on in AWS.`),
+    executor.progress(
+      `${name} received: submitting nothing new; updates already submitted go on in AWS.`,
+    ),
   );
   const startedAt = deps.clock();
-  const outcomes = await applyPlan(
-    {
-      eks: (region) => session.clients.eks(region),
-      journal,
-      now: () => deps.clock().getTime(),
-      sleep: deps.sleep,
-      progress,
-      logger: session.logger,
-    },
-    plan,
-    {
-      planId: plan.planId,
-      mode: plan.mode,
-      timeoutMs: settings.timeoutMs,
-      pollIntervalMs: settings.pollIntervalMs,
-      concurrency: settings.concurrency,
-      signal: interrupt.signal,
-    },
-  );
+  const outcomes = await applyPlan(executor, plan, {
+    planId: plan.planId,
+    mode: plan.mode,
+    timeoutMs: settings.timeoutMs,
+    pollIntervalMs: settings.pollIntervalMs,
+    concurrency: settings.concurrency,
+    signal: interrupt.signal,
+  });
   logFinished(session.logger, 'apply finished', {
     planId: plan.planId,
     durationMs: deps.clock().getTime() - startedAt.getTime(),

@@ -1,46 +1,36 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EKSClient, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import type { FaultRule } from '../../src/emulator/faults.js';
-import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { JournalEntry } from '../../src/remediation/journal.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { ApplyReport } from '../../src/report/apply-report.js';
 import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import {
+  cliAgainst,
+  FAST,
+  readJournal,
+  remediationAccount,
+  tempDir,
+} from '../support/remediation.js';
 import { emulatorClientConfig } from '../support/sdk.js';
 
-const account: Fixture = {
-  accountId: '111122223333',
-  regions: {
-    'us-east-1': {
-      vpcs: { 'vpc-0nodns': { enableDnsSupport: true, enableDnsHostnames: false } },
-      clusters: [
-        { name: 'open-a', publicAccessCidrs: ['0.0.0.0/0'] },
-        {
-          name: 'open-b',
-          endpointPrivateAccess: true,
-          publicAccessCidrs: ['10.1.0.0/16', '0.0.0.0/0'],
-        },
-        { name: 'no-dns', vpcId: 'vpc-0nodns' },
-        { name: 'already-private', endpointPublicAccess: false, endpointPrivateAccess: true },
-      ],
-    },
-    'eu-west-1': {
-      clusters: [{ name: 'eu-open', tags: { 'aws:cloudformation:stack-name': 'eu-stack' } }],
-    },
-  },
-};
-
-const FAST = ['--poll-interval', '0.05'];
+const JSON_OUT = ['--output', 'json'];
+/** Apply without asking, journal to the given file, poll fast. */
+const confirmed = (journal: string) => ['--yes', '--journal', journal, ...FAST];
+const applying = (journal: string) => ['--apply', ...confirmed(journal)];
 
 async function withEmulator<T>(
   faults: FaultRule[],
   body: (emulator: RunningEmulator) => Promise<T>,
 ): Promise<T> {
-  const emulator = await startEmulator({ fixture: account, faults, updateDurationMs: 150 });
+  const emulator = await startEmulator({
+    fixture: remediationAccount,
+    faults,
+    updateDurationMs: 150,
+  });
   try {
     return await body(emulator);
   } finally {
@@ -48,8 +38,7 @@ async function withEmulator<T>(
   }
 }
 
-const cli = (emulator: RunningEmulator, ...args: string[]): Promise<CliRun> =>
-  runCli([...args, '--endpoint-url', emulator.url]);
+const cli = cliAgainst;
 
 const configOf = (emulator: RunningEmulator, name: string, region = 'us-east-1') => {
   const vpc = emulator.state.regions.get(region)?.clusters.get(name)?.resourcesVpcConfig;
@@ -72,14 +61,6 @@ const updatesOf = (emulator: RunningEmulator, name: string, region = 'us-east-1'
 
 const submits = (emulator: RunningEmulator) =>
   emulator.stats.calls.get('eks:UpdateClusterConfig') ?? 0;
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'eksposure-e2e-'));
-
-const readJournal = (path: string): JournalEntry[] =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as JournalEntry);
 
 const statusesOf = (journal: JournalEntry[], name: string) =>
   journal.filter((e) => e.clusterName === name).map((e) => e.status);
@@ -125,14 +106,7 @@ describe('eksposure remediate (dry run)', () => {
 
   it('lists a named cluster that already passes as skipped, and refuses a name that is nowhere', async () => {
     await withEmulator([], async (emulator) => {
-      const run = await cli(
-        emulator,
-        'remediate',
-        '--cluster',
-        'already-private',
-        '--output',
-        'json',
-      );
+      const run = await cli(emulator, 'remediate', '--cluster', 'already-private', ...JSON_OUT);
       expect(run.code).toBe(0);
       const plan = JSON.parse(run.stdout) as RemediationPlan;
       expect(plan.clusters[0]).toMatchObject({
@@ -155,13 +129,8 @@ describe('eksposure remediate --apply', () => {
         'remediate',
         '--regions',
         'us-east-1',
-        '--apply',
-        '--yes',
-        '--journal',
-        journal,
-        '--output',
-        'json',
-        ...FAST,
+        ...applying(journal),
+        ...JSON_OUT,
       );
       expect(run.code).toBe(1); // no-dns is blocked, so not everything planned was applied
       const r = report(run);
@@ -238,13 +207,8 @@ describe('eksposure remediate --apply', () => {
           'remediate',
           '--cluster',
           'open-a,open-b',
-          '--apply',
-          '--yes',
-          '--journal',
-          journal,
-          '--output',
-          'json',
-          ...FAST,
+          ...applying(journal),
+          ...JSON_OUT,
         );
         expect(run.code).toBe(1);
         expect(outcomeOf(report(run), 'open-a')).toMatchObject({
@@ -266,13 +230,9 @@ describe('eksposure remediate --apply', () => {
         'remediate',
         '--cluster',
         'open-a',
-        '--apply',
-        '--yes',
-        '--journal',
-        journal,
+        ...applying(journal),
         '--timeout',
         '1s',
-        ...FAST,
       );
       expect(run.code).toBe(4);
       expect(run.stdout).toMatch(/IN FLIGHT\s+us-east-1\/open-a/);
@@ -299,13 +259,9 @@ describe('eksposure remediate --apply', () => {
           'remediate',
           '--cluster',
           'open-a',
-          '--apply',
-          '--yes',
-          '--journal',
-          journal,
+          ...applying(journal),
           '--endpoint-url',
           emulator.url,
-          ...FAST,
         ],
         { env: isolatedAwsEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
       );
@@ -353,12 +309,8 @@ describe('saved plans: eksposure apply', () => {
         emulator,
         'apply',
         join(dir, 'plan.json'),
-        '--yes',
-        '--journal',
-        join(dir, 'j'),
-        '--output',
-        'json',
-        ...FAST,
+        ...confirmed(join(dir, 'j')),
+        ...JSON_OUT,
       );
       expect(run.code).toBe(1);
       expect(outcomeOf(report(run), 'open-b')).toMatchObject({
@@ -380,20 +332,14 @@ describe('saved plans: eksposure apply', () => {
         emulator,
         'apply',
         join(dir, 'plan.json'),
-        '--yes',
-        '--journal',
-        join(dir, 'j'),
-        ...FAST,
+        ...confirmed(join(dir, 'j')),
       );
       expect(first.code).toBe(0);
       const second = await cli(
         emulator,
         'apply',
         join(dir, 'plan.json'),
-        '--yes',
-        '--journal',
-        join(dir, 'j'),
-        ...FAST,
+        ...confirmed(join(dir, 'j')),
       );
       expect(second.code).toBe(0);
       expect(second.stdout).toContain('already at the planned configuration');
@@ -418,12 +364,8 @@ describe('saved plans: eksposure apply', () => {
         emulator,
         'apply',
         join(dir, 'plan.json'),
-        '--yes',
-        '--journal',
-        join(dir, 'j'),
-        '--output',
-        'json',
-        ...FAST,
+        ...confirmed(join(dir, 'j')),
+        ...JSON_OUT,
       );
       expect(run.stderr).toContain(
         `busy with update ${foreign.update?.id ?? '?'}; waiting for it to end, then deciding again`,
@@ -448,11 +390,7 @@ describe('eksposure rollback', () => {
         'remediate',
         '--cluster',
         'open-a,open-b',
-        '--apply',
-        '--yes',
-        '--journal',
-        join(dir, 'j'),
-        ...FAST,
+        ...applying(join(dir, 'j')),
       );
       expect(applied.code).toBe(0);
       expect(configOf(emulator, 'open-b').endpointPublicAccess).toBe(false);

@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { JOURNAL_SCHEMA_VERSION, type JournalEntry } from '../../src/remediation/journal.js';
 import {
@@ -9,48 +7,21 @@ import {
   type RemediationPlan,
 } from '../../src/remediation/plan.js';
 import { APPLY_REPORT_SCHEMA_VERSION, type ApplyReport } from '../../src/report/apply-report.js';
-import { type CliRun, runCli } from '../support/cli.js';
+import type { CliRun } from '../support/cli.js';
+import {
+  cliAgainst as cli,
+  FAST,
+  readJournal,
+  remediationAccount,
+  tempDir,
+} from '../support/remediation.js';
 import { schemaErrors } from '../support/schema.js';
 
 const PLAN_SCHEMA = 'remediation-plan.schema.json';
 const REPORT_SCHEMA = 'apply-report.schema.json';
 const JOURNAL_SCHEMA = 'journal-entry.schema.json';
 
-/**
- * Two regions, three failing clusters: one in a VPC without DNS hostnames (blocked in private
- * mode), one managed by CloudFormation (a warning), and a passing one that stays out of the plan.
- */
-const account: Fixture = {
-  accountId: '111122223333',
-  regions: {
-    'us-east-1': {
-      vpcs: { 'vpc-0nodns': { enableDnsSupport: true, enableDnsHostnames: false } },
-      clusters: [
-        { name: 'open-a' },
-        { name: 'no-dns', vpcId: 'vpc-0nodns' },
-        { name: 'already-private', endpointPublicAccess: false, endpointPrivateAccess: true },
-      ],
-    },
-    'eu-west-1': {
-      clusters: [{ name: 'eu-open', tags: { 'aws:cloudformation:stack-name': 'eu-stack' } }],
-    },
-  },
-};
-
-const FAST = ['--poll-interval', '0.05'];
-
-const cli = (emulator: RunningEmulator, ...args: string[]): Promise<CliRun> =>
-  runCli([...args, '--endpoint-url', emulator.url]);
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'eksposure-schemas-'));
-
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-const readJournal = (path: string): JournalEntry[] =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim().length > 0)
-    .map((l) => JSON.parse(l) as JournalEntry);
 
 /** Parses stdout, saying what the CLI printed on stderr when it is not JSON. */
 function stdoutJson<T>(run: CliRun): T {
@@ -96,7 +67,7 @@ describe('the published schemas describe what the CLI really writes', () => {
   let rollbackRun: CliRun;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ fixture: account, updateDurationMs: 200 });
+    emulator = await startEmulator({ fixture: remediationAccount, updateDurationMs: 200 });
     planRun = await cli(emulator, 'remediate', '--out', planFile, '--output', 'json');
     allowlistRun = await cli(
       emulator,
@@ -145,7 +116,7 @@ describe('the published schemas describe what the CLI really writes', () => {
       const saved = readJson<RemediationPlan>(planFile);
       expect(saved).toEqual(printed);
       expect(printed.schemaVersion).toBe(REMEDIATION_PLAN_SCHEMA_VERSION);
-      expect(printed.summary).toEqual({ update: 2, blocked: 1, skip: 0 });
+      expect(printed.summary).toEqual({ update: 3, blocked: 1, skip: 0 });
       expect(printed.clusters.find((c) => c.clusterName === 'eu-open')?.preflight).toContainEqual(
         expect.objectContaining({ check: 'managed-as-code', status: 'warn' }),
       );
@@ -188,7 +159,7 @@ describe('the published schemas describe what the CLI really writes', () => {
       expect(applyRun.code).toBe(1); // no-dns was never submitted
       const report = stdoutJson<ApplyReport>(applyRun);
       expect(report.schemaVersion).toBe(APPLY_REPORT_SCHEMA_VERSION);
-      expect(report.summary).toEqual({ verified: 2, failed: 0, skipped: 1, inFlight: 0 });
+      expect(report.summary).toEqual({ verified: 3, failed: 0, skipped: 1, inFlight: 0 });
       expect(report.journal).toBe(journal);
       expect(schemaErrors(REPORT_SCHEMA, report)).toEqual([]);
     });
@@ -197,7 +168,7 @@ describe('the published schemas describe what the CLI really writes', () => {
       expect(rollbackRun.code).toBe(0);
       const report = stdoutJson<ApplyReport>(rollbackRun);
       expect(report).toMatchObject({ mode: 'rollback', complete: true, journal: rollbackJournal });
-      expect(report.summary.verified).toBe(2);
+      expect(report.summary.verified).toBe(3);
       expect(schemaErrors(REPORT_SCHEMA, report)).toEqual([]);
     });
 
@@ -266,7 +237,7 @@ describe('the published schemas describe what the CLI really writes', () => {
 describe('apply PLAN and resume print valid reports and journals', () => {
   it('an update that outlasts --timeout is in flight, then resume verifies it', async () => {
     // Updates take 1.5 s here, so a 0.3 s --timeout always stops watching first.
-    const emulator = await startEmulator({ fixture: account, updateDurationMs: 1500 });
+    const emulator = await startEmulator({ fixture: remediationAccount, updateDurationMs: 1500 });
     try {
       const dir = tempDir();
       const plan = join(dir, 'plan.json');

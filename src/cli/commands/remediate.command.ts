@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
@@ -32,6 +32,7 @@ import {
   wholeNumber,
 } from '../aws-options.js';
 import { logFinished, openAwsSession } from '../aws-session.js';
+import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
@@ -56,13 +57,7 @@ interface RemediateArgs extends AwsConnectionArgs {
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 function readCidrFile(path: string): AllowlistEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read --allow-cidrs-file ${path}: ${(error as Error).message}`);
-  }
-  return readAllowlistFile(text, path);
+  return readAllowlistFile(readInputFile('--allow-cidrs-file', path), path);
 }
 
 /** Every flag checked before any credential, network or file write: bad input changes nothing. */
@@ -136,9 +131,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     );
   }
   checkWritableFile('out', args.out);
-  if (args.apply) requireWayToConfirm(deps, args.yes);
-
   checkWritableFile('journal', args.journal);
+  if (args.apply) requireWayToConfirm(deps, args.yes);
 
   const logger = deps.createLogger(args['log-level']);
   const { clients, homeRegion } = await openAwsSession(deps, connection, {

@@ -1,110 +1,92 @@
 import pLimit from 'p-limit';
 import type { Argv, CommandModule } from 'yargs';
-import { type ClusterOutcome, watchUpdate } from '../../remediation/executor.js';
+import { watchUpdate } from '../../remediation/executor.js';
 import {
+  type JournalEntry,
   latestByCluster,
   openJournal,
-  parseJournal,
   updatesStillInFlight,
 } from '../../remediation/journal.js';
 import type { PlanMode } from '../../remediation/plan.js';
-import { interruptible, reportOutcomes } from '../apply-flow.js';
-import { parseDuration, parsePollInterval, watchOptions } from '../apply-options.js';
+import { executorDeps, interruptible, reportOutcomes } from '../apply-flow.js';
 import {
-  type AwsAccessArgs,
-  awsAccessOptions,
-  resolveAwsAccess,
-  wholeNumber,
-} from '../aws-options.js';
-import { openAwsSession } from '../aws-session.js';
-import { CliError } from '../cli-error.js';
+  type ChangeCommandArgs,
+  changeCommandOptions,
+  readJournalFile,
+  resolveChangeCommand,
+  withAwsSession,
+} from '../change-command.js';
 import type { CliDeps } from '../deps.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
-import { applyConcurrencyOption, readInputFile } from './apply.command.js';
 
-interface ResumeArgs extends AwsAccessArgs {
+interface ResumeArgs extends ChangeCommandArgs {
   readonly journal: string;
-  readonly timeout: string;
-  readonly 'poll-interval': number;
-  readonly concurrency: number;
-  readonly output: 'text' | 'json';
-  readonly 'log-level': string;
 }
+
+const targetOf = (entry: JournalEntry) => ({
+  region: entry.region,
+  clusterName: entry.clusterName,
+  arn: entry.clusterArn,
+  before: entry.before,
+  requested: entry.requested,
+});
 
 /** Watches, to their end, the updates a journal shows still running; submits nothing. */
 export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
-  const access = resolveAwsAccess(args, deps.env);
-  const timeoutMs = parseDuration('timeout', args.timeout);
-  const pollIntervalMs = parsePollInterval(args['poll-interval']);
-  const concurrency = wholeNumber('concurrency', args.concurrency, 50);
-  const read = parseJournal(readInputFile('journal', args.journal), args.journal);
-  if (!read.ok) throw new CliError(read.message);
-  const unconfirmed = latestByCluster(read.entries).filter((e) => e.status === 'Submitting');
+  const settings = resolveChangeCommand(args, deps.env);
+  const entries = readJournalFile(args.journal);
+  const unconfirmed = latestByCluster(entries).filter((e) => e.status === 'Submitting');
   for (const e of unconfirmed) {
     deps.stderr.write(
       `eksposure: ${e.region}/${e.clusterName}: the journal does not say whether EKS received the update; run eksposure apply on plan ${e.planId} again (its idempotency token cannot submit twice).\n`,
     );
   }
-  const running = updatesStillInFlight(read.entries);
-  if (running.length === 0) {
+  const running = updatesStillInFlight(entries);
+  const first = running[0];
+  if (!first) {
     deps.stderr.write(
       `eksposure: ${args.journal} shows no update still in flight; nothing to watch.\n`,
     );
     return unconfirmed.length > 0 ? 1 : 0;
   }
-  const first = running[0];
-  const planId = first?.planId ?? '';
-  const mode = (first?.mode ?? 'private') as PlanMode;
-
-  const logger = deps.createLogger(args['log-level']);
-  const { clients } = await openAwsSession(deps, access, { maxSockets: concurrency + 2 });
-  const journal = openJournal(args.journal, deps.clock);
-  const progress = (line: string) => deps.stderr.write(`eksposure: ${line}\n`);
-  const interrupt = interruptible(deps, (name) => progress(`${name} received: stopped watching.`));
-  const startedAt = deps.clock();
-  try {
-    const limit = pLimit(concurrency);
-    const outcomes: ClusterOutcome[] = await Promise.all(
+  return withAwsSession(deps, settings, args['log-level'], async (session) => {
+    const journal = openJournal(args.journal, deps.clock);
+    const executor = executorDeps(deps, session, journal);
+    const interrupt = interruptible(deps, (name) =>
+      executor.progress(`${name} received: stopped watching.`),
+    );
+    const startedAt = deps.clock();
+    const limit = pLimit(settings.concurrency);
+    const outcomes = await Promise.all(
       running.map((entry) =>
         limit(() =>
           watchUpdate(
+            executor,
             {
-              eks: (region) => clients.eks(region),
-              journal,
-              now: () => deps.clock().getTime(),
-              sleep: deps.sleep,
-              progress,
-              logger,
-            },
-            {
+              ...settings,
               planId: entry.planId,
               mode: entry.mode as PlanMode,
-              timeoutMs,
-              pollIntervalMs,
               signal: interrupt.signal,
             },
-            {
-              region: entry.region,
-              clusterName: entry.clusterName,
-              arn: entry.clusterArn,
-              before: entry.before,
-              requested: entry.requested,
-            },
+            targetOf(entry),
             entry.updateId ?? '',
-            deps.clock().getTime() + timeoutMs,
+            deps.clock().getTime() + settings.timeoutMs,
           ),
         ),
       ),
     );
-    return reportOutcomes(deps, { planId, mode, complete: unconfirmed.length === 0 }, outcomes, {
+    const plan = {
+      planId: first.planId,
+      mode: first.mode as PlanMode,
+      complete: unconfirmed.length === 0,
+    };
+    return reportOutcomes(deps, plan, outcomes, {
       journal,
       startedAt,
       interruptedBy: interrupt.interruptedBy(),
-      output: args.output,
+      output: settings.output,
     });
-  } finally {
-    clients.destroy();
-  }
+  });
 }
 
 export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -118,9 +100,7 @@ export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void
           demandOption: true,
           describe: 'The journal of an interrupted or timed-out apply',
         },
-        ...awsAccessOptions,
-        ...applyConcurrencyOption,
-        ...watchOptions,
+        ...changeCommandOptions,
       }),
     handler: async (argv) => {
       setExitCode(await resume(deps, argv as unknown as ResumeArgs));

@@ -1,62 +1,46 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { planRollback } from '../../remediation/gather-plan.js';
-import { parseJournal, rollbackCandidates } from '../../remediation/journal.js';
+import { rollbackCandidates } from '../../remediation/journal.js';
 import { assemblePlan } from '../../remediation/planner.js';
 import { formatPlan } from '../../report/plan.formatter.js';
 import { toolVersion } from '../../version.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
+import { confirmOption, defaultJournalPath } from '../apply-options.js';
 import {
-  confirmOption,
-  defaultJournalPath,
-  parseDuration,
-  parsePollInterval,
-  watchOptions,
-} from '../apply-options.js';
-import {
-  type AwsAccessArgs,
-  awsAccessOptions,
-  resolveAwsAccess,
-  wholeNumber,
-} from '../aws-options.js';
-import { openAwsSession } from '../aws-session.js';
+  type ChangeCommandArgs,
+  changeCommandOptions,
+  readJournalFile,
+  resolveChangeCommand,
+  withAwsSession,
+} from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
-import { applyConcurrencyOption, readInputFile } from './apply.command.js';
 
-interface RollbackArgs extends AwsAccessArgs {
+interface RollbackArgs extends ChangeCommandArgs {
   readonly journal: string;
   readonly 'new-journal'?: string;
   readonly yes: boolean;
-  readonly timeout: string;
-  readonly 'poll-interval': number;
-  readonly concurrency: number;
-  readonly output: 'text' | 'json';
-  readonly 'log-level': string;
 }
 
 export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<number> {
-  const access = resolveAwsAccess(args, deps.env);
-  const timeoutMs = parseDuration('timeout', args.timeout);
-  const pollIntervalMs = parsePollInterval(args['poll-interval']);
-  const concurrency = wholeNumber('concurrency', args.concurrency, 50);
-  const read = parseJournal(readInputFile('journal', args.journal), args.journal);
-  if (!read.ok) throw new CliError(read.message);
-  const candidates = rollbackCandidates(read.entries);
+  const settings = resolveChangeCommand(args, deps.env);
+  const candidates = rollbackCandidates(readJournalFile(args.journal));
   requireWayToConfirm(deps, args.yes);
-
   if (candidates.length === 0) {
     throw new CliError(
       `${args.journal} shows no cluster that was changed and verified, so there is nothing to roll back.`,
       1,
     );
   }
-
-  const logger = deps.createLogger(args['log-level']);
-  const { clients } = await openAwsSession(deps, access, { maxSockets: concurrency + 2 });
-  try {
-    const planned = await planRollback(clients, candidates, undefined, concurrency);
+  return withAwsSession(deps, settings, args['log-level'], async (session) => {
+    const planned = await planRollback(
+      session.clients,
+      candidates,
+      undefined,
+      settings.concurrency,
+    );
     const plan = assemblePlan(
       {
         planId: deps.newId(),
@@ -70,18 +54,13 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       },
       planned.clusters,
     );
-    if (args.output === 'text') deps.stdout.write(formatPlan(plan, true));
-    return await confirmAndApply(deps, { clients, logger }, plan, {
+    if (settings.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    return confirmAndApply(deps, session, plan, {
+      ...settings,
       yes: args.yes,
       journalPath: args['new-journal'] ?? defaultJournalPath(plan.planId),
-      timeoutMs,
-      pollIntervalMs,
-      concurrency,
-      output: args.output,
     });
-  } finally {
-    clients.destroy();
-  }
+  });
 }
 
 export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -101,10 +80,8 @@ export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => vo
           describe:
             "The rollback's own journal (default .eksposure/journal-<rollback plan id>.ndjson)",
         },
-        ...awsAccessOptions,
         ...confirmOption,
-        ...applyConcurrencyOption,
-        ...watchOptions,
+        ...changeCommandOptions,
       }),
     handler: async (argv) => {
       setExitCode(await rollback(deps, argv as unknown as RollbackArgs));

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import type { Options } from 'yargs';
+import type { JournalEntry } from '../remediation/journal.js';
+import { parseJournal } from '../remediation/journal.js';
+import { parseDuration, parsePollInterval, watchOptions } from './apply-options.js';
+import type { ApplySession } from './apply-flow.js';
+import {
+  type AwsAccess,
+  type AwsAccessArgs,
+  awsAccessOptions,
+  resolveAwsAccess,
+  wholeNumber,
+} from './aws-options.js';
+import { openAwsSession } from './aws-session.js';
+import { CliError } from './cli-error.js';
+import type { CliDeps } from './deps.js';
+
+/** Flags of apply, rollback and resume: AWS access, how to watch updates, how many clusters at once. */
+export const changeCommandOptions = {
+  ...awsAccessOptions,
+  concurrency: { type: 'number', default: 4, describe: 'Clusters changed or watched at once' },
+  ...watchOptions,
+} as const satisfies Record<string, Options>;
+
+export interface ChangeCommandArgs extends AwsAccessArgs {
+  readonly timeout: string;
+  readonly 'poll-interval': number;
+  readonly concurrency: number;
+  readonly output: 'text' | 'json';
+  readonly 'log-level': string;
+}
+
+/** How updates are watched and reported; shared by every command that submits or watches. */
+export interface WatchSettings {
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly concurrency: number;
+  readonly output: 'text' | 'json';
+}
+
+export interface ChangeCommandSettings extends WatchSettings {
+  readonly access: AwsAccess;
+}
+
+/** Validates the shared flags, before any file, credential or network is touched. */
+export function resolveChangeCommand(
+  args: ChangeCommandArgs,
+  env: Readonly<Record<string, string | undefined>>,
+): ChangeCommandSettings {
+  return {
+    access: resolveAwsAccess(args, env),
+    timeoutMs: parseDuration('timeout', args.timeout),
+    pollIntervalMs: parsePollInterval(args['poll-interval']),
+    concurrency: wholeNumber('concurrency', args.concurrency, 50),
+    output: args.output,
+  };
+}
+
+/** Opens the AWS session for the body and always closes its clients. */
+export async function withAwsSession<T>(
+  deps: CliDeps,
+  settings: ChangeCommandSettings,
+  logLevel: string,
+  body: (session: ApplySession) => Promise<T>,
+): Promise<T> {
+  const logger = deps.createLogger(logLevel);
+  const { clients } = await openAwsSession(deps, settings.access, {
+    maxSockets: settings.concurrency + 2,
+  });
+  try {
+    return await body({ clients, logger });
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** Reads a file the operator named; a missing or unreadable one is a usage error. */
+export function readInputFile(what: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function readJournalFile(path: string): JournalEntry[] {
+  const read = parseJournal(readInputFile('journal', path), path);
+  if (!read.ok) throw new CliError(read.message);
+  return read.entries;
+}

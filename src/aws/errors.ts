@@ -19,13 +19,16 @@ const CREDENTIAL_ERROR_CODES = new Set([
   'UnrecognizedClientException',
 ]);
 
+/** Reports, tables and one-line refusals carry one line; the SDK's deserialisation errors run to several. */
+const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? '';
+
 export function toErrorInfo(error: unknown): AwsErrorInfo {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const name = typeof code === 'string' && error.name === 'Error' ? code : error.name;
-    return { code: name, message: error.message || name };
+    return { code: name, message: firstLine(error.message) || name };
   }
-  return { code: 'UnknownError', message: String(error) };
+  return { code: 'UnknownError', message: firstLine(String(error)) };
 }
 
 export function isCredentialError(info: AwsErrorInfo): boolean {

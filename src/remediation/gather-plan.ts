@@ -19,6 +19,17 @@ import {
   restoreChange,
 } from './planner.js';
 
+/** DescribeCluster always names the VPC on AWS; a server that does not (moto) gets no benefit of the doubt. */
+function vpcDnsOf(clients: AwsClients, region: string, vpcId: string | undefined) {
+  if (!vpcId) {
+    return Promise.resolve({
+      ok: false as const,
+      error: { code: 'MissingVpcId', message: 'DescribeCluster did not name the cluster VPC' },
+    });
+  }
+  return factOf(() => describeVpcDns(clients.ec2(region), vpcId));
+}
+
 /** Reads what the pre-flight checks need about one cluster: updates in progress, and VPC DNS when it matters. */
 export async function gatherFacts(
   clients: AwsClients,
@@ -30,9 +41,7 @@ export async function gatherFacts(
   const vpcId = cluster.resourcesVpcConfig?.vpcId;
   const [updatesInProgress, vpcDns] = await Promise.all([
     factOf(() => listUpdatesInProgress(clients.eks(region), name)),
-    needsVpcDns(change) && vpcId
-      ? factOf(() => describeVpcDns(clients.ec2(region), vpcId))
-      : Promise.resolve(undefined),
+    needsVpcDns(change) ? vpcDnsOf(clients, region, vpcId) : Promise.resolve(undefined),
   ]);
   return { region, cluster, updatesInProgress, vpcDns };
 }

@@ -19,6 +19,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { AuditReport, Finding } from '../../src/report/audit-report.js';
 import { isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
 import { findingFor, parseReport } from '../support/report.js';
@@ -264,7 +265,7 @@ function runSeeder(endpoint: string, clusters: readonly SeededCluster[]): Promis
   });
 }
 
-describeWithMoto('eksposure audit against moto_server', () => {
+describeWithMoto('eksposure audit, and the reads of remediate, against moto_server', () => {
   let moto: ChildProcess | undefined;
   let motoExited = false;
   let motoLog = '';
@@ -473,5 +474,28 @@ describeWithMoto('eksposure audit against moto_server', () => {
       `${AP_SOUTHEAST_2.length} clusters in 1 region (0 skipped, 0 failed): ${fail} FAIL, ${pass} PASS, 0 ERROR.`,
     );
     expect(run.stdout).toContain('Exit 1: clusters are open to the internet.');
+  });
+  // moto answers ListUpdates with a 404 page and leaves vpcId out of DescribeCluster: a planner
+  // that guessed would submit; eksposure must block each cluster and say why.
+  it('remediate reads the same clusters and blocks each one it cannot check, instead of guessing', async () => {
+    const run = await runCli(
+      ['remediate', '--endpoint-url', endpoint, '--output', 'json'],
+      isolatedAwsEnv({ AWS_REGION: HOME_REGION }),
+    );
+    expect(run.code).toBe(1);
+    const plan = JSON.parse(run.stdout) as RemediationPlan;
+    const failing = SEEDED.filter((c) => c.expected.status === 'FAIL');
+    expect(plan.clusters.map((c) => `${c.region}/${c.clusterName}`).sort()).toEqual(
+      failing.map((c) => `${c.region}/${c.name}`).sort(),
+    );
+    for (const cluster of plan.clusters) {
+      expect(cluster.action).toBe('blocked');
+      expect(cluster.preflight).toContainEqual(
+        expect.objectContaining({ check: 'cluster-state', status: 'block' }),
+      );
+      expect(cluster.preflight).toContainEqual(
+        expect.objectContaining({ check: 'vpc-dns', status: 'block' }),
+      );
+    }
   });
 });

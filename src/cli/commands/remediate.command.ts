@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
 import { parseIpv4Address } from '../../net/cidr.js';
@@ -20,7 +20,6 @@ import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import {
   confirmOption,
   defaultJournalPath,
-  JOURNAL_DIR,
   parseDuration,
   parsePollInterval,
   watchOptions,
@@ -184,10 +183,12 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     );
     logFinished(logger, 'plan made', { planId: plan.planId, ...plan.summary });
 
+    // Applying without --out still keeps the plan, next to the journal, so a rerun can use it.
+    const journalPath = args.journal ?? defaultJournalPath(plan.planId);
     const planPath =
-      args.out ?? (args.apply ? `${JOURNAL_DIR}/plan-${plan.planId}.json` : undefined);
+      args.out ?? (args.apply ? join(dirname(journalPath), `plan-${plan.planId}.json`) : undefined);
     if (planPath) {
-      if (!args.out) mkdirSync(JOURNAL_DIR, { recursive: true });
+      mkdirSync(dirname(planPath), { recursive: true });
       writePlan(planPath, plan);
       deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
     }
@@ -198,7 +199,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     if (args.output === 'text') deps.stdout.write(formatPlan(plan, true));
     return await confirmAndApply(deps, { clients, logger }, plan, {
       yes: args.yes,
-      journalPath: args.journal ?? defaultJournalPath(plan.planId),
+      journalPath,
       timeoutMs,
       pollIntervalMs,
       concurrency: applyConcurrency,

@@ -1,10 +1,7 @@
 import type { CredentialsProvider } from './clients.js';
+import { firstLine } from './errors.js';
 
 export type CredentialCheck = { ok: true } | { ok: false; message: string };
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]?.trim() ?? '';
-}
 
 /**
  * Resolves the credential chain once, before any AWS call, so that a missing or expired

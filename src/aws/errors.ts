@@ -20,7 +20,7 @@ const CREDENTIAL_ERROR_CODES = new Set([
 ]);
 
 /** Reports, tables and one-line refusals carry one line; the SDK's deserialisation errors run to several. */
-const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? '';
+export const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? '';
 
 export function toErrorInfo(error: unknown): AwsErrorInfo {
   if (error instanceof Error) {

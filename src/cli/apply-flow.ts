@@ -5,7 +5,12 @@ import { type ApplyDeps, applyPlan, type ClusterOutcome } from '../remediation/e
 import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
-import { applyExitCode, buildApplyReport, EXIT_NOT_ALL_APPLIED } from '../report/apply-report.js';
+import {
+  applyExitCode,
+  buildApplyReport,
+  EXIT_NOT_ALL_APPLIED,
+  planExitCode,
+} from '../report/apply-report.js';
 import { logFinished } from './aws-session.js';
 import type { WatchSettings } from './change-command.js';
 import { CliError } from './cli-error.js';
@@ -117,11 +122,7 @@ export async function confirmAndApply(
 ): Promise<number> {
   if (plan.summary.update === 0) {
     deps.stderr.write('eksposure: nothing to apply: no cluster in the plan needs a change.\n');
-    return plan.complete && plan.summary.blocked === 0
-      ? 0
-      : plan.complete
-        ? EXIT_NOT_ALL_APPLIED
-        : 3;
+    return planExitCode(plan);
   }
   if (!(await confirmed(deps, plan, settings.yes))) {
     deps.stderr.write('eksposure: not confirmed; nothing was changed.\n');

@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { firstLine } from '../aws/errors.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
 import { CliError } from './cli-error.js';
@@ -40,10 +41,6 @@ export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) 
     .version(toolVersion)
     .help()
     .wrap(100);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** Runs one command line; never throws, never exits the process: returns the exit code. */

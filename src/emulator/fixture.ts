@@ -1,3 +1,5 @@
+import { CLUSTER_NAME_PATTERN } from '../aws/regions.js';
+import { isObject } from '../json-shape.js';
 import { readFile } from 'node:fs/promises';
 import type { FaultRule } from './faults.js';
 
@@ -47,14 +49,11 @@ export class FixtureError extends Error {
 
 const OPT_IN_STATUSES = ['opt-in-not-required', 'opted-in', 'not-opted-in'];
 const CLUSTER_STATUSES = ['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING'];
-export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const SERVICES = ['eks', 'ec2'];
 const FAILURES = ['access-denied', 'server-error', 'unavailable'];
 const UPDATE_OUTCOMES = ['Failed', 'Cancelled'];
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks one value; throws a FixtureError naming the path of the first problem. */
 function expect(ok: boolean, path: string, what: string): void {
@@ -111,7 +110,7 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
   const c = value as Record<string, Json>;
   if (needsName) {
     expect(
-      typeof c.name === 'string' && CLUSTER_NAME.test(c.name),
+      typeof c.name === 'string' && CLUSTER_NAME_PATTERN.test(c.name),
       `${path}.name`,
       'must be a cluster name (letters, digits, - and _, up to 100)',
     );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from '@aws-sdk/client-eks';
+import { isObject } from '../json-shape.js';
 
 /** The three fields of a cluster's API endpoint configuration that remediation reads and changes. */
 export interface EndpointConfig {
@@ -64,8 +65,6 @@ export function formatEndpointConfig(config: EndpointConfig): string {
 }
 
 /** Shape checks for configurations read back from files (plans, journals). */
-export const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isEndpointConfig(v: unknown): v is EndpointConfig {
   return (

@@ -21,7 +21,7 @@ import {
 import type { Journal, JournalStatus } from './journal.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
 import { clientRequestToken } from './planner.js';
-import { waitForUpdate } from './wait-for-update.js';
+import { type WaitOptions, waitForUpdate } from './wait-for-update.js';
 
 /** verified: changed and confirmed. in-flight: still running in AWS when eksposure stopped watching. */
 export type ClusterResult = 'verified' | 'failed' | 'skipped' | 'in-flight';
@@ -74,6 +74,25 @@ export interface UpdateTarget {
 const MAX_POLL_INTERVAL_MS = 30_000;
 /** How many times a cluster busy with another update is waited for before giving up on it. */
 const MAX_BUSY_WAITS = 3;
+
+const targetOf = (entry: ClusterPlan): UpdateTarget => ({
+  region: entry.region,
+  clusterName: entry.clusterName,
+  arn: entry.arn,
+  before: entry.before,
+  requested: entry.change,
+});
+
+/** How every update (ours, or another one a busy cluster is running) is polled. */
+const pollOptions = (
+  options: Pick<ApplyOptions, 'pollIntervalMs' | 'signal'>,
+  deadline: number,
+): WaitOptions => ({
+  deadline,
+  firstIntervalMs: options.pollIntervalMs,
+  maxIntervalMs: MAX_POLL_INTERVAL_MS,
+  signal: options.signal,
+});
 
 type Step = Omit<ClusterOutcome, keyof UpdateTarget>;
 const outcome = (
@@ -193,12 +212,7 @@ export async function watchUpdate(
           record(deps, options, target, status, updateId, updateErrors(update));
       },
     },
-    {
-      deadline,
-      firstIntervalMs: options.pollIntervalMs,
-      maxIntervalMs: MAX_POLL_INTERVAL_MS,
-      signal: options.signal,
-    },
+    pollOptions(options, deadline),
   );
   if (waited.kind === 'ended') {
     const status = waited.update.status;
@@ -251,13 +265,7 @@ async function applyCluster(
   options: ApplyOptions,
   entry: ClusterPlan,
 ): Promise<ClusterOutcome> {
-  const target: UpdateTarget = {
-    region: entry.region,
-    clusterName: entry.clusterName,
-    arn: entry.arn,
-    before: entry.before,
-    requested: entry.change,
-  };
+  const target = targetOf(entry);
   const label = `${entry.region}/${entry.clusterName}`;
   const eks = deps.eks(entry.region);
   const deadline = () => deps.now() + options.timeoutMs;
@@ -316,12 +324,7 @@ async function applyCluster(
               sleep: deps.sleep,
               onStatus: () => undefined,
             },
-            {
-              deadline: deadline(),
-              firstIntervalMs: options.pollIntervalMs,
-              maxIntervalMs: MAX_POLL_INTERVAL_MS,
-              signal: options.signal,
-            },
+            pollOptions(options, deadline()),
           );
           if (waited.kind !== 'ended') {
             return outcome(
@@ -350,13 +353,7 @@ async function applyCluster(
 }
 
 function notSubmitted(entry: ClusterPlan): ClusterOutcome {
-  const target = {
-    region: entry.region,
-    clusterName: entry.clusterName,
-    arn: entry.arn,
-    before: entry.before,
-    requested: entry.change,
-  };
+  const target = targetOf(entry);
   return entry.action === 'skip'
     ? outcome(target, 'skipped', entry.reason, { satisfied: true })
     : outcome(target, 'skipped', `never submitted: ${entry.reason}`);
@@ -377,13 +374,7 @@ export async function applyPlan(
               const info = toErrorInfo(error);
               deps.logger.error({ err: info, cluster: entry.arn }, 'apply failed unexpectedly');
               return outcome(
-                {
-                  region: entry.region,
-                  clusterName: entry.clusterName,
-                  arn: entry.arn,
-                  before: entry.before,
-                  requested: entry.change,
-                },
+                targetOf(entry),
                 'failed',
                 `internal error: ${formatErrorInfo(info)}; check the journal and the cluster before retrying.`,
                 { errors: [info] },

@@ -105,8 +105,6 @@ export async function planFromScans(
   return { clusters, unread, notFound };
 }
 
-const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
-
 /** Rollback: each cluster the journal shows changed and verified, planned back to its configuration before. */
 export async function planRollback(
   clients: AwsClients,
@@ -119,7 +117,7 @@ export async function planRollback(
   const planned = await Promise.all(
     verified.map((entry) =>
       limit(async () => {
-        const region = entry.region || regionOfArn(entry.clusterArn);
+        const { region } = entry;
         let cluster: Cluster;
         try {
           cluster = await describeCluster(clients.eks(region), entry.clusterName);

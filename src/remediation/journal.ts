@@ -1,3 +1,4 @@
+import { isObject } from '../json-shape.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
@@ -5,7 +6,6 @@ import {
   type EndpointConfig,
   isEndpointChange,
   isEndpointConfig,
-  isObject,
 } from './endpoint-config.js';
 
 /** Bump on any change a consumer could notice; schemas/journal-entry.schema.json mirrors this. */

@@ -1,10 +1,10 @@
+import { isObject } from '../json-shape.js';
 import { REGION_NAME_PATTERN } from '../aws/regions.js';
 import {
   applyChange,
   fingerprintOf,
   isEndpointChange,
   isEndpointConfig,
-  isObject,
   sameEndpointConfig,
 } from './endpoint-config.js';
 import { PLAN_KIND, type RemediationPlan } from './plan.js';

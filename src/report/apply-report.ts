@@ -1,5 +1,6 @@
 import type { ClusterOutcome } from '../remediation/executor.js';
 import type { PlanMode, RemediationPlan } from '../remediation/plan.js';
+import { EXIT_INCOMPLETE } from './audit-report.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
 export const APPLY_REPORT_SCHEMA_VERSION = '1.0.0';
@@ -73,12 +74,12 @@ export function applyExitCode(
 ): number {
   if (report.interruptedBy) return SIGNAL_EXIT[report.interruptedBy] ?? 130;
   if (report.summary.inFlight > 0) return EXIT_STILL_IN_FLIGHT;
-  if (!plan.complete) return 3;
+  if (!plan.complete) return EXIT_INCOMPLETE;
   return report.complete ? 0 : EXIT_NOT_ALL_APPLIED;
 }
 
 /** Dry run: 3 when the scan was incomplete, 1 when a failing cluster cannot be changed, else 0. */
 export function planExitCode(plan: RemediationPlan): number {
-  if (!plan.complete) return 3;
+  if (!plan.complete) return EXIT_INCOMPLETE;
   return plan.summary.blocked > 0 ? EXIT_NOT_ALL_APPLIED : 0;
 }

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { FaultRule, InjectedUpdateOutcome } from '../../emulator/faults.js';
-import { CLUSTER_NAME, FixtureError, loadFixture } from '../../emulator/fixture.js';
+import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
+import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
@@ -37,7 +38,7 @@ function updateEndings(
   clusters: readonly string[] = [],
 ): FaultRule[] {
   return clusters.map((cluster): FaultRule => {
-    if (!CLUSTER_NAME.test(cluster))
+    if (!CLUSTER_NAME_PATTERN.test(cluster))
       throw new CliError(
         `--${flag} needs a cluster name (letters, digits, - and _), got '${cluster}'.`,
       );

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
+import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
   type AllowlistEntry,
@@ -53,8 +54,6 @@ interface RemediateArgs extends AwsConnectionArgs {
   readonly 'log-level': string;
 }
 
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
 function readCidrFile(path: string): AllowlistEntry[] {
   return readAllowlistFile(readInputFile('--allow-cidrs-file', path), path);
 }
@@ -93,7 +92,7 @@ function resolveOperatorIp(value: string | undefined): string | undefined {
 function resolveClusterNames(values: readonly string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
   const names = [...new Set(values.flatMap((v) => String(v).split(',')).map((v) => v.trim()))];
-  const bad = names.filter((n) => !CLUSTER_NAME.test(n));
+  const bad = names.filter((n) => !CLUSTER_NAME_PATTERN.test(n));
   if (bad.length > 0 || names.length === 0) {
     throw new CliError(
       `--cluster ${bad.map((b) => `"${b}"`).join(', ') || '""'} is not a cluster name (letters, digits, - and _, up to 100).`,

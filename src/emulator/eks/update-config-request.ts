@@ -1,3 +1,4 @@
+import { isObject } from '../../json-shape.js';
 import { ApiError } from '../errors.js';
 import type { EndpointAccessChange } from './cluster-updates.js';
 
@@ -37,8 +38,6 @@ export interface UpdateConfigRequest {
 }
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPresent = (v: Json) => v !== undefined && v !== null;
 
 const invalidParameter = (message: string) =>

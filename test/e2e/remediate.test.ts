@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EKSClient, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
@@ -7,7 +6,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/server.j
 import type { JournalEntry } from '../../src/remediation/journal.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { ApplyReport } from '../../src/report/apply-report.js';
-import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { type CliRun, isolatedAwsEnv, runCli, startCli } from '../support/cli.js';
 import {
   cliAgainst,
   FAST,
@@ -25,11 +24,13 @@ const applying = (journal: string) => ['--apply', ...confirmed(journal)];
 async function withEmulator<T>(
   faults: FaultRule[],
   body: (emulator: RunningEmulator) => Promise<T>,
+  clock?: () => Date,
 ): Promise<T> {
   const emulator = await startEmulator({
     fixture: remediationAccount,
     faults,
     updateDurationMs: 150,
+    ...(clock ? { clock } : {}),
   });
   try {
     return await body(emulator);
@@ -252,31 +253,21 @@ describe('eksposure remediate --apply', () => {
   it('on SIGINT submits nothing new, names what is still in flight and how to resume, exits 130', async () => {
     await withEmulator([{ cluster: 'open-a', updateDurationMs: 60_000 }], async (emulator) => {
       const journal = join(tempDir(), 'j');
-      const child = spawn(
-        process.execPath,
-        [
-          join(REPO_ROOT, 'dist/cli/main.js'),
-          'remediate',
-          '--cluster',
-          'open-a',
-          ...applying(journal),
-          '--endpoint-url',
-          emulator.url,
-        ],
-        { env: isolatedAwsEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      const running = startCli([
+        'remediate',
+        '--cluster',
+        'open-a',
+        ...applying(journal),
+        '--endpoint-url',
+        emulator.url,
+      ]);
+      await running.waitFor(
+        () => existsSync(journal) && readFileSync(journal, 'utf8').includes('"InProgress"'),
+        'the update to be submitted',
       );
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      for (
-        let i = 0;
-        i < 200 && !(existsSync(journal) && readFileSync(journal, 'utf8').includes('"InProgress"'));
-        i += 1
-      ) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      running.signal('SIGINT');
+      const { code, stderr } = await running.exited;
+      expect(code).toBe(130);
       expect(stderr).toContain('SIGINT received: submitting nothing new');
       expect(stderr).toMatch(/still in flight in AWS: us-east-1\/open-a update [0-9a-f-]{36}/);
       expect(stderr).toContain(`eksposure resume --journal ${journal}`);
@@ -349,34 +340,45 @@ describe('saved plans: eksposure apply', () => {
   });
 
   it('a cluster busy with another update (409 ResourceInUseException): waits for it, then decides again', async () => {
-    await withEmulator([{ cluster: 'open-a', updateDurationMs: 800 }], async (emulator) => {
-      const dir = tempDir();
-      await cli(emulator, 'remediate', '--cluster', 'open-a', '--out', join(dir, 'plan.json'));
-      const eks = new EKSClient(emulatorClientConfig(emulator.url, 'us-east-1'));
-      const foreign = await eks.send(
-        new UpdateClusterConfigCommand({
-          name: 'open-a',
-          resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
-        }),
-      );
-      eks.destroy();
-      const run = await cli(
-        emulator,
-        'apply',
-        join(dir, 'plan.json'),
-        ...confirmed(join(dir, 'j')),
-        ...JSON_OUT,
-      );
-      expect(run.stderr).toContain(
-        `busy with update ${foreign.update?.id ?? '?'}; waiting for it to end, then deciding again`,
-      );
-      expect(run.code).toBe(0);
-      expect(outcomeOf(report(run), 'open-a')).toMatchObject({
-        result: 'skipped',
-        satisfied: true,
-      });
-      expect(updatesOf(emulator, 'open-a')).toHaveLength(1);
-    });
+    // The emulator's clock is held still until the CLI has met the 409, so the other update is
+    // certainly in flight then, however slowly the CLI starts.
+    let heldBackMs = 0;
+    const clock = () => new Date(Date.now() + heldBackMs);
+    const faults = [{ cluster: 'open-a', updateDurationMs: 60_000 }];
+    await withEmulator(
+      faults,
+      async (emulator) => {
+        const dir = tempDir();
+        await cli(emulator, 'remediate', '--cluster', 'open-a', '--out', join(dir, 'plan.json'));
+        const eks = new EKSClient(emulatorClientConfig(emulator.url, 'us-east-1'));
+        const foreign = await eks.send(
+          new UpdateClusterConfigCommand({
+            name: 'open-a',
+            resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
+          }),
+        );
+        eks.destroy();
+        const running = startCli([
+          'apply',
+          join(dir, 'plan.json'),
+          ...confirmed(join(dir, 'j')),
+          ...JSON_OUT,
+          '--endpoint-url',
+          emulator.url,
+        ]);
+        const busy = `busy with update ${foreign.update?.id ?? '?'}; waiting for it to end, then deciding again`;
+        await running.waitFor(() => running.stderr().includes(busy), 'the 409');
+        heldBackMs = 60_000;
+        const run = await running.exited;
+        expect(run.code).toBe(0);
+        expect(outcomeOf(report(run), 'open-a')).toMatchObject({
+          result: 'skipped',
+          satisfied: true,
+        });
+        expect(updatesOf(emulator, 'open-a')).toHaveLength(1);
+      },
+      clock,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,4 +39,39 @@ export function runCli(
   env: Record<string, string> = isolatedAwsEnv(),
 ): Promise<CliRun> {
   return spawnCli(args, env, 'pipe', CLI);
+}
+
+export interface RunningCli {
+  readonly stderr: () => string;
+  /** Resolves when `ready()` holds (checked every 25 ms); fails the test after `timeoutMs`. */
+  waitFor(ready: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  signal(name: NodeJS.Signals): void;
+  readonly exited: Promise<CliRun>;
+}
+
+/** Starts the built CLI and returns at once, so a test can act while it runs. */
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string> = isolatedAwsEnv(),
+): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<CliRun>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return {
+    stderr: () => stderr,
+    waitFor: async (ready, what, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!ready()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    signal: (name) => child.kill(name),
+    exited,
+  };
 }

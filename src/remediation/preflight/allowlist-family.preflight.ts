@@ -22,7 +22,7 @@ export function run(input: PreflightInput): PreflightResult | undefined {
       check: id,
       status: 'block',
       message:
-        `No allowlist entry is left for cluster ${name}: ${cidrs} ${leftOut.length === 1 ? 'is' : 'are'} IPv6, and ${reason}. ` +
+        `No allowlist entry is left for cluster ${name}: every entry (${cidrs}) is IPv6 and left out, as ${reason}. ` +
         'Add the IPv4 ranges that need the API (--allow-cidr), or use --mode private.',
     };
   }

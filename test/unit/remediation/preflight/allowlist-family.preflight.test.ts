@@ -36,7 +36,7 @@ describe('allowlist-family pre-flight check', () => {
     ).toEqual({
       check: 'allowlist-family',
       status: 'block',
-      message: `No allowlist entry is left for cluster payments: 2001:db8::/32 is IPv6, and ${reason}. Add the IPv4 ranges that need the API (--allow-cidr), or use --mode private.`,
+      message: `No allowlist entry is left for cluster payments: every entry (2001:db8::/32) is IPv6 and left out, as ${reason}. Add the IPv4 ranges that need the API (--allow-cidr), or use --mode private.`,
     });
   });
 });

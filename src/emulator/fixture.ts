@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { THROTTLE_CODES, type FaultRule } from './faults.js';
-import { EKS_CLUSTER_NAME, isJsonObject as isObject } from './validation.js';
+import { EKS_CLUSTER_NAME, isJsonObject as isObject, readPublicAccessCidr } from './validation.js';
 
 /** The fixture file format; docs/fixtures.md documents it for people. */
 export interface Fixture {
@@ -148,6 +148,21 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
     `${path}.publicAccessCidrs`,
     'must be an array of strings',
   );
+  // What EKS itself would hold: CIDRs in network form, IPv6 ones only on a dual-stack endpoint.
+  const dualStack = c.ipFamily === 'ipv6' && c.dualStackEndpoint !== false;
+  ((c.publicAccessCidrs as Json[] | undefined) ?? []).forEach((cidr, i) => {
+    const read = readPublicAccessCidr(cidr as string);
+    expect(
+      read !== undefined && !read.hostBitsSet,
+      `${path}.publicAccessCidrs[${i}]`,
+      'must be a CIDR in network form, as EKS holds them',
+    );
+    expect(
+      read?.family !== 'ipv6' || dualStack,
+      `${path}.publicAccessCidrs[${i}]`,
+      'is IPv6, which EKS holds only for a dual-stack cluster ("ipFamily": "ipv6")',
+    );
+  });
   expect(
     c.status === undefined || CLUSTER_STATUSES.includes(c.status as string),
     `${path}.status`,

@@ -41,6 +41,14 @@ describe('fixture files', () => {
       'faults[0].throttleAs: must be one of ThrottlingException, TooManyRequestsException',
     ],
     [
+      { regions: { r: { clusters: [{ name: 'a', publicAccessCidrs: ['10.0.0.1/8'] }] } } },
+      'regions.r.clusters[0].publicAccessCidrs[0]: must be a CIDR in network form',
+    ],
+    [
+      { regions: { r: { clusters: [{ name: 'a', publicAccessCidrs: ['0.0.0.0/0', '::/0'] }] } } },
+      'regions.r.clusters[0].publicAccessCidrs[1]: is IPv6, which EKS holds only for a dual-stack cluster',
+    ],
+    [
       { regions: { r: { clusters: [{ name: 'a', ipFamily: 'ipv5' }] } } },
       'regions.r.clusters[0].ipFamily: must be one of ipv4, ipv6',
     ],

@@ -12,15 +12,20 @@ export interface EndpointAccess {
   readonly mode: AccessMode;
 }
 
+/** What EKS sets when a cluster is created (or updated) without a publicAccessCidrs list. */
+export const DEFAULT_PUBLIC_ACCESS_CIDRS: readonly string[] = ['0.0.0.0/0'];
+
 /**
+ * The one reading of a cluster's endpoint configuration (remediation builds on it too).
  * AWS creates clusters with endpointPublicAccess=true, endpointPrivateAccess=false and
- * publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore means the open default.
+ * publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore means the open default. A list
+ * reported empty is kept as it is, and counts as open.
  */
 export function endpointAccessOf(cluster: Cluster): EndpointAccess {
   const vpc = cluster.resourcesVpcConfig ?? {};
   const publicAccess = vpc.endpointPublicAccess ?? true;
   const privateAccess = vpc.endpointPrivateAccess ?? false;
-  const publicAccessCidrs = vpc.publicAccessCidrs ?? [];
+  const publicAccessCidrs = vpc.publicAccessCidrs ?? DEFAULT_PUBLIC_ACCESS_CIDRS;
   let mode: AccessMode = 'private';
   if (publicAccess) {
     const open = publicAccessCidrs.length === 0 || coversWholeInternet(publicAccessCidrs);

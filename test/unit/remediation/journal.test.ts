@@ -28,8 +28,10 @@ const line = (name: string, status: JournalEntry['status'], updateId: string | n
 
 function journalOf(entries: ReturnType<typeof line>[]): JournalEntry[] {
   const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.ndjson');
-  const journal = openJournal(path, () => new Date('2026-01-01T00:00:00Z'));
-  entries.forEach((e) => journal.record(e));
+  const opened = openJournal(path, () => new Date('2026-01-01T00:00:00Z'));
+  if (!opened.ok) throw new Error(opened.message);
+  entries.forEach((e) => opened.journal.record(e));
+  opened.journal.close();
   const read = parseJournal(readFileSync(path, 'utf8'), path);
   if (!read.ok) throw new Error(read.message);
   return read.entries;

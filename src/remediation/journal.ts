@@ -96,7 +96,7 @@ function takeLock(lockPath: string, journalPath: string): string | undefined {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    let holder = NaN;
+    let holder: number;
     try {
       holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
     } catch (error) {

@@ -145,7 +145,10 @@ export function verifyProblems(
   mode: PlanMode,
   wanted: EndpointConfig,
   cluster: Cluster,
+  arn: string,
 ): string | undefined {
+  if (cluster.arn !== arn)
+    return `the cluster read back is ${cluster.arn ?? '(no ARN)'}, not ${arn}`;
   const now = endpointConfigOf(cluster);
   const problems: string[] = [];
   if (!sameEndpointConfig(now, wanted)) {

@@ -191,9 +191,18 @@ async function verifyCluster(
       target.clusterName,
       until(options.signal, deps.now() + options.timeoutMs, deps.now),
     );
-    problems = verifyProblems(options.mode, wanted, cluster);
+    problems = verifyProblems(options.mode, wanted, cluster, target.arn);
   } catch (error) {
     const info = toErrorInfo(error);
+    if (options.signal.aborted) {
+      // The journal's last line stays Successful: resume verifies it.
+      return outcome(
+        target,
+        'in-flight',
+        `update ${updateId ?? '(unknown)'} ended Successful, but eksposure was interrupted before verifying it; eksposure resume verifies it.`,
+        { updateId, errors: [info] },
+      );
+    }
     journal.write('VerificationFailed', updateId, [info]);
     return outcome(
       target,
@@ -299,13 +308,18 @@ async function lookForSubmit(
   signal: AbortSignal,
 ): Promise<SubmitLookup> {
   try {
+    const cluster = await aws.describeCluster(target.region, target.clusterName, signal);
+    if (cluster.arn !== target.arn) {
+      const message = `the cluster these credentials reach is ${cluster.arn ?? '(no ARN)'}, not ${target.arn}`;
+      return { kind: 'unknown', error: { code: 'ClusterArnMismatch', message } };
+    }
     const ids = await aws.listUpdateIds(target.region, target.clusterName, signal);
     const updates = await Promise.all(
       ids.map((id) => aws.describeUpdate(target.region, target.clusterName, id, signal)),
     );
     const update = findSubmittedUpdate(updates, target.requested, submittedAt);
     if (update?.id) return { kind: 'found', update };
-    const cluster = await aws.describeCluster(target.region, target.clusterName, signal);
+    // Read before the list: an update started since would be listed, so this is not stale.
     return { kind: 'absent', current: endpointConfigOf(cluster) };
   } catch (error) {
     return { kind: 'unknown', error: toErrorInfo(error) };

@@ -137,6 +137,15 @@ export async function planRollback(
           unread.push({ region, clusterName: entry.clusterName, error: toErrorInfo(error) });
           return undefined;
         }
+        if (cluster.arn !== entry.clusterArn) {
+          const message = `the cluster these credentials reach is ${cluster.arn ?? '(no ARN)'}, not the journal's ${entry.clusterArn} (another account?); not rolled back`;
+          unread.push({
+            region,
+            clusterName: entry.clusterName,
+            error: { code: 'ClusterArnMismatch', message },
+          });
+          return undefined;
+        }
         const change = restoreChange(entry.before);
         const facts = await gatherFacts(clients, region, cluster, change);
         return planCluster(

@@ -18,7 +18,7 @@ import {
 } from './endpoint-config.js';
 
 /** Bump on any change a consumer could notice; schemas/journal-entry.schema.json mirrors this. */
-export const JOURNAL_SCHEMA_VERSION = '1.0.0';
+export const JOURNAL_SCHEMA_VERSION = '1.0.1';
 
 /**
  * Submitting: written before UpdateClusterConfig is sent. InProgress/Successful/Failed/Cancelled:

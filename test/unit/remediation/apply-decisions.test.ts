@@ -128,17 +128,22 @@ describe('decideSubmit: what apply does with a planned cluster, given fresh fact
 });
 
 describe('verifyProblems', () => {
+  const ARN = cluster().arn ?? '';
+
   it('accepts the requested configuration when EKS-001 passes', () => {
     const now = cluster({ resourcesVpcConfig: vpcOf(privateOnly) });
-    expect(verifyProblems('private', privateOnly, now)).toBeUndefined();
+    expect(verifyProblems('private', privateOnly, now, ARN)).toBeUndefined();
   });
 
   it('names a configuration other than the one requested, and a rule that still fails', () => {
     const stillOpen = cluster();
-    expect(verifyProblems('private', privateOnly, stillOpen)).toMatch(
+    expect(verifyProblems('private', privateOnly, stillOpen, ARN)).toMatch(
       /^configuration is public on \[0\.0\.0\.0\/0\], private off, not .*; EKS-001 still fails$/,
     );
-    expect(verifyProblems('rollback', privateOnly, stillOpen)).not.toContain('EKS-001');
+    expect(verifyProblems('rollback', privateOnly, stillOpen, ARN)).not.toContain('EKS-001');
+    expect(verifyProblems('private', privateOnly, stillOpen, 'arn:aws:eks:x:1:cluster/other')).toBe(
+      `the cluster read back is ${ARN}, not arn:aws:eks:x:1:cluster/other`,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  JOURNAL_SCHEMA_VERSION,
   type JournalEntry,
   openJournal,
   parseJournal,
@@ -42,7 +43,7 @@ describe('the journal', () => {
   it('writes one JSON line per event and reads them back in order', () => {
     const entries = journalOf([line('a', 'Submitting', null), line('a', 'InProgress')]);
     expect(entries.map((e) => e.status)).toEqual(['Submitting', 'InProgress']);
-    expect(entries[0]?.schemaVersion).toBe('1.0.0');
+    expect(entries[0]?.schemaVersion).toBe(JOURNAL_SCHEMA_VERSION);
   });
 
   it('rollback takes clusters whose last word is Verified, or VerificationFailed after an update', () => {

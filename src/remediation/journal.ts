@@ -131,11 +131,15 @@ export function openJournal(file: string, clock: () => Date): JournalOpen {
       message: `cannot write the journal ${path}: ${cause.message}; give a writable path with --journal.`,
     };
   }
+  // After a failed write nothing more is appended: a line cut short stays the last line, which
+  // readers forgive, instead of damage in the middle, which they refuse.
+  let broken: JournalWrite | undefined;
   return {
     ok: true,
     journal: {
       path,
       record: (entry) => {
+        if (broken) return broken;
         const line: JournalEntry = {
           schemaVersion: JOURNAL_SCHEMA_VERSION,
           at: clock().toISOString(),
@@ -145,7 +149,8 @@ export function openJournal(file: string, clock: () => Date): JournalOpen {
           appendFileSync(path, `${JSON.stringify(line)}\n`);
           return { ok: true };
         } catch (error) {
-          return { ok: false, error: writeError(error) };
+          broken = { ok: false, error: writeError(error) };
+          return broken;
         }
       },
       close: () => rmSync(lockPath, { force: true }),

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -122,6 +122,9 @@ describe('the journal', () => {
       ok: false,
       error: { code: 'ENOENT' },
     });
+    mkdirSync(dir);
+    expect(opened.journal.record(line('a', 'Submitting', null))).toMatchObject({ ok: false });
+    expect(existsSync(join(dir, 'j.ndjson'))).toBe(false);
     const aFile = join(mkdtempSync(join(tmpdir(), 'journal-')), 'file');
     writeFileSync(aFile, '');
     expect(openJournal(join(aFile, 'j.ndjson'), () => new Date())).toEqual({

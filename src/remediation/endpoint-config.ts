@@ -29,7 +29,7 @@ export function endpointConfigOf(cluster: Cluster): EndpointConfig {
   return {
     endpointPublicAccess: access.publicAccess,
     endpointPrivateAccess: access.privateAccess,
-    publicAccessCidrs: access.publicAccessCidrs,
+    publicAccessCidrs: access.effectivePublicAccessCidrs,
   };
 }
 

@@ -21,7 +21,7 @@ import {
 } from './endpoint-config.js';
 import type { Journal, JournalStatus, JournalWrite } from './journal.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
-import { clientRequestToken } from './planner.js';
+import { clientRequestToken, type ClusterFacts } from './planner.js';
 import { type WaitOptions, waitForUpdate } from './wait-for-update.js';
 
 /** verified: changed and confirmed. in-flight: still running (or maybe running) in AWS when eksposure stopped watching. */
@@ -475,7 +475,7 @@ async function applyCluster(
     outcome(target, 'skipped', 'not submitted: eksposure was interrupted first.');
   for (let attempt = 0; ; attempt += 1) {
     if (signal.aborted) return interrupted();
-    let facts;
+    let facts: ClusterFacts;
     try {
       const cluster = await deps.aws.describeCluster(entry.region, entry.clusterName, signal);
       if (signal.aborted) return interrupted();

@@ -239,6 +239,36 @@ describe('a DescribeUpdate that never answers', () => {
   });
 });
 
+describe('a signal before the submit', () => {
+  it('SIGINT while the cluster is described just before its submit: nothing is submitted, exit 130', async () => {
+    await withEmulator(async (emulator) => {
+      const dir = tempDir();
+      const plan = await savePlan(emulator, dir, '--cluster', 'open-a');
+      const before = allConfigs(emulator);
+      await withProxy(
+        emulator,
+        [{ operation: 'DescribeCluster', fault: 'hang' }],
+        async (proxy) => {
+          const running = startCli([
+            'apply',
+            plan,
+            ...confirmed(join(dir, 'j')),
+            '--endpoint-url',
+            proxy.url,
+          ]);
+          await running.waitFor(() => proxy.calls('DescribeCluster') > 0, 'the DescribeCluster');
+          running.signal('SIGINT');
+          const run = await running.exited;
+          expect(run.code).toBe(130);
+          expect(run.stdout).toContain('not submitted: eksposure was interrupted first');
+          expect(submits(emulator)).toBe(0);
+          expect(allConfigs(emulator)).toEqual(before);
+        },
+      );
+    });
+  });
+});
+
 describe('an UpdateClusterConfig whose answer is lost', () => {
   it('a truncated answer: apply finds the update EKS started, journals it and verifies it', async () => {
     await withEmulator(async (emulator) => {

@@ -31,7 +31,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
   logger.info(
-    { homeRegion, endpoint: connection.endpoint, regions: connection.regions ?? 'all' },
+    { homeRegion, endpoints: connection.endpoints, regions: connection.regions ?? 'all' },
     'audit starting',
   );
   try {

@@ -28,6 +28,7 @@ import {
 import {
   type AwsConnectionArgs,
   awsConnectionOptions,
+  countFlag,
   resolveAwsConnection,
   wholeNumber,
 } from '../aws-options.js';
@@ -259,11 +260,7 @@ export function remediateCommand(
           describe:
             'With --apply: the journal to write (default .eksposure/journal-<plan id>.ndjson)',
         },
-        'apply-concurrency': {
-          type: 'number',
-          default: 4,
-          describe: 'With --apply: clusters changed at once',
-        },
+        'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
         ...watchOptions,
       }),
     handler: async (argv) => {

@@ -5,6 +5,7 @@ import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { systemErrorCause } from '../file-checks.js';
 
 interface EmulatorArgs {
   readonly fixtures: string;
@@ -95,6 +96,15 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
     faults,
     seed: args.seed,
     updateDurationMs,
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).syscall !== 'listen') throw error;
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new CliError(
+      `cannot listen on ${args.host}:${args.port}: ${systemErrorCause(error)}; ` +
+        (inUse
+          ? 'stop what listens there, or choose another --port (0 takes a free one).'
+          : 'choose another --host or --port.'),
+    );
   });
   const clusters = [...running.state.regions.values()].reduce((n, r) => n + r.clusters.size, 0);
   deps.stdout.write(`${running.url}\n`);

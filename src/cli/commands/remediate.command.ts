@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
@@ -36,6 +36,7 @@ import { logFinished, openAwsSession } from '../aws-session.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface RemediateArgs extends AwsConnectionArgs {
@@ -102,17 +103,14 @@ function resolveClusterNames(values: readonly string[] | undefined): string[] | 
   return names;
 }
 
-function checkWritableFile(flag: string, path: string | undefined): void {
-  if (path !== undefined && !existsSync(dirname(path))) {
-    throw new CliError(`--${flag} ${path}: the folder ${dirname(path)} does not exist.`);
-  }
-}
-
 function writePlan(path: string, plan: RemediationPlan): void {
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, serializePlan(plan));
   } catch (error) {
-    throw new CliError(`cannot write the plan to ${path}: ${(error as Error).message}`);
+    throw new CliError(
+      `cannot write the plan to ${path}: ${systemErrorCause(error)}; nothing was changed.`,
+    );
   }
 }
 
@@ -129,8 +127,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       '--journal and --yes only apply with --apply; without it nothing is changed.',
     );
   }
-  checkWritableFile('out', args.out);
-  checkWritableFile('journal', args.journal);
+  checkWritableFile('--out', args.out);
+  checkWritableFile('--journal', args.journal);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
   const logger = deps.createLogger(args['log-level']);
@@ -188,7 +186,6 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     const planPath =
       args.out ?? (args.apply ? join(dirname(journalPath), `plan-${plan.planId}.json`) : undefined);
     if (planPath) {
-      mkdirSync(dirname(planPath), { recursive: true });
       writePlan(planPath, plan);
       deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
     }

@@ -13,7 +13,7 @@ const CAUSES: Record<string, string> = {
   ENOTDIR: 'a part of the path is a file, not a folder',
   EISDIR: 'it is a folder',
   EADDRINUSE: 'the address is already in use',
-  EADDRNOTAVAIL: 'the address is not one of this machine's',
+  EADDRNOTAVAIL: 'the address does not belong to this machine',
 };
 
 /** A file-system or socket error in a few words, with its code: "permission denied (EACCES)". */

@@ -11,7 +11,7 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface ApplyArgs extends ChangeCommandArgs {
   readonly plan: string;
@@ -45,7 +45,12 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
           type: 'string',
           describe: 'Plan file from eksposure remediate --out',
         })
-        .epilogue(REMEDIATION_EXIT_CODES_HELP)
+        .example('$0 apply plan.json', 'Check, confirm, apply and verify the plan')
+        .example(
+          '$0 apply plan.json --yes --journal changes.ndjson',
+          'Without asking (CI), journal in changes.ndjson',
+        )
+        .epilogue(APPLY_EXIT_CODES_HELP)
         .options({
           ...confirmOption,
           journal: {

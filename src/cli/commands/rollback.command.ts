@@ -16,7 +16,7 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { ROLLBACK_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface RollbackArgs extends ChangeCommandArgs {
   readonly journal: string;
@@ -69,20 +69,26 @@ export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => vo
     describe:
       'Put back the configuration before, for each cluster a journal shows changed and verified',
     builder: (yargs: Argv) =>
-      yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
-        journal: {
-          type: 'string',
-          demandOption: true,
-          describe: 'The journal of the apply to undo',
-        },
-        'new-journal': {
-          type: 'string',
-          describe:
-            "The rollback's own journal (default .eksposure/journal-<rollback plan id>.ndjson)",
-        },
-        ...confirmOption,
-        ...changeCommandOptions,
-      }),
+      yargs
+        .example(
+          '$0 rollback --journal .eksposure/journal-<plan id>.ndjson',
+          'Put back what that apply changed, after confirmation',
+        )
+        .epilogue(ROLLBACK_EXIT_CODES_HELP)
+        .options({
+          journal: {
+            type: 'string',
+            demandOption: true,
+            describe: 'The journal of the apply to undo',
+          },
+          'new-journal': {
+            type: 'string',
+            describe:
+              "The rollback's own journal (default .eksposure/journal-<rollback plan id>.ndjson)",
+          },
+          ...confirmOption,
+          ...changeCommandOptions,
+        }),
     handler: async (argv) => {
       setExitCode(await rollback(deps, argv as unknown as RollbackArgs));
     },

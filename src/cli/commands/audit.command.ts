@@ -47,7 +47,11 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     progress.done();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    deps.stdout.write(args.output === 'json' ? formatJson(report) : formatTable(report));
+    deps.stdout.write(
+      args.output === 'json'
+        ? formatJson(report)
+        : formatTable(report, { width: deps.stdout.columns }),
+    );
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),

@@ -190,10 +190,15 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
     }
     if (!args.apply) {
-      deps.stdout.write(args.output === 'json' ? serializePlan(plan) : formatPlan(plan, false));
+      deps.stdout.write(
+        args.output === 'json'
+          ? serializePlan(plan)
+          : formatPlan(plan, false, { width: deps.stdout.columns }),
+      );
       return planExitCode(plan);
     }
-    if (args.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    if (args.output === 'text')
+      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
     return await confirmAndApply(deps, { clients, logger }, plan, {
       yes: args.yes,
       journalPath,

@@ -54,7 +54,8 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       },
       planned.clusters,
     );
-    if (settings.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    if (settings.output === 'text')
+      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
     return confirmAndApply(deps, session, plan, {
       ...settings,
       yes: args.yes,

@@ -8,8 +8,9 @@ import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.j
 import { tempDir } from '../support/remediation.js';
 
 /**
- * Enough clusters that the JSON report is larger than a pipe's buffer (so a reader that stops
- * early really breaks the pipe), all private so that the audit passes; af-south-1 not enabled.
+ * us-east-1: enough clusters that the JSON report is larger than a pipe's buffer (so a reader that
+ * stops early really breaks the pipe), all private so that its audit passes. One open cluster in
+ * ap-south-1; af-south-1 not enabled.
  */
 const account: Fixture = {
   accountId: '111122223333',
@@ -17,13 +18,13 @@ const account: Fixture = {
     'us-east-1': {
       generate: [
         {
-          count: 400,
+          count: 300,
           namePrefix: 'private-',
           cluster: { endpointPublicAccess: false, endpointPrivateAccess: true },
         },
       ],
-      clusters: [{ name: 'open', endpointPublicAccess: true }],
     },
+    'ap-south-1': { clusters: [{ name: 'open', endpointPublicAccess: true }] },
     'eu-west-1': {
       clusters: [{ name: 'quiet', endpointPublicAccess: false, endpointPrivateAccess: true }],
     },
@@ -67,27 +68,29 @@ describe('the terminal, the file system and the environment', () => {
     return { result, calls: totalCalls(emulator) - before };
   };
 
-  it('ends quietly, with its own exit code, when the reader closes stdout after one line', async () => {
+  it('ends quietly, with its own exit code, under `| head -1`', async () => {
+    // A shell pipe, as a user types it: Node's own child pipes are socket pairs, whose larger
+    // buffers would take the whole report and never break.
     const child = spawn(
-      process.execPath,
-      [CLI, 'audit', '--output', 'json', '--regions', 'eu-west-1,us-east-1'],
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" audit --output json --regions us-east-1 | head -1; exit "\${PIPESTATUS[0]}"`,
+      ],
       {
         env: isolatedAwsEnv({ AWS_ENDPOINT_URL: emulator.url }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let firstLine = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      firstLine ||= chunk.toString().split('\n')[0] ?? '';
-      child.stdout.destroy(); // like `| head -1`: read a line, then go
-    });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(firstLine).toBe('{');
-    expect(stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
-    // The open cluster fails EKS-001: 1, as when the whole report is read.
-    expect(code).toBe(1);
+    expect(stdout).toBe('{\n');
+    expect(stderr).toBe('');
+    // Every cluster passes: 0, as when the whole report is read (the crash it replaces exited 1).
+    expect(code).toBe(0);
   });
 
   describe('a path that cannot be written is bad input, refused before any AWS call', () => {
@@ -240,7 +243,7 @@ describe('the terminal, the file system and the environment', () => {
 
   it('fits the plan to 80 columns when asked (COLUMNS exported), splitting no word', async () => {
     const run = await runCli(
-      ['remediate', '--regions', 'us-east-1', '--cluster', 'open'],
+      ['remediate', '--regions', 'ap-south-1', '--cluster', 'open'],
       isolatedAwsEnv({ AWS_ENDPOINT_URL: emulator.url, COLUMNS: '80' }),
     );
     expect(run.code).toBe(0);

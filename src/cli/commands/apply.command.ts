@@ -11,6 +11,7 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { APPLY_EXAMPLES, withHelp } from '../help-examples.js';
 import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface ApplyArgs extends ChangeCommandArgs {
@@ -40,16 +41,11 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
     describe:
       'Apply a saved plan: re-check each cluster against its fingerprint, confirm, submit, watch, verify',
     builder: (yargs: Argv) =>
-      yargs
+      withHelp(yargs, APPLY_EXAMPLES)
         .positional('plan', {
           type: 'string',
           describe: 'Plan file from eksposure remediate --out',
         })
-        .example('$0 apply plan.json', 'Check, confirm, apply and verify the plan')
-        .example(
-          '$0 apply plan.json --yes --journal changes.ndjson',
-          'Without asking (CI), journal in changes.ndjson',
-        )
         .epilogue(APPLY_EXIT_CODES_HELP)
         .options({
           ...confirmOption,

@@ -14,6 +14,7 @@ import { openAwsSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
+import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
 
 interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -71,22 +72,14 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
     command: 'audit',
     describe: 'Report every EKS cluster in every enabled region against EKS-001 (read-only)',
     builder: (yargs: Argv) =>
-      yargs
-        .example('$0 audit', 'Every cluster in every enabled region, as a table')
-        .example(
-          '$0 audit --regions us-east-1,eu-west-1 --output json > report.json',
-          'Two regions, as JSON (schemas/audit-report.schema.json)',
-        )
-        .example('$0 audit --profile prod', 'With the credentials and region of profile prod')
-        .epilogue(EXIT_CODES_HELP)
-        .options({
-          ...awsConnectionOptions,
-          output: {
-            choices: ['table', 'json'] as const,
-            default: 'table' as const,
-            describe: 'Report format on stdout',
-          },
-        }),
+      withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
+        ...awsConnectionOptions,
+        output: {
+          choices: ['table', 'json'] as const,
+          default: 'table' as const,
+          describe: 'Report format on stdout',
+        },
+      }),
     handler: async (argv) => {
       setExitCode(await audit(deps, argv as unknown as AuditArgs));
     },

@@ -5,6 +5,7 @@ import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { EMULATOR_EXAMPLES, withHelp } from '../help-examples.js';
 import { systemErrorCause } from '../file-checks.js';
 
 interface EmulatorArgs {
@@ -125,50 +126,38 @@ export function emulatorCommand(deps: CliDeps, setExitCode: (code: number) => vo
     describe:
       'Serve a local, wire-compatible EKS and EC2 API from a fixture file (for demos and tests)',
     builder: (yargs: Argv) =>
-      yargs
-        .example(
-          '$0 emulator --fixtures fixtures/demo.json --port 4566',
-          'Serve the demo account; then AWS_ENDPOINT_URL=http://127.0.0.1:4566 eksposure audit',
-        )
-        .example(
-          '$0 emulator --fixtures fixtures/demo.json --throttle-rate 0.2 --fail-region eu-west-1',
-          'With one call in five throttled and one region denied',
-        )
-        .options({
-          fixtures: {
-            type: 'string',
-            demandOption: true,
-            describe: 'Fixture file (see docs/fixtures.md)',
-          },
-          port: { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' },
-          host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind' },
-          seed: { type: 'number', default: 1, describe: 'Seed for the fault dice' },
-          'latency-ms': { type: 'number', describe: 'Delay added to every call' },
-          'throttle-rate': { type: 'number', describe: 'Chance (0 to 1) that a call is throttled' },
-          'server-error-rate': {
-            type: 'number',
-            describe: 'Chance (0 to 1) that a call gets a 500',
-          },
-          'fail-region': {
-            type: 'string',
-            array: true,
-            describe: 'Regions whose EKS calls are always denied',
-          },
-          'update-duration-ms': {
-            type: 'number',
-            describe: 'How long a cluster update stays InProgress (default 3000)',
-          },
-          'fail-update': {
-            type: 'string',
-            array: true,
-            describe: 'Clusters whose updates end Failed',
-          },
-          'cancel-update': {
-            type: 'string',
-            array: true,
-            describe: 'Clusters whose updates end Cancelled',
-          },
-        }),
+      withHelp(yargs, EMULATOR_EXAMPLES).options({
+        fixtures: {
+          type: 'string',
+          demandOption: true,
+          describe: 'Fixture file (see docs/fixtures.md)',
+        },
+        port: { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' },
+        host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind' },
+        seed: { type: 'number', default: 1, describe: 'Seed for the fault dice' },
+        'latency-ms': { type: 'number', describe: 'Delay added to every call' },
+        'throttle-rate': { type: 'number', describe: 'Chance (0 to 1) that a call is throttled' },
+        'server-error-rate': { type: 'number', describe: 'Chance (0 to 1) that a call gets a 500' },
+        'fail-region': {
+          type: 'string',
+          array: true,
+          describe: 'Regions whose EKS calls are always denied',
+        },
+        'update-duration-ms': {
+          type: 'number',
+          describe: 'How long a cluster update stays InProgress (default 3000)',
+        },
+        'fail-update': {
+          type: 'string',
+          array: true,
+          describe: 'Clusters whose updates end Failed',
+        },
+        'cancel-update': {
+          type: 'string',
+          array: true,
+          describe: 'Clusters whose updates end Cancelled',
+        },
+      }),
     handler: async (argv) => {
       setExitCode(await emulator(deps, argv as unknown as EmulatorArgs));
     },

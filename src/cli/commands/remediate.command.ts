@@ -36,6 +36,7 @@ import { logFinished, openAwsSession } from '../aws-session.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
 
@@ -220,62 +221,51 @@ export function remediateCommand(
     command: 'remediate',
     describe: 'Plan (dry run, the default) or --apply the change that closes each EKS-001 failure',
     builder: (yargs: Argv) =>
-      yargs
-        .example('$0 remediate --out plan.json', 'Plan private mode for every failing cluster')
-        .example(
-          '$0 remediate --mode allowlist --allow-cidr 203.0.113.0/24 --my-ip 203.0.113.7 --out plan.json',
-          'Plan an allowlist, warned if it would lock you out',
-        )
-        .example(
-          '$0 remediate --cluster payments-prod --apply',
-          'Plan, confirm and apply one cluster',
-        )
-        .epilogue(REMEDIATION_EXIT_CODES_HELP)
-        .options({
-          ...awsConnectionOptions,
-          mode: {
-            choices: ['private', 'allowlist'] as const,
-            default: 'private' as const,
-            describe:
-              'private: public endpoint off, private on. allowlist: public only for the given CIDRs, private on',
-          },
-          'allow-cidr': {
-            type: 'string',
-            array: true,
-            describe:
-              'Allowlist mode: an IPv4 CIDR allowed to reach the public endpoint (repeatable)',
-          },
-          'allow-cidrs-file': {
-            type: 'string',
-            describe: 'Allowlist mode: a file of CIDRs, one per line (# comments)',
-          },
-          cluster: {
-            type: 'string',
-            array: true,
-            describe: 'Only these clusters (by name, repeatable)',
-          },
-          'my-ip': {
-            type: 'string',
-            describe: 'Your public IPv4 address: warns when the allowlist would lock you out',
-          },
-          out: {
-            type: 'string',
-            describe: 'Write the plan (JSON, schemas/remediation-plan.schema.json) here',
-          },
-          apply: {
-            type: 'boolean',
-            default: false,
-            describe: 'Submit the plan: UpdateClusterConfig, then watch each update to its end',
-          },
-          ...confirmOption,
-          journal: {
-            type: 'string',
-            describe:
-              'With --apply: the journal to write (default .eksposure/journal-<plan id>.ndjson)',
-          },
-          'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
-          ...watchOptions,
-        }),
+      withHelp(yargs, REMEDIATE_EXAMPLES, REMEDIATION_EXIT_CODES_HELP).options({
+        ...awsConnectionOptions,
+        mode: {
+          choices: ['private', 'allowlist'] as const,
+          default: 'private' as const,
+          describe:
+            'private: public endpoint off, private on. allowlist: public only for the given CIDRs, private on',
+        },
+        'allow-cidr': {
+          type: 'string',
+          array: true,
+          describe:
+            'Allowlist mode: an IPv4 CIDR allowed to reach the public endpoint (repeatable)',
+        },
+        'allow-cidrs-file': {
+          type: 'string',
+          describe: 'Allowlist mode: a file of CIDRs, one per line (# comments)',
+        },
+        cluster: {
+          type: 'string',
+          array: true,
+          describe: 'Only these clusters (by name, repeatable)',
+        },
+        'my-ip': {
+          type: 'string',
+          describe: 'Your public IPv4 address: warns when the allowlist would lock you out',
+        },
+        out: {
+          type: 'string',
+          describe: 'Write the plan (JSON, schemas/remediation-plan.schema.json) here',
+        },
+        apply: {
+          type: 'boolean',
+          default: false,
+          describe: 'Submit the plan: UpdateClusterConfig, then watch each update to its end',
+        },
+        ...confirmOption,
+        journal: {
+          type: 'string',
+          describe:
+            'With --apply: the journal to write (default .eksposure/journal-<plan id>.ndjson)',
+        },
+        'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
+        ...watchOptions,
+      }),
     handler: async (argv) => {
       setExitCode(await remediate(deps, argv as unknown as RemediateArgs));
     },

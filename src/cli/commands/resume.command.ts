@@ -17,6 +17,7 @@ import {
   withAwsSession,
 } from '../change-command.js';
 import type { CliDeps } from '../deps.js';
+import { RESUME_EXAMPLES, withHelp } from '../help-examples.js';
 import { RESUME_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface ResumeArgs extends ChangeCommandArgs {
@@ -94,20 +95,14 @@ export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void
     command: 'resume',
     describe: 'Watch the updates a journal shows still in flight to their end, and verify them',
     builder: (yargs: Argv) =>
-      yargs
-        .example(
-          '$0 resume --journal .eksposure/journal-<plan id>.ndjson',
-          'Watch what an interrupted apply left running, and verify it',
-        )
-        .epilogue(RESUME_EXIT_CODES_HELP)
-        .options({
-          journal: {
-            type: 'string',
-            demandOption: true,
-            describe: 'The journal of an interrupted or timed-out apply',
-          },
-          ...changeCommandOptions,
-        }),
+      withHelp(yargs, RESUME_EXAMPLES, RESUME_EXIT_CODES_HELP).options({
+        journal: {
+          type: 'string',
+          demandOption: true,
+          describe: 'The journal of an interrupted or timed-out apply',
+        },
+        ...changeCommandOptions,
+      }),
     handler: async (argv) => {
       setExitCode(await resume(deps, argv as unknown as ResumeArgs));
     },

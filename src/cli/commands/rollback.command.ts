@@ -16,6 +16,7 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { ROLLBACK_EXAMPLES, withHelp } from '../help-examples.js';
 import { ROLLBACK_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface RollbackArgs extends ChangeCommandArgs {
@@ -70,26 +71,20 @@ export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => vo
     describe:
       'Put back the configuration before, for each cluster a journal shows changed and verified',
     builder: (yargs: Argv) =>
-      yargs
-        .example(
-          '$0 rollback --journal .eksposure/journal-<plan id>.ndjson',
-          'Put back what that apply changed, after confirmation',
-        )
-        .epilogue(ROLLBACK_EXIT_CODES_HELP)
-        .options({
-          journal: {
-            type: 'string',
-            demandOption: true,
-            describe: 'The journal of the apply to undo',
-          },
-          'new-journal': {
-            type: 'string',
-            describe:
-              "The rollback's own journal (default .eksposure/journal-<rollback plan id>.ndjson)",
-          },
-          ...confirmOption,
-          ...changeCommandOptions,
-        }),
+      withHelp(yargs, ROLLBACK_EXAMPLES, ROLLBACK_EXIT_CODES_HELP).options({
+        journal: {
+          type: 'string',
+          demandOption: true,
+          describe: 'The journal of the apply to undo',
+        },
+        'new-journal': {
+          type: 'string',
+          describe:
+            "The rollback's own journal (default .eksposure/journal-<rollback plan id>.ndjson)",
+        },
+        ...confirmOption,
+        ...changeCommandOptions,
+      }),
     handler: async (argv) => {
       setExitCode(await rollback(deps, argv as unknown as RollbackArgs));
     },

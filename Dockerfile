@@ -16,7 +16,12 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
 COPY fixtures ./fixtures
-RUN ln -s /app/dist/cli/main.js /usr/local/bin/eksposure && chmod +x /app/dist/cli/main.js
+RUN ln -s /app/dist/cli/main.js /usr/local/bin/eksposure && chmod +x /app/dist/cli/main.js \
+  && mkdir /work && chown node:node /work
+# apply writes its journal (and remediate --apply its plan) under .eksposure/ in the working
+# directory: /work, writable by user node. Mount a folder there to keep them after the container.
+WORKDIR /work
+VOLUME /work
 USER node
 ENTRYPOINT ["eksposure"]
 CMD ["--help"]

@@ -49,7 +49,8 @@ async function discoverRegions(deps: AuditDeps, homeRegion: string): Promise<Dis
       return {
         ok: false,
         exitCode: EXIT_USAGE,
-        message: `AWS rejected the credentials in ${homeRegion} (${formatErrorInfo(error)}); refresh them (aws sso login, or new access keys) and retry.`,
+        // AWS answers a region the account has not enabled exactly as it answers bad credentials.
+        message: `AWS rejected the call in ${homeRegion} (${formatErrorInfo(error)}): if ${homeRegion} is not enabled for this account, use one that is as the home region (AWS_REGION or the profile's region, e.g. us-east-1); otherwise refresh the credentials (aws sso login, or new access keys) and retry.`,
       };
     }
     return {

@@ -8,8 +8,8 @@ export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
 
 export interface AwsClientOptions {
   readonly credentials: CredentialsProvider;
-  /** One endpoint for every service and region; calls are still signed with their own region. */
-  readonly endpoint?: string | undefined;
+  /** An endpoint per service, for every region; calls are still signed with their own region. */
+  readonly endpoints?: { readonly eks?: string | undefined; readonly ec2?: string | undefined };
   readonly maxAttempts: number;
   /** Sockets per regional client: the region's concurrency plus room for listing. */
   readonly maxSockets: number;
@@ -32,12 +32,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const eksClients = new Map<string, EKSClient>();
   const ec2Clients = new Map<string, EC2Client>();
 
-  const configFor = (region: string) => ({
+  const configFor = (region: string, endpoint: string | undefined) => ({
     region,
     credentials: options.credentials,
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(endpoint ? { endpoint } : {}),
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
@@ -56,8 +56,10 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   };
 
   return {
-    eks: (region) => cached(eksClients, region, () => new EKSClient(configFor(region))),
-    ec2: (region) => cached(ec2Clients, region, () => new EC2Client(configFor(region))),
+    eks: (region) =>
+      cached(eksClients, region, () => new EKSClient(configFor(region, options.endpoints?.eks))),
+    ec2: (region) =>
+      cached(ec2Clients, region, () => new EC2Client(configFor(region, options.endpoints?.ec2))),
     destroy: () => {
       for (const client of [...eksClients.values(), ...ec2Clients.values()]) client.destroy();
     },

@@ -116,7 +116,9 @@ export function reportOutcomes(
     outcomes,
   });
   deps.stdout.write(
-    run.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatApplyReport(report),
+    run.output === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : formatApplyReport(report, { width: deps.stdout.columns }),
   );
   const inFlight = outcomes.filter((o) => o.result === 'in-flight');
   if (inFlight.length > 0) {

@@ -2,6 +2,15 @@ import type { Options } from 'yargs';
 import { REGION_NAME_PATTERN } from '../aws/regions.js';
 import { CliError } from './cli-error.js';
 
+/**
+ * A flag that counts something. Declared without yargs' `type: 'number'`, which turns `abc` into
+ * NaN before we see it: yargs still reads digits as a number, and text stays text, so the refusal
+ * can quote what was typed.
+ */
+export function countFlag(describe: string, defaultValue: number) {
+  return { default: defaultValue, requiresArg: true, describe } as const satisfies Options;
+}
+
 /** Flags every command that calls AWS shares. */
 export const awsAccessOptions = {
   profile: {
@@ -11,19 +20,13 @@ export const awsAccessOptions = {
   'endpoint-url': {
     type: 'string',
     describe:
-      'Send every EKS and EC2 call to this URL, signed for its own region (default: AWS_ENDPOINT_URL)',
+      'Send every EKS and EC2 call to this URL, signed for its own region (default: AWS_ENDPOINT_URL_EKS and AWS_ENDPOINT_URL_EC2, else AWS_ENDPOINT_URL)',
   },
-  'max-attempts': {
-    type: 'number',
-    default: 10,
-    describe:
-      'Attempts per AWS call, first try included (throttling and 5xx are retried with backoff)',
-  },
-  'request-timeout': {
-    type: 'number',
-    default: 30,
-    describe: 'Seconds before one AWS call is abandoned and retried',
-  },
+  'max-attempts': countFlag(
+    'Attempts per AWS call, first try included (throttling and 5xx are retried with backoff)',
+    10,
+  ),
+  'request-timeout': countFlag('Seconds before one AWS call is abandoned and retried', 30),
 } as const satisfies Record<string, Options>;
 
 /** Flags of the commands that scan the account (audit, remediate). */
@@ -35,12 +38,8 @@ export const awsConnectionOptions = {
     describe:
       'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
   },
-  concurrency: {
-    type: 'number',
-    default: 10,
-    describe: 'DescribeCluster calls in flight per region',
-  },
-  'region-concurrency': { type: 'number', default: 32, describe: 'Regions scanned at once' },
+  concurrency: countFlag('DescribeCluster calls in flight per region', 10),
+  'region-concurrency': countFlag('Regions scanned at once', 32),
 } as const satisfies Record<string, Options>;
 
 export interface AwsAccessArgs {
@@ -56,9 +55,15 @@ export interface AwsConnectionArgs extends AwsAccessArgs {
   readonly 'region-concurrency': number;
 }
 
+/** Where each service's calls go; undefined: AWS's own endpoint for the region. */
+export interface ServiceEndpoints {
+  readonly eks: string | undefined;
+  readonly ec2: string | undefined;
+}
+
 export interface AwsAccess {
   readonly profile: string | undefined;
-  readonly endpoint: string | undefined;
+  readonly endpoints: ServiceEndpoints;
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
 }
@@ -69,9 +74,10 @@ export interface AwsConnection extends AwsAccess {
   readonly regionConcurrency: number;
 }
 
-export function wholeNumber(flag: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new CliError(`--${flag} must be a whole number from 1 to ${max}, got ${String(value)}.`);
+export function wholeNumber(flag: string, value: number | string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    const got = typeof value === 'number' ? String(value) : `"${value}"`;
+    throw new CliError(`--${flag} must be a whole number from 1 to ${max}, got ${got}.`);
   }
   return value;
 }
@@ -99,20 +105,42 @@ export function parseRegionList(values: readonly string[] | undefined): string[]
   return names;
 }
 
-export function parseEndpointUrl(value: string | undefined): string | undefined {
+export function parseEndpointUrl(
+  value: string | undefined,
+  source = '--endpoint-url',
+): string | undefined {
   if (value === undefined || value === '') return undefined;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new CliError(
-      `--endpoint-url "${value}" is not a URL; give one like http://127.0.0.1:4566.`,
-    );
+    throw new CliError(`${source} "${value}" is not a URL; give one like http://127.0.0.1:4566.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(`--endpoint-url "${value}" must start with http:// or https://.`);
+    throw new CliError(`${source} "${value}" must start with http:// or https://.`);
   }
   return value;
+}
+
+/**
+ * As the SDK reads them: --endpoint-url for every service, else AWS_ENDPOINT_URL_<SERVICE>, else
+ * AWS_ENDPOINT_URL; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns the variables off.
+ */
+export function resolveEndpoints(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): ServiceEndpoints {
+  const fromFlag = parseEndpointUrl(flag);
+  const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
+  const forService = (variable: string) => {
+    if (fromFlag !== undefined) return fromFlag;
+    if (ignoreEnv) return undefined;
+    const own = env[variable];
+    return own
+      ? parseEndpointUrl(own, variable)
+      : parseEndpointUrl(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL');
+  };
+  return { eks: forService('AWS_ENDPOINT_URL_EKS'), ec2: forService('AWS_ENDPOINT_URL_EC2') };
 }
 
 /** Validates the access flags, before any credential or network is touched. */
@@ -122,7 +150,7 @@ export function resolveAwsAccess(
 ): AwsAccess {
   return {
     profile: args.profile ?? env.AWS_PROFILE,
-    endpoint: parseEndpointUrl(args['endpoint-url'] ?? env.AWS_ENDPOINT_URL),
+    endpoints: resolveEndpoints(args['endpoint-url'], env),
     maxAttempts: wholeNumber('max-attempts', args['max-attempts'], 30),
     requestTimeoutMs: wholeNumber('request-timeout', args['request-timeout'], 600) * 1000,
   };

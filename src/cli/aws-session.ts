@@ -24,6 +24,12 @@ export async function openAwsSession(
   access: AwsAccess,
   options: { readonly maxSockets: number; readonly fallbackRegion?: string | undefined },
 ): Promise<AwsSession> {
+  if (deps.runtimeNote) deps.stderr.write(`${deps.runtimeNote}\n`);
+  if (access.profile && deps.env.AWS_ACCESS_KEY_ID && deps.env.AWS_SECRET_ACCESS_KEY) {
+    deps.stderr.write(
+      `eksposure: note: using profile "${access.profile}"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored.\n`,
+    );
+  }
   const credentials = deps.createCredentials(access.profile);
   const credentialCheck = await checkCredentials(credentials, deps.clock(), access.profile);
   if (!credentialCheck.ok) throw new CliError(credentialCheck.message);
@@ -37,7 +43,7 @@ export async function openAwsSession(
   }
   const clients = deps.createClients({
     credentials,
-    endpoint: access.endpoint,
+    endpoints: access.endpoints,
     maxAttempts: access.maxAttempts,
     maxSockets: options.maxSockets,
     requestTimeoutMs: access.requestTimeoutMs,

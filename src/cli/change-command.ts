@@ -8,6 +8,7 @@ import {
   type AwsAccess,
   type AwsAccessArgs,
   awsAccessOptions,
+  countFlag,
   resolveAwsAccess,
   wholeNumber,
 } from './aws-options.js';
@@ -18,7 +19,7 @@ import type { CliDeps } from './deps.js';
 /** Flags of apply, rollback and resume: AWS access, how to watch updates, how many clusters at once. */
 export const changeCommandOptions = {
   ...awsAccessOptions,
-  concurrency: { type: 'number', default: 4, describe: 'Clusters changed or watched at once' },
+  concurrency: countFlag('Clusters changed or watched at once', 4),
   ...watchOptions,
 } as const satisfies Record<string, Options>;
 

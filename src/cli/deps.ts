@@ -4,16 +4,20 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { pino, type Logger } from 'pino';
+import { firstLine } from '../aws/errors.js';
 import {
   type AwsClientOptions,
   type AwsClients,
   createAwsClients,
   type CredentialsProvider,
 } from '../aws/clients.js';
+import { CliError } from './cli-error.js';
 
 export interface OutputStream {
   write(text: string): void;
   readonly isTTY: boolean;
+  /** The width to fit text to: the terminal's, else COLUMNS if exported; undefined means no limit. */
+  readonly columns?: number | undefined;
 }
 
 /** Everything the commands touch outside pure code. One place wires the real ones; tests wire their own. */
@@ -37,6 +41,8 @@ export interface CliDeps {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** A fresh unique id (plan ids). */
   newId(): string;
+  /** One line about the runtime, shown once before the first AWS call (e.g. an old Node). */
+  readonly runtimeNote?: string | undefined;
 }
 
 /** Paths pino masks wherever they appear in a log line: no secret reaches stderr. */
@@ -61,12 +67,20 @@ export function createLogger(level: string): Logger {
   );
 }
 
+/** The SDK's answer when neither AWS_REGION nor the profile names a region: not an error for us. */
+const REGION_NOT_SET = 'Region is missing';
+
 async function configuredRegion(profile: string | undefined): Promise<string | undefined> {
   const client = new EC2Client(profile ? { profile } : {});
   try {
     return await client.config.region();
-  } catch {
-    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message === REGION_NOT_SET) return undefined;
+    const where = profile ? `profile "${profile}"` : 'the AWS configuration';
+    throw new CliError(
+      `could not read the region of ${where}: ${firstLine(message)}; fix ~/.aws/config or set AWS_REGION.`,
+    );
   } finally {
     client.destroy();
   }
@@ -96,20 +110,77 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   }
 }
 
-export function realDeps(): CliDeps {
+/**
+ * The credential chain's own warnings, one line each on stderr. Its nine-line "multiple credential
+ * sources" warning is left to openAwsSession, which says the same in one line.
+ */
+function credentialChainLogger(stderr: OutputStream) {
+  const say = (message: unknown) =>
+    stderr.write(`eksposure: AWS SDK: ${String(message).replace(/\s+/g, ' ').trim()}\n`);
   return {
-    stdout: {
-      write: (text) => void process.stdout.write(text),
-      isTTY: Boolean(process.stdout.isTTY),
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message: unknown) => {
+      if (!String(message).includes('Multiple credential sources')) say(message);
     },
-    stderr: {
-      write: (text) => void process.stderr.write(text),
-      isTTY: Boolean(process.stderr.isTTY),
+    error: say,
+  };
+}
+
+/** Streams whose reader has gone (EPIPE): what is still written to them is dropped. */
+const closedByReader = new WeakSet<NodeJS.WriteStream>();
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`eksposure audit | head -1`) closes the pipe: the rest of the output
+ * has nowhere to go, so it is dropped and the command ends as it would have, with its own exit code.
+ * Any other write error (a full disk under `> report.json`) still ends the process loudly.
+ */
+function readerAwareOutput(stream: NodeJS.WriteStream, env: CliDeps['env']): OutputStream {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closedByReader.add(stream);
+    });
+  }
+  return {
+    write: (text) => {
+      if (!closedByReader.has(stream)) stream.write(text);
     },
+    isTTY: Boolean(stream.isTTY),
+    get columns() {
+      return outputWidth(stream, env);
+    },
+  };
+}
+
+/**
+ * A terminal's own width; off a terminal, COLUMNS when the caller exported it, else no limit: a log
+ * or a pipe keeps whole lines (grep and CI viewers wrap for themselves, truncation would lose data).
+ */
+export function outputWidth(
+  stream: { readonly isTTY?: boolean; readonly columns?: number },
+  env: CliDeps['env'],
+): number | undefined {
+  if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;
+  const exported = Number(env.COLUMNS);
+  return Number.isInteger(exported) && exported > 0 ? exported : undefined;
+}
+
+export function realDeps(options: { readonly runtimeNote?: string | undefined } = {}): CliDeps {
+  const stderr = readerAwareOutput(process.stderr, process.env);
+  return {
+    stdout: readerAwareOutput(process.stdout, process.env),
+    stderr,
     env: process.env,
     clock: () => new Date(),
     createLogger,
-    createCredentials: (profile) => fromNodeProviderChain(profile ? { profile } : {}),
+    createCredentials: (profile) =>
+      fromNodeProviderChain({
+        ...(profile ? { profile } : {}),
+        logger: credentialChainLogger(stderr),
+      }),
     createClients: createAwsClients,
     configuredRegion,
     untilSignal: () =>
@@ -121,5 +192,6 @@ export function realDeps(): CliDeps {
     prompt,
     sleep,
     newId: randomUUID,
+    runtimeNote: options.runtimeNote,
   };
 }

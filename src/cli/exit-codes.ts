@@ -2,12 +2,39 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  every cluster was evaluated and passed
   1  at least one cluster FAILs EKS-001
   2  bad usage or input (flags, region names, credentials); nothing was scanned
-  3  the scan is incomplete (a region or cluster could not be read), whatever else was found`;
+  3  the scan is incomplete (a region or cluster could not be read), whatever else was found
+A reader that closes the output early (| head) does not change the exit code.`;
+
+const INTERRUPTED = `  130  SIGINT (143: SIGTERM): nothing new was submitted; the journal names what is in flight`;
 
 export const REMEDIATION_EXIT_CODES_HELP = `Exit codes:
-  0    dry run: plan made, every failing cluster can be changed; apply: every planned change applied and verified
-  1    dry run: a failing cluster is blocked; apply: a cluster failed, was refused or skipped, or you said no
-  2    bad usage or input (flags, CIDRs, plan or journal file, credentials); nothing was changed
+  0    dry run: every failing cluster can be changed; --apply: every change applied and verified
+  1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no
+  2    bad usage or input (flags, CIDRs, --out or --journal path, credentials); nothing was changed
   3    the scan is incomplete (a region or cluster could not be read)
-  4    an update was still running in AWS when eksposure stopped watching (--timeout); resume with eksposure resume
-  130  interrupted (SIGINT; 143 for SIGTERM): nothing new submitted; see the journal and eksposure resume`;
+  4    --apply: an update was still running in AWS at --timeout; eksposure resume watches it
+${INTERRUPTED}`;
+
+export const APPLY_EXIT_CODES_HELP = `Exit codes:
+  0    every change in the plan was applied and verified
+  1    a cluster failed, was refused (changed since the plan) or skipped, or you said no
+  2    bad usage or input (flags, plan file, journal path, credentials); nothing was changed
+  3    the plan was made from an incomplete scan: clusters may be missing from it
+  4    an update was still running in AWS at --timeout; eksposure resume watches it
+${INTERRUPTED}`;
+
+export const ROLLBACK_EXIT_CODES_HELP = `Exit codes:
+  0    every cluster the journal shows changed was put back and verified
+  1    nothing to roll back, or a cluster was not put back (failed, changed since, or you said no)
+  2    bad usage or input (flags, journal file, credentials); nothing was changed
+  3    a cluster to put back could not be read
+  4    an update was still running in AWS at --timeout; eksposure resume --journal <new journal>
+${INTERRUPTED}`;
+
+export const RESUME_EXIT_CODES_HELP = `Exit codes:
+  0    every update in flight ended and was verified, or none was in flight
+  1    an update failed or did not verify; or, with none in flight, one may not have been submitted
+  2    bad usage or input (flags, journal file, credentials); nothing was changed
+  3    updates were watched, but the journal cannot tell whether another one was submitted
+  4    an update was still running at --timeout; run eksposure resume again
+  130  SIGINT (143: SIGTERM): the updates keep running in AWS; run eksposure resume again`;

@@ -38,9 +38,13 @@ export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) 
     })
     .exitProcess(false)
     .epilogue(EXIT_CODES_HELP)
+    .example('$0 audit', 'Every cluster in every enabled region, as a table')
+    .example('$0 remediate --out plan.json', 'Plan the change that closes each failure (dry run)')
+    .example('$0 <command> --help', "A command's flags, examples and exit codes")
     .version(toolVersion)
     .help()
-    .wrap(100);
+    .alias('help', 'h')
+    .wrap(Math.min(100, deps.stdout.columns ?? 100));
 }
 
 /** Runs one command line; never throws, never exits the process: returns the exit code. */

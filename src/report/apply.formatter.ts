@@ -1,5 +1,5 @@
 import type { ApplyReport } from './apply-report.js';
-import { renderTable } from './text-table.js';
+import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
 
 const RESULT_LABEL = {
   verified: 'VERIFIED',
@@ -8,8 +8,8 @@ const RESULT_LABEL = {
   'in-flight': 'IN FLIGHT',
 } as const;
 
-/** The per-cluster result of an apply, rollback or resume, for a person. */
-export function formatApplyReport(report: ApplyReport): string {
+/** The per-cluster result of an apply, rollback or resume, for a person, fitted to `width` if given. */
+export function formatApplyReport(report: ApplyReport, options: TextWidth = {}): string {
   const rows = report.clusters.map((o) => [
     RESULT_LABEL[o.result],
     `${o.region}/${o.clusterName}`,
@@ -18,12 +18,10 @@ export function formatApplyReport(report: ApplyReport): string {
   ]);
   const { verified, failed, skipped, inFlight } = report.summary;
   const table = rows.length
-    ? `${renderTable(['result', 'cluster', 'update', 'detail'], rows)}\n`
+    ? `${renderTable(['result', 'cluster', 'update', 'detail'], rows, { ...options, keyColumns: 2 })}\n`
     : '';
-  return (
-    `${table}` +
+  const summary =
     `Plan ${report.planId}: ${verified} changed and verified, ${failed} failed, ${skipped} skipped, ${inFlight} still in flight.` +
-    (report.journal ? ` Journal: ${report.journal}` : '') +
-    '\n'
-  );
+    (report.journal ? ` Journal: ${report.journal}` : '');
+  return `${table}${wrapParagraph(summary, options)}\n`;
 }

@@ -1,6 +1,6 @@
 import type { EndpointConfig } from '../remediation/endpoint-config.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
-import { renderTable } from './text-table.js';
+import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
 
 const ACTION_LABEL = { update: 'UPDATE', blocked: 'BLOCKED', skip: 'SKIP' } as const;
 const ACTION_ORDER = { skip: 0, blocked: 1, update: 2 } as const;
@@ -35,13 +35,41 @@ const indent = (text: string, by: string) =>
     .map((l) => `${by}${l}`)
     .join('\n');
 
-function formatCluster(entry: ClusterPlan): string {
+/** The table's width once indented by `by`. */
+const inside = (options: TextWidth, by: string): TextWidth =>
+  options.width === undefined ? {} : { width: options.width - by.length };
+
+/** A shell command broken at spaces with `\` continuations, so that it still pastes as one. */
+function shellLines(prefix: string, command: string, options: TextWidth): string {
+  if (options.width === undefined || prefix.length + command.length <= options.width) {
+    return prefix + command;
+  }
+  const hang = '      ';
+  const continuation = ' \\';
+  return wrapText(
+    command,
+    options.width - hang.length - continuation.length,
+    options.width - prefix.length - continuation.length,
+    true,
+  )
+    .map(
+      (line, i, all) => (i === 0 ? prefix : hang) + line + (i < all.length - 1 ? continuation : ''),
+    )
+    .join('\n');
+}
+
+function formatCluster(entry: ClusterPlan, options: TextWidth): string {
   const lines = [
-    `${ACTION_LABEL[entry.action]}  ${entry.region}/${entry.clusterName}`,
-    `  ${entry.reason}`,
+    wrapParagraph(`${ACTION_LABEL[entry.action]}  ${entry.region}/${entry.clusterName}`, options),
+    wrapParagraph(`  ${entry.reason}`, options),
   ];
   if (entry.action !== 'skip' || entry.preflight.length > 0) {
-    lines.push(indent(renderTable(['field', 'before -> after'], fieldRows(entry)), '  '));
+    lines.push(
+      indent(
+        renderTable(['field', 'before -> after'], fieldRows(entry), inside(options, '  ')),
+        '  ',
+      ),
+    );
   }
   for (const left of entry.leftOutCidrs ?? [])
     lines.push(`  left out: ${left.cidr}: ${left.reason}`);
@@ -52,33 +80,43 @@ function formatCluster(entry: ClusterPlan): string {
         renderTable(
           ['result', 'check', 'detail'],
           entry.preflight.map((r) => [r.status.toUpperCase(), r.check, r.message]),
+          { ...inside(options, '    '), keyColumns: 2 },
         ),
         '    ',
       ),
     );
   }
-  if (entry.action === 'update') lines.push(`  by hand: ${entry.awsCliCommand}`);
+  if (entry.action === 'update')
+    lines.push(shellLines('  by hand: ', entry.awsCliCommand, options));
   return lines.join('\n');
 }
 
-/** The plan for a person: updates last, next to the summary. */
-export function formatPlan(plan: RemediationPlan, applying: boolean): string {
+/** The plan for a person: updates last, next to the summary; fitted to `width` if given. */
+export function formatPlan(
+  plan: RemediationPlan,
+  applying: boolean,
+  options: TextWidth = {},
+): string {
   const ordered = [...plan.clusters].sort(
     (a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action],
   );
-  const parts = ordered.map(formatCluster);
+  const parts = ordered.map((entry) => formatCluster(entry, options));
   for (const u of plan.unread) {
     parts.push(
-      `UNREAD  ${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}\n  could not be read: ${u.error.code}: ${u.error.message}`,
+      `UNREAD  ${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}\n` +
+        wrapParagraph(`  could not be read: ${u.error.code}: ${u.error.message}`, options),
     );
   }
   const { update, blocked, skip } = plan.summary;
   const status = applying ? 'to be applied' : 'dry run: nothing has been changed';
   parts.push(
-    `Plan ${plan.planId} (mode ${plan.mode}; ${status}): ${update} to update, ${blocked} blocked, ${skip} skipped` +
-      (plan.complete
-        ? '.'
-        : `; ${plan.unread.length} could not be read, so the plan may be missing clusters.`),
+    wrapParagraph(
+      `Plan ${plan.planId} (mode ${plan.mode}; ${status}): ${update} to update, ${blocked} blocked, ${skip} skipped` +
+        (plan.complete
+          ? '.'
+          : `; ${plan.unread.length} could not be read, so the plan may be missing clusters.`),
+      options,
+    ),
   );
   return `${parts.join('\n\n')}\n`;
 }

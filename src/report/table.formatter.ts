@@ -1,5 +1,5 @@
 import { type AuditReport, exitCodeFor, type Finding } from './audit-report.js';
-import { renderTable } from './text-table.js';
+import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
 
 // Problems last, right above the summary: on a terminal they are what stays on screen.
 const STATUS_ORDER: Record<Finding['status'], number> = { PASS: 0, ERROR: 1, FAIL: 2 };
@@ -12,13 +12,16 @@ function verdict(report: AuditReport): string {
   return 'Exit 0: no cluster is open to the internet.';
 }
 
-/** The human report: passing, then erroring, then failing clusters; regions not scanned; a summary. */
-export function formatTable(report: AuditReport): string {
+/**
+ * The human report: passing, then erroring, then failing clusters; regions not scanned; a summary.
+ * Fitted to `width` when given (every value kept whole; the JSON report has them all too).
+ */
+export function formatTable(report: AuditReport, options: TextWidth = {}): string {
   const findings = [...report.findings].sort(
     (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
   );
   const rules = report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', ');
-  const lines = [`eksposure ${report.tool.version} · ${rules}`, ''];
+  const lines = [wrapParagraph(`eksposure ${report.tool.version} · ${rules}`, options, '  '), ''];
 
   if (findings.length === 0) {
     lines.push('No EKS clusters found in the scanned regions.');
@@ -34,6 +37,7 @@ export function formatTable(report: AuditReport): string {
           f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
           f.clusterStatus ?? '-',
         ]),
+        { ...options, keyColumns: 3 },
       ),
     );
   }
@@ -49,6 +53,7 @@ export function formatTable(report: AuditReport): string {
           r.status,
           r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? ''),
         ]),
+        { ...options, keyColumns: 2 },
       ),
     );
   }
@@ -56,9 +61,12 @@ export function formatTable(report: AuditReport): string {
   const s = report.summary;
   lines.push(
     '',
-    `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'} ` +
-      `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR.`,
-    verdict(report),
+    wrapParagraph(
+      `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'} ` +
+        `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR.`,
+      options,
+    ),
+    wrapParagraph(verdict(report), options),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,8 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { APPLY_EXAMPLES, withHelp } from '../help-examples.js';
+import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface ApplyArgs extends ChangeCommandArgs {
   readonly plan: string;
@@ -40,12 +41,12 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
     describe:
       'Apply a saved plan: check each cluster again (same ARN, same configuration, the change its mode gives, pre-flight), confirm, submit, watch, verify',
     builder: (yargs: Argv) =>
-      yargs
+      withHelp(yargs, APPLY_EXAMPLES)
         .positional('plan', {
           type: 'string',
           describe: 'Plan file from eksposure remediate --out',
         })
-        .epilogue(REMEDIATION_EXIT_CODES_HELP)
+        .epilogue(APPLY_EXIT_CODES_HELP)
         .options({
           ...confirmOption,
           journal: {

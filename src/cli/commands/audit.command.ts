@@ -14,6 +14,7 @@ import { openAwsSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
+import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
 
 interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -31,7 +32,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
   logger.info(
-    { homeRegion, endpoint: connection.endpoint, regions: connection.regions ?? 'all' },
+    { homeRegion, endpoints: connection.endpoints, regions: connection.regions ?? 'all' },
     'audit starting',
   );
   try {
@@ -47,7 +48,11 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     progress.done();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    deps.stdout.write(args.output === 'json' ? formatJson(report) : formatTable(report));
+    deps.stdout.write(
+      args.output === 'json'
+        ? formatJson(report)
+        : formatTable(report, { width: deps.stdout.columns }),
+    );
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
@@ -67,7 +72,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
     command: 'audit',
     describe: 'Report every EKS cluster in every enabled region against EKS-001 (read-only)',
     builder: (yargs: Argv) =>
-      yargs.epilogue(EXIT_CODES_HELP).options({
+      withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
         output: {
           choices: ['table', 'json'] as const,

@@ -5,6 +5,8 @@ import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { EMULATOR_EXAMPLES, withHelp } from '../help-examples.js';
+import { systemErrorCause } from '../file-checks.js';
 
 interface EmulatorArgs {
   readonly fixtures: string;
@@ -95,6 +97,15 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
     faults,
     seed: args.seed,
     updateDurationMs,
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).syscall !== 'listen') throw error;
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new CliError(
+      `cannot listen on ${args.host}:${args.port}: ${systemErrorCause(error)}; ` +
+        (inUse
+          ? 'stop what listens there, or choose another --port (0 takes a free one).'
+          : 'choose another --host or --port.'),
+    );
   });
   const clusters = [...running.state.regions.values()].reduce((n, r) => n + r.clusters.size, 0);
   deps.stdout.write(`${running.url}\n`);
@@ -115,7 +126,7 @@ export function emulatorCommand(deps: CliDeps, setExitCode: (code: number) => vo
     describe:
       'Serve a local, wire-compatible EKS and EC2 API from a fixture file (for demos and tests)',
     builder: (yargs: Argv) =>
-      yargs.options({
+      withHelp(yargs, EMULATOR_EXAMPLES).options({
         fixtures: {
           type: 'string',
           demandOption: true,

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
-import { firstLine } from '../../aws/errors.js';
 import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
@@ -29,6 +28,7 @@ import {
 import {
   type AwsConnectionArgs,
   awsConnectionOptions,
+  countFlag,
   resolveAwsConnection,
   wholeNumber,
 } from '../aws-options.js';
@@ -36,6 +36,8 @@ import { logFinished, openAwsSession } from '../aws-session.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
+import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface RemediateArgs extends AwsConnectionArgs {
@@ -102,19 +104,13 @@ function resolveClusterNames(values: readonly string[] | undefined): string[] | 
   return names;
 }
 
-function checkWritableFile(flag: string, path: string | undefined): void {
-  if (path !== undefined && !existsSync(dirname(path))) {
-    throw new CliError(`--${flag} ${path}: the folder ${dirname(path)} does not exist.`);
-  }
-}
-
 function writePlan(path: string, plan: RemediationPlan): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, serializePlan(plan));
   } catch (error) {
     throw new CliError(
-      `cannot write the plan to ${path}: ${firstLine((error as Error).message)}; give a writable path with --out or --journal.`,
+      `cannot write the plan to ${path}: ${systemErrorCause(error)}; give a writable path with --out or --journal. Nothing was changed.`,
     );
   }
 }
@@ -132,8 +128,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       '--journal and --yes only apply with --apply; without it nothing is changed.',
     );
   }
-  checkWritableFile('out', args.out);
-  checkWritableFile('journal', args.journal);
+  checkWritableFile('--out', args.out);
+  checkWritableFile('--journal', args.journal);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
   const logger = deps.createLogger(args['log-level']);
@@ -195,10 +191,15 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
     }
     if (!args.apply) {
-      deps.stdout.write(args.output === 'json' ? serializePlan(plan) : formatPlan(plan, false));
+      deps.stdout.write(
+        args.output === 'json'
+          ? serializePlan(plan)
+          : formatPlan(plan, false, { width: deps.stdout.columns }),
+      );
       return planExitCode(plan);
     }
-    if (args.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    if (args.output === 'text')
+      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
     return await confirmAndApply(deps, { clients, logger }, plan, {
       yes: args.yes,
       journalPath,
@@ -220,7 +221,7 @@ export function remediateCommand(
     command: 'remediate',
     describe: 'Plan (dry run, the default) or --apply the change that closes each EKS-001 failure',
     builder: (yargs: Argv) =>
-      yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
+      withHelp(yargs, REMEDIATE_EXAMPLES, REMEDIATION_EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
         mode: {
           choices: ['private', 'allowlist'] as const,
@@ -262,11 +263,7 @@ export function remediateCommand(
           describe:
             'With --apply: the journal to write (default .eksposure/journal-<plan id>.ndjson)',
         },
-        'apply-concurrency': {
-          type: 'number',
-          default: 4,
-          describe: 'With --apply: clusters changed at once',
-        },
+        'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
         ...watchOptions,
       }),
     handler: async (argv) => {

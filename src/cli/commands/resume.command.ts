@@ -17,7 +17,8 @@ import {
   withAwsSession,
 } from '../change-command.js';
 import type { CliDeps } from '../deps.js';
-import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { RESUME_EXAMPLES, withHelp } from '../help-examples.js';
+import { RESUME_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface ResumeArgs extends ChangeCommandArgs {
   readonly journal: string;
@@ -97,7 +98,7 @@ export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void
     describe:
       'Finish what a journal left open: watch updates still in flight to their end and verify them, and find out what became of submits whose answer was lost',
     builder: (yargs: Argv) =>
-      yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
+      withHelp(yargs, RESUME_EXAMPLES, RESUME_EXIT_CODES_HELP).options({
         journal: {
           type: 'string',
           demandOption: true,

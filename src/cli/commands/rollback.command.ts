@@ -23,7 +23,8 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { ROLLBACK_EXAMPLES, withHelp } from '../help-examples.js';
+import { ROLLBACK_EXIT_CODES_HELP } from '../exit-codes.js';
 
 interface RollbackArgs extends ChangeCommandArgs {
   readonly journal: string;
@@ -74,7 +75,8 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       },
       planned.clusters,
     );
-    if (settings.output === 'text') deps.stdout.write(formatPlan(plan, true));
+    if (settings.output === 'text')
+      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
     return confirmAndApply(deps, session, plan, {
       ...settings,
       yes: args.yes,
@@ -91,7 +93,7 @@ export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => vo
     describe:
       'Put back the configuration before, for each cluster a journal shows changed by its update',
     builder: (yargs: Argv) =>
-      yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
+      withHelp(yargs, ROLLBACK_EXAMPLES, ROLLBACK_EXIT_CODES_HELP).options({
         journal: {
           type: 'string',
           demandOption: true,

@@ -1,5 +1,6 @@
 import {
   parseEndpointUrl,
+  resolveEndpoints,
   parseRegionList,
   resolveAwsConnection,
 } from '../../../src/cli/aws-options.js';
@@ -40,7 +41,7 @@ describe('shared AWS flags', () => {
     const env = { AWS_PROFILE: 'audit', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' };
     expect(resolveAwsConnection(defaults, env)).toMatchObject({
       profile: 'audit',
-      endpoint: 'http://127.0.0.1:1',
+      endpoints: { eks: 'http://127.0.0.1:1', ec2: 'http://127.0.0.1:1' },
       regions: undefined,
     });
     expect(
@@ -50,7 +51,7 @@ describe('shared AWS flags', () => {
       ),
     ).toMatchObject({
       profile: 'prod',
-      endpoint: 'http://127.0.0.1:2',
+      endpoints: { eks: 'http://127.0.0.1:2', ec2: 'http://127.0.0.1:2' },
     });
   });
 
@@ -62,6 +63,50 @@ describe('shared AWS flags', () => {
   ])('refuses --%s %s', (flag, value) => {
     expect(() => resolveAwsConnection({ ...defaults, [flag]: value }, {})).toThrow(
       `--${flag} must be a whole number`,
+    );
+  });
+
+  it('quotes what was typed when a count is not a number', () => {
+    expect(() =>
+      resolveAwsConnection({ ...defaults, concurrency: 'abc' as unknown as number }, {}),
+    ).toThrow('--concurrency must be a whole number from 1 to 200, got "abc".');
+  });
+});
+
+describe('endpoints, as the SDK reads them', () => {
+  const env = {
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+    AWS_ENDPOINT_URL_EKS: 'http://127.0.0.1:2',
+    AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:3',
+  };
+
+  it('a service’s own variable wins over AWS_ENDPOINT_URL', () => {
+    expect(resolveEndpoints(undefined, env)).toEqual({
+      eks: 'http://127.0.0.1:2',
+      ec2: 'http://127.0.0.1:3',
+    });
+    expect(resolveEndpoints(undefined, { ...env, AWS_ENDPOINT_URL_EC2: undefined })).toEqual({
+      eks: 'http://127.0.0.1:2',
+      ec2: 'http://127.0.0.1:1',
+    });
+  });
+
+  it('--endpoint-url wins over every variable', () => {
+    expect(resolveEndpoints('http://127.0.0.1:4', env)).toEqual({
+      eks: 'http://127.0.0.1:4',
+      ec2: 'http://127.0.0.1:4',
+    });
+  });
+
+  it('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns the variables off, not the flag', () => {
+    const ignoring = { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+    expect(resolveEndpoints(undefined, ignoring)).toEqual({ eks: undefined, ec2: undefined });
+    expect(resolveEndpoints('http://127.0.0.1:4', ignoring).eks).toBe('http://127.0.0.1:4');
+  });
+
+  it('names the variable a malformed URL came from', () => {
+    expect(() => resolveEndpoints(undefined, { AWS_ENDPOINT_URL_EKS: 'localhost:4566' })).toThrow(
+      'AWS_ENDPOINT_URL_EKS "localhost:4566" must start with http:// or https://',
     );
   });
 });

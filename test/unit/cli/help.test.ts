@@ -1,0 +1,59 @@
+import { jest } from '@jest/globals';
+import { type CliDeps, realDeps } from '../../../src/cli/deps.js';
+import { runCli } from '../../../src/cli/run.js';
+
+/** The real parser in this process; yargs prints help with console.log, captured here. */
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    stdout += `${parts.join(' ')}\n`;
+  });
+  const deps: CliDeps = {
+    ...realDeps(),
+    stdout: { write: (t) => void (stdout += t), isTTY: false },
+    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    env: {},
+  };
+  try {
+    return { code: await runCli(argv, deps), stdout, stderr };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe('help and flags', () => {
+  it('-h is --help', async () => {
+    const short = await run(['-h']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toContain('Commands:');
+    expect(short.stdout).toBe((await run(['--help'])).stdout);
+  });
+
+  it.each([
+    ['audit', '1  at least one cluster FAILs EKS-001'],
+    ['remediate', 'dry run: a cluster is blocked'],
+    ['apply', '0    every change in the plan was applied and verified'],
+    ['rollback', '0    every cluster the journal shows changed was put back and verified'],
+    ['resume', '0    every update in flight ended and was verified, or none was in flight'],
+    ['emulator', undefined],
+  ])('%s -h shows an example and its own exit codes', async (command, exitCodeLine) => {
+    const help = await run([command, '-h']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`Examples:\\n\\s+eksposure ${command} `));
+    if (exitCodeLine) expect(help.stdout).toContain(exitCodeLine);
+  });
+
+  it.each([
+    ['audit', '--concurrency', 'abc', 200],
+    ['audit', '--region-concurrency', '3x', 100],
+    ['resume', '--concurrency', 'many', 50],
+  ])('%s %s %s says what it got, exit 2', async (command, flag, value, max) => {
+    const extra = command === 'resume' ? ['--journal', 'j.ndjson'] : [];
+    const refused = await run([command, flag, value, ...extra]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `eksposure: ${flag} must be a whole number from 1 to ${max}, got "${value}".\n`,
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import type { Cluster } from '@aws-sdk/client-eks';
+import { buildAuditReport } from '../../../src/audit/evaluate.js';
+import type { ClusterScan } from '../../../src/aws/collect-clusters.js';
+import { formatTable } from '../../../src/report/table.formatter.js';
+import { rules } from '../../../src/rules/registry.js';
+
+const scanned = (name: string, access: Cluster['resourcesVpcConfig']): ClusterScan => ({
+  name,
+  ok: true,
+  cluster: {
+    name,
+    arn: `arn:aws:eks:ap-southeast-2:123456789012:cluster/${name}`,
+    status: 'ACTIVE',
+    resourcesVpcConfig: access,
+  },
+});
+
+const manyCidrs = Array.from({ length: 6 }, (_, i) => `198.51.${100 + i}.0/24`);
+
+const report = buildAuditReport(rules, {
+  toolVersion: '9.9.9',
+  startedAt: new Date('2026-11-24T02:00:00Z'),
+  finishedAt: new Date('2026-11-24T02:00:03Z'),
+  homeRegion: 'us-east-1',
+  requestedRegions: null,
+  optInStatus: new Map(),
+  skipped: [{ name: 'af-south-1', optInStatus: 'not-opted-in' }],
+  scans: [
+    {
+      region: 'ap-southeast-2',
+      error: undefined,
+      clusters: [
+        scanned('payments-production-blue', {
+          endpointPublicAccess: true,
+          endpointPrivateAccess: false,
+          publicAccessCidrs: ['0.0.0.0/0'],
+        }),
+        scanned('branch-offices', {
+          endpointPublicAccess: true,
+          endpointPrivateAccess: true,
+          publicAccessCidrs: manyCidrs,
+        }),
+      ],
+    },
+  ],
+});
+
+const lines = (text: string) => text.trimEnd().split('\n');
+
+describe('the audit table', () => {
+  it('fits 80 columns, every line, keeping cluster names and CIDR lists whole', () => {
+    const text = formatTable(report, { width: 80 });
+    expect(Math.max(...lines(text).map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(text).toContain('payments-production-blue');
+    const cidrs = text.replace(/\s+/g, '').match(/198\.51\.[\d./,]+/)?.[0];
+    expect(cidrs).toBe(manyCidrs.join(','));
+  });
+
+  it('keeps one line per cluster off a terminal (no width): grep finds a cluster with its result', () => {
+    const text = formatTable(report);
+    const row = lines(text).find((l) => l.includes('payments-production-blue'));
+    expect(row).toMatch(
+      /^FAIL\s+ap-southeast-2\s+payments-production-blue\s+.*0\.0\.0\.0\/0\s+ACTIVE$/,
+    );
+  });
+});

@@ -25,7 +25,8 @@ ${INTERRUPTED}`;
 
 export const ROLLBACK_EXIT_CODES_HELP = `Exit codes:
   0    every cluster the journal shows changed was put back and verified
-  1    nothing to roll back, or a cluster was not put back (failed, changed since, or you said no)
+  1    nothing to roll back; a cluster was not put back (failed, changed since, or you said no); or
+       the journal names a cluster it cannot settle (not seen to its end, or a torn line): resume first
   2    bad usage or input (flags, journal file, credentials); nothing was changed
   3    a cluster to put back could not be read
   4    an update was still running in AWS at --timeout; eksposure resume --journal <new journal>

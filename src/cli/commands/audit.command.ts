@@ -14,6 +14,7 @@ import { openAwsSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
+import { interruptScanOnSignal } from '../scan-interrupt.js';
 
 interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -23,10 +24,12 @@ interface AuditArgs extends AwsConnectionArgs {
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const logger = deps.createLogger(args['log-level']);
+  const interrupt = interruptScanOnSignal(deps);
   const { clients, homeRegion } = await openAwsSession(deps, connection, {
     maxSockets: connection.concurrency + 2,
     fallbackRegion: connection.regions?.[0],
   });
+  interrupt.watch(clients);
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
@@ -42,9 +45,12 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         regions: connection.regions,
         concurrency: connection.concurrency,
         regionConcurrency: connection.regionConcurrency,
+        signal: interrupt.signal,
       },
     );
     progress.done();
+    // A scan cut short is not reported: its errors are ours, not the account's.
+    interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
     deps.stdout.write(args.output === 'json' ? formatJson(report) : formatTable(report));

@@ -122,7 +122,9 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
           deps.progress,
         );
         deps.progress.regionFinished(region);
-        if (scan.error) deps.logger.warn({ region, err: scan.error }, 'region could not be listed');
+        // An interrupted scan fails everywhere by our own doing: the command says so in one line.
+        if (scan.error && !options.signal?.aborted)
+          deps.logger.warn({ region, err: scan.error }, 'region could not be listed');
         return scan;
       }),
     ),

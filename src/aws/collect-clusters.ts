@@ -67,16 +67,16 @@ export function checkListPage(
       },
     };
   }
+  const nextToken = page.nextToken || undefined;
+  if (nextToken !== undefined && seen.tokens.has(nextToken)) {
+    return paginationFault('ListClusters returned a nextToken it had returned before');
+  }
   const inPage = new Set<string>();
   for (const name of page.clusters) {
     if (seen.names.has(name) || inPage.has(name)) {
       return paginationFault(`ListClusters listed cluster "${name}" twice`);
     }
     inPage.add(name);
-  }
-  const nextToken = page.nextToken || undefined;
-  if (nextToken !== undefined && seen.tokens.has(nextToken)) {
-    return paginationFault('ListClusters returned a nextToken it had returned before');
   }
   return { ok: true, names: page.clusters, nextToken };
 }

@@ -77,9 +77,10 @@ export function nothingToScan(
   if (plan.scan.length > 0) return undefined;
   const notEnabled = plan.skipped.map((r) => `${r.name} (${r.optInStatus})`).join(', ');
   if (requested) {
+    const one = plan.skipped.length === 1;
     return {
       exitCode: EXIT_USAGE,
-      message: `nothing was scanned: ${requested.length > 1 ? 'none of the regions asked for is' : 'the region asked for is not'} enabled for this account (${notEnabled}); enable ${requested.length > 1 ? 'one' : 'it'} (opt in) or name another region with --regions.`,
+      message: `nothing was scanned: ${notEnabled} ${one ? 'is' : 'are'} not enabled for this account; opt in to ${one ? 'it' : 'them'}, or name an enabled region with --regions.`,
     };
   }
   return {

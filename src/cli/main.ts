@@ -2,4 +2,12 @@
 import { realDeps } from './deps.js';
 import { runCli } from './run.js';
 
-process.exitCode = await runCli(process.argv.slice(2), realDeps());
+const exitCode = await runCli(process.argv.slice(2), realDeps());
+if (exitCode === 130 || exitCode === 143) {
+  // Interrupted: the command has said what it left behind. An SDK retry backoff still pending
+  // for an abandoned call (up to 20 s under throttling) must not keep the process, or
+  // `docker stop`, waiting. Exit once what was written has been flushed.
+  process.stderr.write('', () => process.stdout.write('', () => process.exit(exitCode)));
+} else {
+  process.exitCode = exitCode;
+}

@@ -34,6 +34,11 @@ const DESCRIBE_FAULTS: Readonly<Record<string, HostileFault>> = {
   'me-central-1': 'hang',
 };
 
+const DESCRIBE_NONSENSE: Readonly<Record<string, HostileFault>> = {
+  'ap-northeast-2': 'empty',
+  'ap-northeast-3': 'html',
+};
+
 const twoClusters = (region: string) => ({
   clusters: [
     { name: `${region}-open` },
@@ -48,10 +53,11 @@ const account: Fixture = {
     // Answers its first DescribeCluster and ListClusters badly, then well: retried, not failed.
     'us-west-2': twoClusters('us-west-2'),
     ...Object.fromEntries(
-      [...Object.keys(LIST_FAULTS), ...Object.keys(DESCRIBE_FAULTS)].map((r) => [
-        r,
-        twoClusters(r),
-      ]),
+      [
+        ...Object.keys(LIST_FAULTS),
+        ...Object.keys(DESCRIBE_FAULTS),
+        ...Object.keys(DESCRIBE_NONSENSE),
+      ].map((r) => [r, twoClusters(r)]),
     ),
     'af-south-1': { optInStatus: 'not-opted-in', clusters: [{ name: 'never-seen' }] },
   },
@@ -63,7 +69,7 @@ const regionRules: HostileRule[] = [
     region,
     fault,
   })),
-  ...Object.entries(DESCRIBE_FAULTS).map(([region, fault]) => ({
+  ...Object.entries({ ...DESCRIBE_FAULTS, ...DESCRIBE_NONSENSE }).map(([region, fault]) => ({
     operation: 'DescribeCluster',
     region,
     fault,
@@ -167,6 +173,17 @@ describe('eksposure audit behind a hostile server', () => {
         expect(region(name)).toMatchObject({ status: 'ok', clusterCount: 2 });
         const open = findingFor(report, name, `${name}-open`);
         expect(open).toMatchObject({ status: 'ERROR', error: { code: 'TimeoutError' } });
+      },
+    );
+
+    it.each(Object.entries(DESCRIBE_NONSENSE))(
+      'takes a DescribeCluster answer in %s (%s) without a cluster for an ERROR finding',
+      (name) => {
+        expect(region(name)).toMatchObject({ status: 'ok', clusterCount: 2 });
+        expect(findingFor(report, name, `${name}-open`)).toMatchObject({
+          status: 'ERROR',
+          message: expect.stringContaining('DescribeCluster failed'),
+        });
       },
     );
 

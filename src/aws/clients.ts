@@ -90,12 +90,15 @@ export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
         next(args).then(
           (result) => {
             const answer = (result.response as { body?: unknown } | undefined)?.body;
-            if (answer instanceof Readable && !settled) {
+            if (!(answer instanceof Readable)) {
+              cleanUp();
+            } else if (settled) {
+              // Too late: the attempt has already failed, and nobody will read this body.
+              answer.destroy();
+            } else {
               // The deadline stays armed until the deserializer has read the whole body.
               body = answer;
               finished(answer, cleanUp);
-            } else {
-              cleanUp();
             }
             resolve(result);
           },

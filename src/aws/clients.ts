@@ -44,7 +44,9 @@ function timeoutError(timeoutMs: number): Error {
 }
 
 function abortError(): Error {
-  return Object.assign(new Error('call abandoned: eksposure is stopping'), { name: 'AbortError' });
+  return Object.assign(new Error('call abandoned before its answer (aborted)'), {
+    name: 'AbortError',
+  });
 }
 
 /**

@@ -74,6 +74,7 @@ export function injectedError(
   service: Service,
   kind: FailureKind,
   call: { action: string; resource: string; accountId: string },
+  throttleAs?: string,
 ): ApiError {
   if (kind === 'access-denied') {
     const [status, code, prefix] = INJECTED[service].denied;
@@ -85,5 +86,7 @@ export function injectedError(
     );
   }
   const [status, code, message] = INJECTED[service][kind];
+  if (kind === 'throttle' && service === 'eks' && throttleAs === 'TooManyRequestsException')
+    return new ApiError(429, throttleAs, 'Too Many Requests');
   return new ApiError(status, code, message);
 }

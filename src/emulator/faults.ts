@@ -18,6 +18,8 @@ export interface FaultRule {
   readonly latencyMs?: number;
   /** Chance (0 to 1) of ThrottlingException (EKS) or RequestLimitExceeded (EC2). */
   readonly throttleRate?: number;
+  /** EKS only: the code a throttled call answers with; the first matching rule that sets it wins. */
+  readonly throttleAs?: ThrottleCode;
   /** Chance (0 to 1) of a 500 (ServerException / InternalError). */
   readonly serverErrorRate?: number;
   /** Every matching call fails this way. */
@@ -31,6 +33,15 @@ export interface FaultRule {
   readonly updateErrorMessage?: string;
 }
 
+/**
+ * How EKS answers a throttled call; default ThrottlingException (the one its API model declares).
+ * EKS also answers TooManyRequestsException "Too Many Requests", HTTP 429, which its model does not
+ * declare: the AWS CLI has printed it for DescribeCluster (awslabs/amazon-eks-ami#218, #999).
+ * That it comes as a 429 is our reading; the SDK takes either code, and any 429, as throttling.
+ */
+export const THROTTLE_CODES = ['ThrottlingException', 'TooManyRequestsException'] as const;
+export type ThrottleCode = (typeof THROTTLE_CODES)[number];
+
 /** What the rules say about a cluster update the call starts; only UpdateClusterConfig reads it. */
 export interface UpdateFault {
   readonly outcome?: InjectedUpdateOutcome;
@@ -42,6 +53,8 @@ export interface UpdateFault {
 export interface FaultDecision {
   readonly latencyMs: number;
   readonly failure: FailureKind | undefined;
+  /** With failure "throttle" on EKS: the code to answer with. */
+  readonly throttleAs?: ThrottleCode;
   /** Undefined when no matching rule says anything about updates. */
   readonly update?: UpdateFault;
 }
@@ -109,7 +122,10 @@ export class FaultPlan {
     const roll = this.random();
     const throttle = chance((r) => r.throttleRate);
     const serverError = chance((r) => r.serverErrorRate);
-    if (roll < throttle) return { latencyMs, failure: 'throttle', update };
+    if (roll < throttle) {
+      const throttleAs = matched.find((rule) => rule.throttleAs)?.throttleAs;
+      return { latencyMs, failure: 'throttle', update, ...(throttleAs ? { throttleAs } : {}) };
+    }
     if (roll < throttle + serverError) return { latencyMs, failure: 'server-error', update };
     return { latencyMs, failure: undefined, update };
   }

@@ -1,7 +1,6 @@
-import { CLUSTER_NAME_PATTERN } from '../aws/regions.js';
-import { isObject } from '../json-shape.js';
 import { readFile } from 'node:fs/promises';
-import type { FaultRule } from './faults.js';
+import { THROTTLE_CODES, type FaultRule } from './faults.js';
+import { EKS_CLUSTER_NAME, isJsonObject as isObject, readPublicAccessCidr } from './validation.js';
 
 /** The fixture file format; docs/fixtures.md documents it for people. */
 export interface Fixture {
@@ -35,7 +34,15 @@ export interface FixtureCluster {
   readonly name: string;
   readonly endpointPublicAccess?: boolean;
   readonly endpointPrivateAccess?: boolean;
+  /** Default ["0.0.0.0/0"], and ["0.0.0.0/0", "::/0"] for a dual-stack endpoint. */
   readonly publicAccessCidrs?: readonly string[];
+  /** kubernetesNetworkConfig.ipFamily; default ipv4. */
+  readonly ipFamily?: 'ipv4' | 'ipv6';
+  /**
+   * IPv6 clusters only: whether the endpoint is dual-stack (on api.aws, takes IPv6 ranges), as for
+   * IPv6 clusters made since October 2024. Default true; false models an older IPv6 cluster.
+   */
+  readonly dualStackEndpoint?: boolean;
   readonly status?: string;
   readonly version?: string;
   readonly vpcId?: string;
@@ -52,6 +59,7 @@ const CLUSTER_STATUSES = ['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING'
 const SERVICES = ['eks', 'ec2'];
 const FAILURES = ['access-denied', 'server-error', 'unavailable'];
 const UPDATE_OUTCOMES = ['Failed', 'Cancelled'];
+const IP_FAMILIES = ['ipv4', 'ipv6'];
 
 type Json = unknown;
 
@@ -97,6 +105,12 @@ function checkFault(value: Json, path: string): void {
   checkOptional(rule.cluster, `${path}.cluster`, 'string');
   checkMilliseconds(rule.latencyMs, `${path}.latencyMs`);
   checkRate(rule.throttleRate, `${path}.throttleRate`);
+  checkOneOf(rule.throttleAs, `${path}.throttleAs`, THROTTLE_CODES);
+  expect(
+    rule.throttleAs === undefined || rule.service === 'eks',
+    `${path}.throttleAs`,
+    'needs "service": "eks" (EC2 throttles only as RequestLimitExceeded)',
+  );
   checkRate(rule.serverErrorRate, `${path}.serverErrorRate`);
   checkOneOf(rule.fail, `${path}.fail`, FAILURES);
   checkOneOf(rule.updateOutcome, `${path}.updateOutcome`, UPDATE_OUTCOMES);
@@ -110,7 +124,7 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
   const c = value as Record<string, Json>;
   if (needsName) {
     expect(
-      typeof c.name === 'string' && CLUSTER_NAME_PATTERN.test(c.name),
+      typeof c.name === 'string' && EKS_CLUSTER_NAME.test(c.name),
       `${path}.name`,
       'must be a cluster name (letters, digits, - and _, up to 100)',
     );
@@ -120,6 +134,13 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
   checkOptional(c.version, `${path}.version`, 'string');
   checkOptional(c.vpcId, `${path}.vpcId`, 'string');
   checkOptional(c.createdAt, `${path}.createdAt`, 'string');
+  checkOneOf(c.ipFamily, `${path}.ipFamily`, IP_FAMILIES);
+  checkOptional(c.dualStackEndpoint, `${path}.dualStackEndpoint`, 'boolean');
+  expect(
+    c.dualStackEndpoint !== true || c.ipFamily === 'ipv6',
+    `${path}.dualStackEndpoint`,
+    'needs "ipFamily": "ipv6" (EKS gives only IPv6 clusters a dual-stack endpoint)',
+  );
   expect(
     c.publicAccessCidrs === undefined ||
       (Array.isArray(c.publicAccessCidrs) &&
@@ -127,6 +148,21 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
     `${path}.publicAccessCidrs`,
     'must be an array of strings',
   );
+  // What EKS itself would hold: CIDRs in network form, IPv6 ones only on a dual-stack endpoint.
+  const dualStack = c.ipFamily === 'ipv6' && c.dualStackEndpoint !== false;
+  ((c.publicAccessCidrs as Json[] | undefined) ?? []).forEach((cidr, i) => {
+    const read = readPublicAccessCidr(cidr as string);
+    expect(
+      read !== undefined && !read.hostBitsSet,
+      `${path}.publicAccessCidrs[${i}]`,
+      'must be a CIDR in network form, as EKS holds them',
+    );
+    expect(
+      read?.family !== 'ipv6' || dualStack,
+      `${path}.publicAccessCidrs[${i}]`,
+      'is IPv6, which EKS holds only for a dual-stack cluster ("ipFamily": "ipv6")',
+    );
+  });
   expect(
     c.status === undefined || CLUSTER_STATUSES.includes(c.status as string),
     `${path}.status`,

@@ -110,11 +110,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return api.failure(authErrors[service].regionDisabled(), requestId);
     if (decision.failure) {
       bump(stats.injected, decision.failure);
-      const error = injectedError(service, decision.failure, {
-        action: routed.operation,
-        resource: routed.resource,
-        accountId: state.accountId,
-      });
+      const error = injectedError(
+        service,
+        decision.failure,
+        { action: routed.operation, resource: routed.resource, accountId: state.accountId },
+        decision.throttleAs,
+      );
       return api.failure(error, requestId);
     }
     try {

@@ -20,8 +20,11 @@ export interface ClusterRecord {
     publicAccessCidrs: string[];
   };
   kubernetesNetworkConfig: {
-    serviceIpv4Cidr: string;
-    ipFamily: string;
+    /** IPv4 clusters only. */
+    serviceIpv4Cidr?: string;
+    /** IPv6 clusters only. */
+    serviceIpv6Cidr?: string;
+    ipFamily: 'ipv4' | 'ipv6';
     elasticLoadBalancing: { enabled: boolean };
   };
   logging: { clusterLogging: { types: string[]; enabled: boolean }[] };
@@ -72,9 +75,40 @@ function defaultVpcId(region: string): string {
   return `vpc-${hex(`${region}/default-vpc`, 17)}`;
 }
 
-/** AWS's defaults for what the fixture leaves out: a new cluster is public, open to 0.0.0.0/0, private off. */
+/**
+ * The endpoint host tells a dual-stack endpoint apart. AWS's word (EKS User Guide, "Cluster API
+ * server endpoint"): IPv6 clusters made since October 2024 get a dual-stack endpoint,
+ * eks-cluster.REGION.api.aws (api.amazonwebservices.com.cn in China); the others keep
+ * eks-cluster.REGION.eks.amazonaws.com. The id and "gr7." part of the host is our reading, by
+ * analogy with the eks.amazonaws.com hosts EKS hands out.
+ */
+function endpointOf(id: string, region: string, dualStack: boolean): string {
+  if (!dualStack) return `https://${id}.gr7.${region}.eks.amazonaws.com`;
+  const domain = region.startsWith('cn-') ? 'api.amazonwebservices.com.cn' : 'api.aws';
+  return `https://${id}.gr7.${region}.${domain}`;
+}
+
+const DUAL_STACK_DOMAINS = ['.api.aws', '.api.amazonwebservices.com.cn'];
+
+/** Whether EKS takes IPv6 ranges in this cluster's publicAccessCidrs: only on a dual-stack endpoint. */
+export function hasDualStackEndpoint(cluster: ClusterRecord): boolean {
+  const host = new URL(cluster.endpoint).hostname;
+  return (
+    cluster.kubernetesNetworkConfig.ipFamily === 'ipv6' &&
+    DUAL_STACK_DOMAINS.some((domain) => host.endsWith(domain))
+  );
+}
+
+/**
+ * AWS's defaults for what the fixture leaves out: a new cluster is IPv4, public, open to
+ * 0.0.0.0/0, private off; a dual-stack one is open to 0.0.0.0/0 and ::/0 (AWS's word: API
+ * reference, VpcConfigRequest.publicAccessCidrs).
+ */
 function buildCluster(accountId: string, region: string, spec: FixtureCluster): ClusterRecord {
   const id = hex(`${region}/${spec.name}`, 32).toUpperCase();
+  const ipFamily = spec.ipFamily ?? 'ipv4';
+  const dualStack = ipFamily === 'ipv6' && (spec.dualStackEndpoint ?? true);
+  const defaultCidrs = dualStack ? ['0.0.0.0/0', '::/0'] : ['0.0.0.0/0'];
   const vpcId = spec.vpcId ?? defaultVpcId(region);
   const sg = (kind: string) => `sg-${hex(`${region}/${spec.name}/${kind}`, 17)}`;
   return {
@@ -82,7 +116,7 @@ function buildCluster(accountId: string, region: string, spec: FixtureCluster): 
     arn: `arn:aws:eks:${region}:${accountId}:cluster/${spec.name}`,
     createdAt: new Date(spec.createdAt ?? FIXED_CREATED_AT),
     version: spec.version ?? '1.32',
-    endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
+    endpoint: endpointOf(id, region, dualStack),
     roleArn: `arn:aws:iam::${accountId}:role/${spec.name}-cluster-role`,
     resourcesVpcConfig: {
       subnetIds: [1, 2, 3].map((n) => `subnet-${hex(`${vpcId}/${n}`, 17)}`),
@@ -91,11 +125,15 @@ function buildCluster(accountId: string, region: string, spec: FixtureCluster): 
       vpcId,
       endpointPublicAccess: spec.endpointPublicAccess ?? true,
       endpointPrivateAccess: spec.endpointPrivateAccess ?? false,
-      publicAccessCidrs: [...(spec.publicAccessCidrs ?? ['0.0.0.0/0'])],
+      publicAccessCidrs: [...(spec.publicAccessCidrs ?? defaultCidrs)],
     },
     kubernetesNetworkConfig: {
-      serviceIpv4Cidr: '10.100.0.0/16',
-      ipFamily: 'ipv4',
+      ...(ipFamily === 'ipv6'
+        ? {
+            serviceIpv6Cidr: `fd${hex(`${region}/${spec.name}/svc`, 2)}:${hex(`${region}/${spec.name}/svc6`, 4)}::/108`,
+          }
+        : { serviceIpv4Cidr: '10.100.0.0/16' }),
+      ipFamily,
       elasticLoadBalancing: { enabled: false },
     },
     logging: {

@@ -11,14 +11,19 @@ export interface Ipv4Cidr {
 
 export interface Ipv6Cidr {
   readonly family: 6;
+  /** Network address as an unsigned 128-bit integer. */
+  readonly network: bigint;
   readonly prefixLength: number;
+  /** True when bits below the prefix were set in the input (e.g. 2001:db8::1/32). */
+  readonly hostBitsSet: boolean;
 }
 
 export type Cidr = Ipv4Cidr | Ipv6Cidr;
+export type AddressFamily = Cidr['family'];
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const IPV4_SPACE = 2 ** 32;
+const BITS: Record<AddressFamily, number> = { 4: 32, 6: 128 };
 
 export function parseIpv4Address(text: string): number | undefined {
   const parts = text.split('.');
@@ -37,8 +42,66 @@ export function formatIpv4Address(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
-function blockSize(prefixLength: number): number {
-  return 2 ** (32 - prefixLength);
+/** Eight 16-bit groups from "a:b::c" (at most one "::"), or undefined. */
+function ipv6Groups(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groupsOf = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const pieces = part.split(':');
+    const groups: number[] = [];
+    for (const [i, piece] of pieces.entries()) {
+      if (i === pieces.length - 1 && piece.includes('.')) {
+        // An IPv4 address in the last 32 bits, as in ::ffff:192.0.2.1 (RFC 4291 section 2.2).
+        const v4 = parseIpv4Address(piece);
+        if (v4 === undefined) return undefined;
+        groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) {
+        groups.push(parseInt(piece, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return groups;
+  };
+  const head = groupsOf(halves[0] ?? '');
+  const tail = halves.length === 2 ? groupsOf(halves[1] ?? '') : [];
+  if (head === undefined || tail === undefined) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  // "::" stands for at least one group of zeros.
+  if (missing < 1) return undefined;
+  return [...head, ...Array<number>(missing).fill(0), ...tail];
+}
+
+export function parseIpv6Address(text: string): bigint | undefined {
+  const groups = ipv6Groups(text);
+  return groups?.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
+}
+
+/** RFC 5952 form: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+export function formatIpv6Address(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    Number((value >> BigInt(16 * (7 - i))) & 0xffffn),
+  );
+  let best = { start: -1, length: 1 };
+  for (let start = 0; start < 8; start++) {
+    let length = 0;
+    while (start + length < 8 && groups[start + length] === 0) length++;
+    if (length > best.length) best = { start, length };
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  if (best.start < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+}
+
+function parseIpv6Cidr(address: string, prefixLength: number): ParseResult<Ipv6Cidr> {
+  if (prefixLength > 128) return { ok: false, reason: 'IPv6 prefix length must be 0 to 128' };
+  const ip = parseIpv6Address(address);
+  if (ip === undefined) return { ok: false, reason: 'not an IPv6 address' };
+  const hostBits = BigInt(128 - prefixLength);
+  const network = (ip >> hostBits) << hostBits;
+  return { ok: true, value: { family: 6, network, prefixLength, hostBitsSet: network !== ip } };
 }
 
 export function parseCidr(text: string): ParseResult<Cidr> {
@@ -49,15 +112,11 @@ export function parseCidr(text: string): ParseResult<Cidr> {
   const prefixText = trimmed.slice(slash + 1);
   if (!/^\d{1,3}$/.test(prefixText)) return { ok: false, reason: 'prefix length is not a number' };
   const prefixLength = Number(prefixText);
-  if (address.includes(':')) {
-    if (prefixLength > 128) return { ok: false, reason: 'IPv6 prefix length must be 0 to 128' };
-    if (!/^[0-9a-fA-F:.]+$/.test(address)) return { ok: false, reason: 'not an IPv6 address' };
-    return { ok: true, value: { family: 6, prefixLength } };
-  }
+  if (address.includes(':')) return parseIpv6Cidr(address, prefixLength);
   const ip = parseIpv4Address(address);
   if (ip === undefined) return { ok: false, reason: 'not an IPv4 address' };
   if (prefixLength > 32) return { ok: false, reason: 'IPv4 prefix length must be 0 to 32' };
-  const size = blockSize(prefixLength);
+  const size = 2 ** (32 - prefixLength);
   const network = Math.floor(ip / size) * size;
   return { ok: true, value: { family: 4, network, prefixLength, hostBitsSet: network !== ip } };
 }
@@ -66,31 +125,61 @@ export function formatIpv4Cidr(cidr: Ipv4Cidr): string {
   return `${formatIpv4Address(cidr.network)}/${cidr.prefixLength}`;
 }
 
-/**
- * True when the CIDRs together admit every IPv4 address or every IPv6 address:
- * a /0 of either family, or IPv4 blocks whose union is the whole space
- * (0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0). Unparseable entries are ignored here.
- */
-export function coversWholeInternet(cidrs: readonly string[]): boolean {
-  const parsed = cidrs.map(parseCidr).flatMap((r) => (r.ok ? [r.value] : []));
-  if (parsed.some((c) => c.prefixLength === 0)) return true;
-  const ranges = parsed
-    .filter((c): c is Ipv4Cidr => c.family === 4)
-    .map((c) => ({ start: c.network, end: c.network + blockSize(c.prefixLength) }))
-    .sort((a, b) => a.start - b.start);
-  let coveredTo = 0;
-  for (const range of ranges) {
-    if (range.start > coveredTo) return false;
-    coveredTo = Math.max(coveredTo, range.end);
-  }
-  return coveredTo >= IPV4_SPACE;
+/** The network form, normalised: 10.1.0.0/16, 2001:db8::/32. */
+export function formatCidr(cidr: Cidr): string {
+  return cidr.family === 4
+    ? formatIpv4Cidr(cidr)
+    : `${formatIpv6Address(cidr.network)}/${cidr.prefixLength}`;
 }
 
-function ipv4Range(cidr: string): { start: number; end: number } | undefined {
-  const parsed = parseCidr(cidr);
-  if (!parsed.ok || parsed.value.family !== 4) return undefined;
-  const start = parsed.value.network;
-  return { start, end: start + blockSize(parsed.value.prefixLength) };
+/** 4 or 6 for a parseable CIDR, undefined otherwise. */
+export function cidrFamily(text: string): AddressFamily | undefined {
+  const parsed = parseCidr(text);
+  return parsed.ok ? parsed.value.family : undefined;
+}
+
+interface Range {
+  readonly family: AddressFamily;
+  readonly start: bigint;
+  /** One past the last address. */
+  readonly end: bigint;
+}
+
+function rangeOf(cidr: Cidr): Range {
+  const start = BigInt(cidr.network);
+  return {
+    family: cidr.family,
+    start,
+    end: start + (1n << BigInt(BITS[cidr.family] - cidr.prefixLength)),
+  };
+}
+
+function rangeOfText(text: string): Range | undefined {
+  const parsed = parseCidr(text);
+  return parsed.ok ? rangeOf(parsed.value) : undefined;
+}
+
+/** Whether the ranges of one family leave no address of that family out. */
+function coverFamily(ranges: readonly Range[], family: AddressFamily): boolean {
+  const sorted = ranges
+    .filter((r) => r.family === family)
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+  let coveredTo = 0n;
+  for (const range of sorted) {
+    if (range.start > coveredTo) return false;
+    if (range.end > coveredTo) coveredTo = range.end;
+  }
+  return coveredTo >= 1n << BigInt(BITS[family]);
+}
+
+/**
+ * True when the CIDRs together admit every IPv4 address or every IPv6 address: a /0 of either
+ * family, or blocks of one family whose union is its whole space (0.0.0.0/1 + 128.0.0.0/1 is as
+ * open as 0.0.0.0/0, ::/1 + 8000::/1 as ::/0). Unparseable entries are ignored here.
+ */
+export function coversWholeInternet(cidrs: readonly string[]): boolean {
+  const ranges = cidrs.flatMap((c) => rangeOfText(c) ?? []);
+  return coverFamily(ranges, 4) || coverFamily(ranges, 6);
 }
 
 /**
@@ -98,14 +187,27 @@ function ipv4Range(cidr: string): { start: number; end: number } | undefined {
  * does). False for anything unparseable and for IPv6 on either side.
  */
 export function ipv4CidrContains(cidr: string, address: string): boolean {
-  const range = ipv4Range(cidr);
+  const range = rangeOfText(cidr);
   const ip = parseIpv4Address(address.trim());
-  return range !== undefined && ip !== undefined && ip >= range.start && ip < range.end;
+  return (
+    range?.family === 4 && ip !== undefined && BigInt(ip) >= range.start && BigInt(ip) < range.end
+  );
+}
+
+/** True when every address of the CIDR `inner` lies inside the CIDR `outer`, both of one family. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = rangeOfText(inner);
+  const b = rangeOfText(outer);
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.family === b.family &&
+    a.start >= b.start &&
+    a.end <= b.end
+  );
 }
 
 /** True when every address of the IPv4 CIDR `inner` lies inside the IPv4 CIDR `outer`. */
 export function ipv4CidrWithin(inner: string, outer: string): boolean {
-  const a = ipv4Range(inner);
-  const b = ipv4Range(outer);
-  return a !== undefined && b !== undefined && a.start >= b.start && a.end <= b.end;
+  return cidrFamily(inner) === 4 && cidrWithin(inner, outer);
 }

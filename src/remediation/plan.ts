@@ -1,8 +1,9 @@
 import type { EndpointChange, EndpointConfig } from './endpoint-config.js';
+import type { LeftOutCidr } from './endpoint-stack.js';
 import type { PreflightResult } from './preflight/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
-export const REMEDIATION_PLAN_SCHEMA_VERSION = '1.0.0';
+export const REMEDIATION_PLAN_SCHEMA_VERSION = '1.1.0';
 export const PLAN_KIND = 'eksposure-remediation-plan';
 
 /** private / allowlist fix EKS-001; rollback restores what a journal recorded as the configuration before. */
@@ -26,6 +27,11 @@ export interface ClusterPlan {
   readonly after: EndpointConfig;
   /** Exactly what UpdateClusterConfig's resourcesVpcConfig will be. */
   readonly change: EndpointChange;
+  /**
+   * Allowlist entries this cluster cannot take (IPv6 ranges on an IPv4-only endpoint), each with
+   * why; absent when nothing was left out (and in plans older than 1.1.0).
+   */
+  readonly leftOutCidrs?: readonly LeftOutCidr[];
   /** fingerprintOf(before): apply refuses the cluster when its configuration no longer matches. */
   readonly fingerprint: string;
   readonly preflight: readonly PreflightResult[];

@@ -9,6 +9,7 @@ import {
   fingerprintOf,
   sameEndpointConfig,
 } from './endpoint-config.js';
+import { fitChangeToCluster } from './endpoint-stack.js';
 import {
   type ClusterPlan,
   PLAN_KIND,
@@ -30,15 +31,19 @@ export type RemediationRequest =
  * Allowlist: public on for the listed CIDRs only, and private on, so nodes and Fargate pods keep
  * reaching the API inside the VPC (with private off they would come through the public endpoint,
  * and an allowlist without their NAT addresses would cut them off).
+ * Given the cluster, the list keeps only the entries its endpoint can take (IPv6 ranges go to
+ * dual-stack endpoints only), as planCluster does; without it, the whole list.
  */
-export function changeFor(request: RemediationRequest): EndpointChange {
-  return request.mode === 'private'
-    ? { endpointPublicAccess: false, endpointPrivateAccess: true }
-    : {
-        endpointPublicAccess: true,
-        endpointPrivateAccess: true,
-        publicAccessCidrs: [...request.allowCidrs],
-      };
+export function changeFor(request: RemediationRequest, cluster?: Cluster): EndpointChange {
+  const change: EndpointChange =
+    request.mode === 'private'
+      ? { endpointPublicAccess: false, endpointPrivateAccess: true }
+      : {
+          endpointPublicAccess: true,
+          endpointPrivateAccess: true,
+          publicAccessCidrs: [...request.allowCidrs],
+        };
+  return cluster === undefined ? change : fitChangeToCluster(change, cluster).change;
 }
 
 /** Rollback puts all three fields back as they were. */
@@ -101,7 +106,10 @@ export interface PlanTarget {
   readonly updateReason: string;
 }
 
-/** Pure: one cluster's plan from what was read and what is wanted. */
+/**
+ * Pure: one cluster's plan from what was read and what is wanted. The wanted allowlist is first
+ * fitted to the cluster's endpoint: entries it cannot take are left out and named in the plan.
+ */
 export function planCluster(
   facts: ClusterFacts,
   target: PlanTarget,
@@ -110,16 +118,18 @@ export function planCluster(
   const { cluster, region } = facts;
   const clusterName = cluster.name ?? '';
   const before = endpointConfigOf(cluster);
-  const after = applyChange(before, target.change);
+  const { change, leftOut } = fitChangeToCluster(target.change, cluster);
+  const after = applyChange(before, change);
   const base = {
     region,
     clusterName,
     arn: cluster.arn ?? '',
     before,
     after,
-    change: target.change,
+    change,
+    ...(leftOut.length > 0 ? { leftOutCidrs: leftOut } : {}),
     fingerprint: fingerprintOf(before),
-    awsCliCommand: awsCliCommand(region, clusterName, target.change),
+    awsCliCommand: awsCliCommand(region, clusterName, change),
   };
   if (sameEndpointConfig(before, after)) {
     return {
@@ -138,6 +148,7 @@ export function planCluster(
     updatesInProgress: facts.updatesInProgress,
     vpcDns: facts.vpcDns,
     operatorIp,
+    leftOutCidrs: leftOut,
   };
   const preflight = runPreflight(input);
   if (target.expectedCurrent && !sameEndpointConfig(before, target.expectedCurrent)) {

@@ -43,6 +43,8 @@ function formatCluster(entry: ClusterPlan): string {
   if (entry.action !== 'skip' || entry.preflight.length > 0) {
     lines.push(indent(renderTable(['field', 'before -> after'], fieldRows(entry)), '  '));
   }
+  for (const left of entry.leftOutCidrs ?? [])
+    lines.push(`  left out: ${left.cidr}: ${left.reason}`);
   if (entry.preflight.length > 0) {
     lines.push('  pre-flight:');
     lines.push(

@@ -30,7 +30,7 @@ export const metadata: RuleMetadata = {
 
 /**
  * FAIL when the public endpoint is on and its allowlist admits the whole internet: 0.0.0.0/0, ::/0,
- * CIDRs whose union is the whole IPv4 space, or no list at all (AWS's default is 0.0.0.0/0).
+ * CIDRs whose union is the whole IPv4 or IPv6 space, or no list at all (AWS's default is 0.0.0.0/0).
  * A cluster whose public endpoint is off passes whatever publicAccessCidrs still says.
  */
 export function check(cluster: Cluster): CheckResult {

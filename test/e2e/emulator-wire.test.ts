@@ -12,6 +12,7 @@ import {
   EKSClient,
   ListClustersCommand,
   paginateListClusters,
+  UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import type { FaultRule } from '../../src/emulator/faults.js';
 import type { Fixture } from '../../src/emulator/fixture.js';
@@ -342,6 +343,19 @@ describe('fault injection', () => {
     expect(retries.errorTypes).toEqual(['THROTTLING']);
   });
 
+  it('throttles EKS as TooManyRequestsException 429 when told to, which the SDK classifies as throttling', async () => {
+    inject({ service: 'eks', throttleRate: 1, throttleAs: 'TooManyRequestsException' });
+    const retries = throttleRetries(1);
+    const client = eks('us-east-1', { retryStrategy: retries.strategy });
+    const error = await failure(client.send(new DescribeClusterCommand({ name: 'prod' })));
+    expect(error).toEqual({
+      name: 'TooManyRequestsException',
+      status: 429,
+      message: 'Too Many Requests',
+    });
+    expect(retries.errorTypes).toEqual(['THROTTLING']);
+  });
+
   it('throttles EC2 with RequestLimitExceeded 503, which the SDK classifies as throttling', async () => {
     inject({ service: 'ec2', throttleRate: 1 });
     const retries = throttleRetries(1);
@@ -419,4 +433,74 @@ describe('concurrency', () => {
     expect(emulator.stats.maxInFlight).toBeGreaterThanOrEqual(50);
     expect(elapsed).toBeLessThan(5_000);
   });
+});
+
+describe('dual-stack (IPv6) clusters', () => {
+  let dual: RunningEmulator;
+  let client: EKSClient;
+
+  beforeAll(async () => {
+    dual = await startEmulator({
+      fixture: {
+        regions: {
+          'eu-west-1': {
+            clusters: [
+              { name: 'v4' },
+              { name: 'v6', ipFamily: 'ipv6' },
+              { name: 'v6-old', ipFamily: 'ipv6', dualStackEndpoint: false },
+            ],
+          },
+        },
+      },
+      updateDurationMs: 0,
+    });
+    client = new EKSClient(emulatorClientConfig(dual.url, 'eu-west-1'));
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await dual.close();
+  });
+
+  const clusterNamed = async (name: string) =>
+    (await client.send(new DescribeClusterCommand({ name }))).cluster;
+  const restrict = (name: string, publicAccessCidrs: string[]) =>
+    client.send(
+      new UpdateClusterConfigCommand({
+        name,
+        resourcesVpcConfig: { endpointPrivateAccess: true, publicAccessCidrs },
+      }),
+    );
+
+  it('describes an IPv6 cluster with its api.aws endpoint, ipFamily ipv6 and 0.0.0.0/0 plus ::/0', async () => {
+    const cluster = await clusterNamed('v6');
+    expect(cluster?.endpoint).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.api\.aws$/);
+    expect(cluster?.kubernetesNetworkConfig?.ipFamily).toBe('ipv6');
+    expect(cluster?.resourcesVpcConfig?.publicAccessCidrs).toEqual(['0.0.0.0/0', '::/0']);
+  });
+
+  it('takes IPv6 ranges on a dual-stack cluster, and the cluster then shows them', async () => {
+    const { update } = await restrict('v6', ['203.0.113.0/24', '2001:db8::/32']);
+    expect(update?.status).toBe('InProgress');
+    const cluster = await clusterNamed('v6');
+    expect(cluster?.resourcesVpcConfig?.publicAccessCidrs).toEqual([
+      '203.0.113.0/24',
+      '2001:db8::/32',
+    ]);
+  });
+
+  it.each([
+    ['an IPv4 cluster', 'v4'],
+    ['an IPv6 cluster without a dual-stack endpoint', 'v6-old'],
+  ])(
+    'refuses IPv6 ranges on %s with InvalidParameterException 400, changing nothing',
+    async (_, name) => {
+      const error = await failure(restrict(name, ['203.0.113.0/24', '2001:db8::/32']));
+      expect(error).toMatchObject({ name: 'InvalidParameterException', status: 400 });
+      expect(error.message).toContain('[2001:db8::/32]');
+      const cluster = await clusterNamed(name);
+      expect(cluster?.resourcesVpcConfig?.publicAccessCidrs).toEqual(['0.0.0.0/0']);
+      expect(cluster?.status).toBe('ACTIVE');
+    },
+  );
 });

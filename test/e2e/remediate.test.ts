@@ -430,7 +430,7 @@ describe('bad input: one line, exit 2, nothing changed', () => {
   it.each([
     ['host bits set', [...allowlist, '--allow-cidr', '10.1.2.3/24'], 'did you mean 10.1.2.0/24'],
     ['the whole internet', [...allowlist, '--allow-cidr', '0.0.0.0/0'], 'whole internet'],
-    ['IPv6', [...allowlist, '--allow-cidr', '2001:db8::/32'], 'only IPv4'],
+    ['the whole IPv6 internet', [...allowlist, '--allow-cidr', '::/0'], 'whole internet'],
     ['41 CIDRs', [...allowlist, '--allow-cidrs-file', tooMany], 'at most 40'],
     [
       'a missing CIDR file',

@@ -237,7 +237,7 @@ export function remediateCommand(
           type: 'string',
           array: true,
           describe:
-            'Allowlist mode: an IPv4 CIDR allowed to reach the public endpoint (repeatable)',
+            'Allowlist mode: an IPv4 or IPv6 CIDR allowed to reach the public endpoint (repeatable; IPv6 goes to dual-stack clusters only)',
         },
         'allow-cidrs-file': {
           type: 'string',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { parseCidr } from '../../net/cidr.js';
 import { ApiError } from '../errors.js';
 import type { InjectedUpdateOutcome, UpdateFault } from '../faults.js';
-import type { ClusterRecord, RegionState } from '../state.js';
+import { type ClusterRecord, hasDualStackEndpoint, type RegionState } from '../state.js';
+import { readPublicAccessCidr } from '../validation.js';
 
 export const DEFAULT_UPDATE_DURATION_MS = 3000;
 /** The "Public endpoint access CIDR ranges per cluster" quota. */
@@ -91,12 +91,13 @@ function sameAccess(a: EndpointAccess, b: EndpointAccess): boolean {
   );
 }
 
-/** EKS refuses IPv4 blocks with host bits set (10.0.0.1/24) as well as what is not a CIDR. */
+/**
+ * EKS refuses IPv4 blocks with host bits set (10.0.0.1/24) as well as what is not a CIDR. That it
+ * refuses IPv6 blocks with host bits set too is our reading.
+ */
 function isValidPublicAccessCidr(text: string): boolean {
-  const parsed = parseCidr(text);
-  return (
-    text === text.trim() && parsed.ok && !(parsed.value.family === 4 && parsed.value.hostBitsSet)
-  );
+  const cidr = readPublicAccessCidr(text);
+  return cidr !== undefined && !cidr.hostBitsSet;
 }
 
 /** The updates whose time has come end as planned; the cluster is ACTIVE again after each. */
@@ -192,6 +193,14 @@ export function checkEndpointAccessChange(
   if (invalid.length > 0)
     throw invalidParameter(
       `The following CIDRs are invalid in publicAccessCidrs: [${invalid.join(',')}]`,
+    );
+  // AWS's word: IPv6 blocks cannot be added to IPv4 clusters, nor to IPv6 clusters made before
+  // October 2024 (no dual-stack endpoint). The error type is EKS's usual one; the wording is ours.
+  const ipv6 = cidrs.filter((cidr) => readPublicAccessCidr(cidr)?.family === 'ipv6');
+  if (ipv6.length > 0 && !hasDualStackEndpoint(cluster))
+    throw invalidParameter(
+      `IPv6 CIDR blocks in publicAccessCidrs are only supported for IPv6 clusters with a dual-stack endpoint; cluster ${cluster.name} has none: [${ipv6.join(',')}]`,
+      { clusterName: cluster.name },
     );
   if (cidrs.length > MAX_PUBLIC_ACCESS_CIDRS)
     throw invalidParameter(

@@ -1,4 +1,4 @@
-import { isObject } from '../../json-shape.js';
+import { isJsonObject as isObject } from '../validation.js';
 import { ApiError } from '../errors.js';
 import type { EndpointAccessChange } from './cluster-updates.js';
 

@@ -1,4 +1,4 @@
-import { ipv4CidrWithin } from '../../net/cidr.js';
+import { cidrWithin } from '../../net/cidr.js';
 import type { PreflightCheck, PreflightInput, PreflightResult } from './types.js';
 
 export const id = 'allowlist-scope';
@@ -12,13 +12,16 @@ const NON_PUBLIC_RANGES: readonly { readonly cidr: string; readonly kind: string
   { cidr: '100.64.0.0/10', kind: 'carrier-grade NAT' },
   { cidr: '127.0.0.0/8', kind: 'loopback' },
   { cidr: '169.254.0.0/16', kind: 'link-local' },
+  { cidr: 'fc00::/7', kind: 'unique local' },
+  { cidr: 'fe80::/10', kind: 'link-local' },
+  { cidr: '::1/128', kind: 'loopback' },
 ];
 
 /** A private CIDR on the public allowlist admits nobody; people add them expecting VPC traffic to match. */
 export function run(input: PreflightInput): PreflightResult | undefined {
   if (!input.after.endpointPublicAccess) return undefined;
   const misplaced = input.after.publicAccessCidrs.flatMap((cidr) => {
-    const range = NON_PUBLIC_RANGES.find((r) => ipv4CidrWithin(cidr, r.cidr));
+    const range = NON_PUBLIC_RANGES.find((r) => cidrWithin(cidr, r.cidr));
     return range ? [`${cidr} (inside ${range.kind} ${range.cidr})`] : [];
   });
   if (misplaced.length === 0) return undefined;

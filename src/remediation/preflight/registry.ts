@@ -1,3 +1,4 @@
+import { allowlistFamilyCheck } from './allowlist-family.preflight.js';
 import { allowlistScopeCheck } from './allowlist-scope.preflight.js';
 import { clusterStateCheck } from './cluster-state.preflight.js';
 import { managedAsCodeCheck } from './managed-as-code.preflight.js';
@@ -16,6 +17,7 @@ export const preflightChecks: readonly PreflightCheck[] = [
   nodeAccessCheck,
   managedAsCodeCheck,
   allowlistScopeCheck,
+  allowlistFamilyCheck,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import type { AwsErrorInfo } from '../../aws/errors.js';
 import type { EndpointConfig } from '../endpoint-config.js';
+import type { LeftOutCidr } from '../endpoint-stack.js';
 
 export type PreflightStatus = 'ok' | 'warn' | 'block';
 
@@ -34,6 +35,8 @@ export interface PreflightInput {
   readonly vpcDns: Fact<VpcDns> | undefined;
   /** --my-ip: the operator's public IPv4 address, already validated. */
   readonly operatorIp: string | undefined;
+  /** Allowlist entries the planner left out because this cluster's endpoint cannot take them. */
+  readonly leftOutCidrs?: readonly LeftOutCidr[];
 }
 
 export interface PreflightCheck {

@@ -30,6 +30,19 @@ describe('FaultPlan', () => {
     expect(throttled(3) / 5000).toBeCloseTo(0.2, 1);
   });
 
+  it('says which code a throttled EKS call answers with: the first rule that names one', () => {
+    const plan = new FaultPlan([
+      { throttleRate: 1 },
+      { service: 'eks', throttleAs: 'TooManyRequestsException' },
+      { service: 'eks', throttleAs: 'ThrottlingException' },
+    ]);
+    expect(plan.decide(call)).toMatchObject({
+      failure: 'throttle',
+      throttleAs: 'TooManyRequestsException',
+    });
+    expect(new FaultPlan([{ throttleRate: 1 }]).decide(call).throttleAs).toBeUndefined();
+  });
+
   it('injects server errors at their own rate, never on a clean plan', () => {
     const plan = new FaultPlan([{ serverErrorRate: 1 }]);
     expect(plan.decide(call).failure).toBe('server-error');

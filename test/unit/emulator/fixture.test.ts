@@ -32,6 +32,30 @@ describe('fixture files', () => {
     [{ regions: { r: {} }, faults: [{ throttleRate: 2 }] }, 'faults[0].throttleRate'],
     [{ regions: { r: {} }, faults: [{ fail: 'throttle' }] }, 'faults[0].fail: must be one of'],
     [{ regions: { r: {} }, faults: ['slow'] }, 'faults[0]: must be an object'],
+    [
+      { regions: { r: {} }, faults: [{ service: 'ec2', throttleAs: 'TooManyRequestsException' }] },
+      'faults[0].throttleAs: needs "service": "eks"',
+    ],
+    [
+      { regions: { r: {} }, faults: [{ service: 'eks', throttleAs: 'SlowDown' }] },
+      'faults[0].throttleAs: must be one of ThrottlingException, TooManyRequestsException',
+    ],
+    [
+      { regions: { r: { clusters: [{ name: 'a', publicAccessCidrs: ['10.0.0.1/8'] }] } } },
+      'regions.r.clusters[0].publicAccessCidrs[0]: must be a CIDR in network form',
+    ],
+    [
+      { regions: { r: { clusters: [{ name: 'a', publicAccessCidrs: ['0.0.0.0/0', '::/0'] }] } } },
+      'regions.r.clusters[0].publicAccessCidrs[1]: is IPv6, which EKS holds only for a dual-stack cluster',
+    ],
+    [
+      { regions: { r: { clusters: [{ name: 'a', ipFamily: 'ipv5' }] } } },
+      'regions.r.clusters[0].ipFamily: must be one of ipv4, ipv6',
+    ],
+    [
+      { regions: { r: { clusters: [{ name: 'a', dualStackEndpoint: true }] } } },
+      'regions.r.clusters[0].dualStackEndpoint: needs "ipFamily": "ipv6"',
+    ],
   ])('names the path of the first problem (%#)', (fixture, message) => {
     expect(() => parseFixture(fixture)).toThrow(FixtureError);
     expect(() => parseFixture(fixture)).toThrow(message);
@@ -80,5 +104,44 @@ describe('fixture files', () => {
     expect(region.vpcs.get(cluster.resourcesVpcConfig.vpcId)).toMatchObject({
       enableDnsSupport: true,
     });
+  });
+
+  it('models IPv6 clusters: a dual-stack endpoint on api.aws open to 0.0.0.0/0 and ::/0 unless told otherwise', () => {
+    const state = buildState(
+      parseFixture({
+        regions: {
+          'eu-west-1': {
+            clusters: [
+              { name: 'v4' },
+              { name: 'v6', ipFamily: 'ipv6' },
+              { name: 'v6-old', ipFamily: 'ipv6', dualStackEndpoint: false },
+            ],
+          },
+          'cn-north-1': { clusters: [{ name: 'v6-cn', ipFamily: 'ipv6' }] },
+        },
+      }),
+    );
+    const eu = state.regions.get('eu-west-1')!.clusters;
+    const v4 = eu.get('v4')!;
+    const v6 = eu.get('v6')!;
+    const old = eu.get('v6-old')!;
+    expect(v4.endpoint).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/);
+    expect(v4.kubernetesNetworkConfig).toMatchObject({
+      ipFamily: 'ipv4',
+      serviceIpv4Cidr: '10.100.0.0/16',
+    });
+    expect(v4.resourcesVpcConfig.publicAccessCidrs).toEqual(['0.0.0.0/0']);
+    expect(v6.endpoint).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.api\.aws$/);
+    expect(v6.kubernetesNetworkConfig.ipFamily).toBe('ipv6');
+    expect(v6.kubernetesNetworkConfig.serviceIpv6Cidr).toMatch(
+      /^fd[0-9a-f]{2}:[0-9a-f]{4}::\/108$/,
+    );
+    expect(v6.kubernetesNetworkConfig.serviceIpv4Cidr).toBeUndefined();
+    expect(v6.resourcesVpcConfig.publicAccessCidrs).toEqual(['0.0.0.0/0', '::/0']);
+    expect(old.endpoint).toMatch(/\.eks\.amazonaws\.com$/);
+    expect(old.resourcesVpcConfig.publicAccessCidrs).toEqual(['0.0.0.0/0']);
+    expect(state.regions.get('cn-north-1')!.clusters.get('v6-cn')!.endpoint).toMatch(
+      /\.cn-north-1\.api\.amazonwebservices\.com\.cn$/,
+    );
   });
 });

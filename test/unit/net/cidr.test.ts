@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import {
+  cidrWithin,
   coversWholeInternet,
+  formatCidr,
   formatIpv4Address,
+  formatIpv6Address,
   ipv4CidrContains,
   ipv4CidrWithin,
   parseCidr,
   parseIpv4Address,
+  parseIpv6Address,
 } from '../../../src/net/cidr.js';
 
 describe('parseCidr', () => {
@@ -28,12 +32,81 @@ describe('parseCidr', () => {
     ['10.0.0.0/33', 'IPv4 prefix length must be 0 to 32'],
     ['10.0.0.0/x', 'prefix length is not a number'],
     ['::/129', 'IPv6 prefix length must be 0 to 128'],
+    ['2001:db8:::/32', 'not an IPv6 address'],
+    ['2001:db8::1::/64', 'not an IPv6 address'],
+    ['1:2:3:4:5:6:7:8:9/64', 'not an IPv6 address'],
+    ['1:2:3:4:5:6:7/64', 'not an IPv6 address'],
+    ['1:2:3:4:5:6:7:8::/64', 'not an IPv6 address'],
+    ['2001:db8::g/64', 'not an IPv6 address'],
+    ['12345::/16', 'not an IPv6 address'],
+    ['fe80::1%eth0/64', 'not an IPv6 address'],
+    ['::ffff:300.0.0.1/128', 'not an IPv6 address'],
   ])('refuses %s: %s', (text, reason) => {
     expect(parseCidr(text)).toEqual({ ok: false, reason });
   });
 
   it('round-trips every IPv4 address', () => {
     fc.assert(fc.property(fc.ipV4(), (ip) => formatIpv4Address(parseIpv4Address(ip) ?? -1) === ip));
+  });
+});
+
+describe('IPv6', () => {
+  it('reads an IPv6 network and flags host bits', () => {
+    expect(parseCidr('2001:db8::/32')).toEqual({
+      ok: true,
+      value: { family: 6, network: 0x20010db8n << 96n, prefixLength: 32, hostBitsSet: false },
+    });
+    expect(parseCidr('2001:db8::1/32')).toMatchObject({
+      ok: true,
+      value: { hostBitsSet: true, network: 0x20010db8n << 96n },
+    });
+  });
+
+  it('reads every way of writing an address: full, compressed, upper case, IPv4 tail', () => {
+    const expected = parseIpv6Address('2001:db8::ff00:42:8329');
+    for (const text of [
+      '2001:0db8:0000:0000:0000:ff00:0042:8329',
+      '2001:DB8:0:0:0:FF00:42:8329',
+      '2001:db8:0::ff00:42:8329',
+    ])
+      expect(parseIpv6Address(text)).toBe(expected);
+    expect(parseIpv6Address('::ffff:192.0.2.1')).toBe((0xffffn << 32n) | 0xc0000201n);
+    expect(parseIpv6Address('::')).toBe(0n);
+  });
+
+  it('writes RFC 5952 form: lower case, the longest zero run compressed, the first of equals', () => {
+    expect(formatIpv6Address(parseIpv6Address('2001:DB8:0:0:1:0:0:1') ?? -1n)).toBe(
+      '2001:db8::1:0:0:1',
+    );
+    expect(formatIpv6Address(parseIpv6Address('2001:db8:0:1:0:0:0:1') ?? -1n)).toBe(
+      '2001:db8:0:1::1',
+    );
+    expect(formatIpv6Address(parseIpv6Address('2001:db8:0:1:1:1:1:1') ?? -1n)).toBe(
+      '2001:db8:0:1:1:1:1:1',
+    );
+    expect(formatIpv6Address(0n)).toBe('::');
+    expect(formatCidr({ family: 6, network: 0n, prefixLength: 0, hostBitsSet: false })).toBe(
+      '::/0',
+    );
+  });
+
+  const ipv6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
+
+  it('round-trips every IPv6 address through its written form', () => {
+    fc.assert(fc.property(ipv6, (ip) => parseIpv6Address(formatIpv6Address(ip)) === ip));
+    fc.assert(fc.property(fc.ipV6(), (text) => parseIpv6Address(text) !== undefined));
+  });
+
+  it('finds the network of any address and prefix, and the network is inside itself', () => {
+    fc.assert(
+      fc.property(ipv6, fc.integer({ min: 0, max: 128 }), (ip, prefix) => {
+        const parsed = parseCidr(`${formatIpv6Address(ip)}/${prefix}`);
+        if (!parsed.ok || parsed.value.family !== 6) return false;
+        const network = formatCidr(parsed.value);
+        const again = parseCidr(network);
+        return again.ok && !again.value.hostBitsSet && cidrWithin(network, network);
+      }),
+    );
   });
 });
 
@@ -45,6 +118,15 @@ describe('coversWholeInternet', () => {
 
   it('is true when blocks together cover the IPv4 space, in any order', () => {
     expect(coversWholeInternet(['128.0.0.0/1', '0.0.0.0/2', '64.0.0.0/2'])).toBe(true);
+  });
+
+  it('is true when blocks together cover the IPv6 space, and not when one is missing', () => {
+    expect(coversWholeInternet(['8000::/1', '::/2', '4000::/2', '203.0.113.0/24'])).toBe(true);
+    expect(coversWholeInternet(['8000::/1', '::/2', '203.0.113.0/24'])).toBe(false);
+  });
+
+  it('does not add the two families together', () => {
+    expect(coversWholeInternet(['0.0.0.0/1', '8000::/1'])).toBe(false);
   });
 
   it('is false when any address is left out', () => {
@@ -102,5 +184,14 @@ describe('ipv4CidrWithin', () => {
     expect(ipv4CidrWithin('10.0.0.0/7', '10.0.0.0/8')).toBe(false);
     expect(ipv4CidrWithin('172.32.0.0/16', '172.16.0.0/12')).toBe(false);
     expect(ipv4CidrWithin('::/0', '10.0.0.0/8')).toBe(false);
+  });
+});
+
+describe('cidrWithin', () => {
+  it('compares IPv6 blocks, and never one family with the other', () => {
+    expect(cidrWithin('fd12:3456::/32', 'fc00::/7')).toBe(true);
+    expect(cidrWithin('fe00::/7', 'fc00::/7')).toBe(false);
+    expect(cidrWithin('::/0', '0.0.0.0/0')).toBe(false);
+    expect(cidrWithin('10.0.0.0/8', '::/0')).toBe(false);
   });
 });

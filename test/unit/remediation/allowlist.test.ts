@@ -47,19 +47,56 @@ describe('parseAllowlist', () => {
     );
   });
 
-  it('refuses IPv6, CIDR or address, saying only IPv4 is accepted', () => {
-    expect(refusal(flag('2001:db8::/32'))).toContain('only IPv4 CIDRs are accepted');
-    expect(refusal(flag('2001:db8::1'))).toContain('only IPv4 CIDRs are accepted');
+  it('accepts IPv6 network CIDRs next to IPv4 ones, in RFC 5952 form', () => {
+    expect(
+      parseAllowlist(flag('203.0.113.0/24', '2001:DB8:0::/32', '2001:db8:0:0:1::/80')),
+    ).toEqual({
+      ok: true,
+      cidrs: ['203.0.113.0/24', '2001:db8::/32', '2001:db8:0:0:1::/80'],
+    });
+  });
+
+  it('refuses a bare IPv6 address, offering its /128', () => {
+    expect(refusal(flag('2001:DB8:0::7'))).toBe(
+      '--allow-cidr: 2001:DB8:0::7 is an address, not a CIDR: for that one address use 2001:db8::7/128',
+    );
+  });
+
+  it('refuses IPv6 host bits, suggesting the network', () => {
+    expect(refusal(flag('2001:db8::1/32'))).toBe(
+      '--allow-cidr: 2001:db8::1/32 has host bits set; did you mean 2001:db8::/32?',
+    );
+  });
+
+  it('refuses ::/0 and IPv6 blocks that together cover the IPv6 space', () => {
+    expect(refusal(flag('203.0.113.0/24', '::/0'))).toBe(
+      '--allow-cidr: ::/0 admits the whole internet, which is the finding being fixed: list only the networks that need the API',
+    );
+    expect(refusal(flag('203.0.113.0/24', '8000::/1', '::/2', '4000::/2'))).toBe(
+      '::/2 (--allow-cidr) + 4000::/2 (--allow-cidr) + 8000::/1 (--allow-cidr) together admit the whole internet, ' +
+        'which is the finding being fixed: list only the networks that need the API',
+    );
   });
 
   it.each([
     ['10.0.0/8', 'not an IPv4 address'],
     ['10.0.0.0/33', 'IPv4 prefix length must be 0 to 32'],
     ['office-vpn', 'missing "/prefix-length"'],
-    ['10.0.0.0/8 192.168.0.0/16', 'prefix length is not a number'],
-  ])('refuses %s with the reason (%s)', (value, reason) => {
-    expect(refusal(flag(value))).toBe(
-      `--allow-cidr: ${value} is not an IPv4 CIDR (${reason}): write it as 203.0.113.0/24`,
+    ['2001:db8:::/32', 'not an IPv6 address'],
+    ['2001:db8::/129', 'IPv6 prefix length must be 0 to 128'],
+  ])(
+    'refuses %s with the reason (%s), saying what a CIDR looks like and correcting nothing',
+    (value, reason) => {
+      expect(refusal(flag(value))).toBe(
+        `--allow-cidr: ${value} is not a CIDR (${reason}); ` +
+          'a CIDR is a network address, "/" and a prefix length, as in 203.0.113.0/24 or 2001:db8::/32',
+      );
+    },
+  );
+
+  it('tells several CIDRs in one value apart from a malformed one', () => {
+    expect(refusal(flag('10.0.0.0/8 192.168.0.0/16'))).toBe(
+      '--allow-cidr: 10.0.0.0/8 192.168.0.0/16 is 2 CIDRs in one value: give each its own --allow-cidr (or line of the file)',
     );
   });
 

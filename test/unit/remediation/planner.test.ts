@@ -91,6 +91,104 @@ describe('planCluster', () => {
   });
 });
 
+describe('planCluster, address families', () => {
+  const both = ['203.0.113.0/24', '2001:db8::/32'];
+  const dualStack = cluster({
+    endpoint: 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.api.aws',
+    kubernetesNetworkConfig: { ipFamily: 'ipv6' },
+    resourcesVpcConfig: {
+      vpcId: 'vpc-1',
+      ...publicOpen,
+      publicAccessCidrs: ['0.0.0.0/0', '::/0'],
+    },
+  });
+  const ipv4 = cluster({
+    endpoint: 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+    kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+  });
+  const oldIpv6 = cluster({
+    endpoint: 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+    kubernetesNetworkConfig: { ipFamily: 'ipv6' },
+  });
+
+  it('sends a dual-stack cluster both families, leaving nothing out', () => {
+    const plan = planCluster(facts({ cluster: dualStack }), fix('allowlist', both), undefined);
+    expect(plan.action).toBe('update');
+    expect(plan.change.publicAccessCidrs).toEqual(both);
+    expect(plan.after.publicAccessCidrs).toEqual(both);
+    expect(plan.leftOutCidrs).toBeUndefined();
+    expect(plan.preflight.map((r) => r.check)).not.toContain('allowlist-family');
+  });
+
+  it('sends an IPv4 cluster the IPv4 entries only, and says which were left out and why', () => {
+    const plan = planCluster(facts({ cluster: ipv4 }), fix('allowlist', both), undefined);
+    expect(plan.action).toBe('update');
+    expect(plan.change.publicAccessCidrs).toEqual(['203.0.113.0/24']);
+    expect(plan.awsCliCommand).not.toContain('2001:db8');
+    expect(plan.leftOutCidrs).toEqual([
+      {
+        cidr: '2001:db8::/32',
+        reason:
+          'the cluster is IPv4 (ipFamily ipv4), and EKS takes IPv6 ranges only on the dual-stack endpoints of IPv6 clusters',
+      },
+    ]);
+    expect(plan.preflight.find((r) => r.check === 'allowlist-family')?.status).toBe('ok');
+  });
+
+  it('treats an IPv6 cluster whose endpoint is on eks.amazonaws.com as IPv4-only, naming the host', () => {
+    const plan = planCluster(facts({ cluster: oldIpv6 }), fix('allowlist', both), undefined);
+    expect(plan.change.publicAccessCidrs).toEqual(['203.0.113.0/24']);
+    expect(plan.leftOutCidrs?.[0]?.reason).toBe(
+      "the cluster's endpoint (0123456789abcdef0123456789abcdef.gr7.eu-west-1.eks.amazonaws.com) is IPv4-only: " +
+        'only IPv6 clusters made since October 2024 have a dual-stack endpoint on api.aws that takes IPv6 ranges',
+    );
+  });
+
+  it('blocks a cluster left with no entry at all', () => {
+    const plan = planCluster(
+      facts({ cluster: ipv4 }),
+      fix('allowlist', ['2001:db8::/32']),
+      undefined,
+    );
+    expect(plan.action).toBe('blocked');
+    expect(plan.reason).toBe('blocked by pre-flight: allowlist-family.');
+  });
+
+  it('takes a cluster that reports no family or no endpoint as IPv4-only', () => {
+    const unknown = cluster({ endpoint: undefined, kubernetesNetworkConfig: undefined });
+    const plan = planCluster(facts({ cluster: unknown }), fix('allowlist', both), undefined);
+    expect(plan.change.publicAccessCidrs).toEqual(['203.0.113.0/24']);
+  });
+
+  it('changeFor with the cluster gives the change planCluster plans, so apply can compare', () => {
+    const request = { mode: 'allowlist' as const, allowCidrs: both };
+    for (const c of [dualStack, ipv4, oldIpv6]) {
+      const plan = planCluster(facts({ cluster: c }), fix('allowlist', both), undefined);
+      expect(changeFor(request, c)).toEqual(plan.change);
+    }
+    expect(changeFor({ mode: 'private' }, ipv4)).toEqual(changeFor({ mode: 'private' }));
+  });
+
+  it('never sends an IPv4-only cluster an IPv6 entry, and loses no entry either way', () => {
+    const entry = fc.oneof(
+      fc.ipV4().map((ip) => `${ip}/32`),
+      fc.ipV6().map((ip) => `${ip}/128`),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(entry, { minLength: 1, maxLength: 10 }), (cidrs) => {
+        const plan = planCluster(facts({ cluster: ipv4 }), fix('allowlist', cidrs), undefined);
+        const kept = plan.change.publicAccessCidrs ?? [];
+        const left = (plan.leftOutCidrs ?? []).map((l) => l.cidr);
+        return (
+          kept.every((c) => !c.includes(':')) &&
+          left.every((c) => c.includes(':')) &&
+          [...kept, ...left].sort().join() === [...cidrs].sort().join()
+        );
+      }),
+    );
+  });
+});
+
 describe('clientRequestToken', () => {
   it('is the same for the same plan and cluster, and differs otherwise', () => {
     fc.assert(

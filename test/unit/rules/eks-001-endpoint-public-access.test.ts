@@ -42,6 +42,22 @@ describe('EKS-001 endpoint public access', () => {
     );
   });
 
+  it('fails a dual-stack cluster with its default list, and with ::/0 next to a restricted IPv4 range', () => {
+    const dual = (publicAccessCidrs: string[]) =>
+      check({
+        ...cluster({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs }),
+        endpoint: 'https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-1.api.aws',
+        kubernetesNetworkConfig: { ipFamily: 'ipv6' },
+      });
+    expect(dual(['0.0.0.0/0', '::/0']).status).toBe('FAIL');
+    expect(dual(['203.0.113.0/24', '::/0'])).toEqual({
+      status: 'FAIL',
+      message: 'API endpoint is public and open to the internet (203.0.113.0/24, ::/0).',
+    });
+    expect(dual(['203.0.113.0/24', '8000::/1', '::/1']).status).toBe('FAIL');
+    expect(dual(['203.0.113.0/24', '2001:db8::/32']).status).toBe('PASS');
+  });
+
   it('treats CIDRs whose union is the whole IPv4 space as open', () => {
     expect(
       check(

@@ -42,3 +42,17 @@ describe('allowlist-scope pre-flight check', () => {
     expect(scope(['172.32.0.0/16', '100.128.0.0/10', '8.0.0.0/7'])).toBeUndefined();
   });
 });
+
+describe('allowlist-scope pre-flight check, IPv6', () => {
+  it.each([
+    ['fd00:1234::/32', 'unique local fc00::/7'],
+    ['fe80::/64', 'link-local fe80::/10'],
+    ['::1/128', 'loopback ::1/128'],
+  ])('flags %s as inside %s', (cidr, range) => {
+    expect(scope([cidr])?.message).toContain(`${cidr} (inside ${range})`);
+  });
+
+  it('leaves global IPv6 ranges alone', () => {
+    expect(scope(['2001:db8::/32', '2600:1f18::/32'])).toBeUndefined();
+  });
+});

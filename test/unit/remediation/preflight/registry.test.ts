@@ -12,6 +12,7 @@ describe('pre-flight registry', () => {
       'node-access',
       'managed-as-code',
       'allowlist-scope',
+      'allowlist-family',
     ]);
   });
 

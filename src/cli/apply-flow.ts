@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AwsClients } from '../aws/clients.js';
 import { formatEndpointConfig } from '../remediation/endpoint-config.js';
 import { type ApplyDeps, applyPlan, type ClusterOutcome } from '../remediation/executor.js';
+import { awsChangePort } from '../remediation/gather-plan.js';
 import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
@@ -29,13 +30,31 @@ export interface ApplySession {
 /** The executor's edges: per-region EKS clients, the journal, the clock, and progress lines on stderr. */
 export function executorDeps(deps: CliDeps, session: ApplySession, journal: Journal): ApplyDeps {
   return {
-    eks: (region) => session.clients.eks(region),
+    aws: awsChangePort(session.clients),
     journal,
     now: () => deps.clock().getTime(),
     sleep: deps.sleep,
     progress: (line) => deps.stderr.write(`eksposure: ${line}\n`),
     logger: session.logger,
   };
+}
+
+/**
+ * Opens and locks the journal for the body, and always unlocks it. A journal that cannot be
+ * written or is locked by another run is bad input: one line, exit 2, before anything is submitted.
+ */
+export async function withJournal<T>(
+  deps: CliDeps,
+  path: string,
+  body: (journal: Journal) => Promise<T>,
+): Promise<T> {
+  const opened = openJournal(path, deps.clock);
+  if (!opened.ok) throw new CliError(opened.message);
+  try {
+    return await body(opened.journal);
+  } finally {
+    opened.journal.close();
+  }
 }
 
 /** SIGINT/SIGTERM abort the signal; the name of the first one is kept for the exit code. */
@@ -103,7 +122,7 @@ export function reportOutcomes(
   if (inFlight.length > 0) {
     for (const o of inFlight) {
       deps.stderr.write(
-        `eksposure: still in flight in AWS: ${o.region}/${o.clusterName} update ${o.updateId ?? '?'} (it goes on without eksposure)\n`,
+        `eksposure: still in flight in AWS: ${o.region}/${o.clusterName} update ${o.updateId ?? '(id unknown: the answer to the submit was lost)'} (it goes on without eksposure)\n`,
       );
     }
     deps.stderr.write(
@@ -124,11 +143,22 @@ export async function confirmAndApply(
     deps.stderr.write('eksposure: nothing to apply: no cluster in the plan needs a change.\n');
     return planExitCode(plan);
   }
-  if (!(await confirmed(deps, plan, settings.yes))) {
-    deps.stderr.write('eksposure: not confirmed; nothing was changed.\n');
-    return EXIT_NOT_ALL_APPLIED;
-  }
-  const journal = openJournal(settings.journalPath, deps.clock);
+  return withJournal(deps, settings.journalPath, async (journal) => {
+    if (!(await confirmed(deps, plan, settings.yes))) {
+      deps.stderr.write('eksposure: not confirmed; nothing was changed.\n');
+      return EXIT_NOT_ALL_APPLIED;
+    }
+    return applyWithJournal(deps, session, plan, settings, journal);
+  });
+}
+
+async function applyWithJournal(
+  deps: CliDeps,
+  session: ApplySession,
+  plan: RemediationPlan,
+  settings: ApplySettings,
+  journal: Journal,
+): Promise<number> {
   deps.stderr.write(`eksposure: journal: ${journal.path}\n`);
   const executor = executorDeps(deps, session, journal);
   const interrupt = interruptible(deps, (name) =>

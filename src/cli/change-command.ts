@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import type { JournalEntry } from '../remediation/journal.js';
+import type { JournalEntry, TornLine } from '../remediation/journal.js';
 import { parseJournal } from '../remediation/journal.js';
 import { parseDuration, parsePollInterval, watchOptions } from './apply-options.js';
 import type { ApplySession } from './apply-flow.js';
@@ -83,8 +83,24 @@ export function readInputFile(what: string, path: string): string {
   }
 }
 
-export function readJournalFile(path: string): JournalEntry[] {
+export interface JournalFile {
+  readonly entries: readonly JournalEntry[];
+  readonly torn: TornLine | undefined;
+}
+
+export function readJournalFile(path: string): JournalFile {
   const read = parseJournal(readInputFile('journal', path), path);
   if (!read.ok) throw new CliError(read.message);
-  return read.entries;
+  return { entries: read.entries, torn: read.torn };
+}
+
+/** One line about a journal line cut short, naming what it can of the cluster it was about. */
+export function tornLineWarning(path: string, torn: TornLine): string {
+  const cluster = torn.clusterName
+    ? `${torn.region ? `${torn.region}/` : ''}${torn.clusterName}`
+    : torn.clusterArn;
+  const about = cluster
+    ? `cluster ${cluster}: its last step is not recorded; check it (eksposure audit${torn.region ? ` --regions ${torn.region}` : ''}) before trusting the journal about it`
+    : 'it names no cluster that can be read; check the clusters of this plan by hand';
+  return `eksposure: ${path} line ${torn.line} was cut short mid-write; ${about}.\n`;
 }

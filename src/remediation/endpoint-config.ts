@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from '@aws-sdk/client-eks';
 import { isObject } from '../json-shape.js';
+import { endpointAccessOf } from '../rules/endpoint-access.js';
 
 /** The three fields of a cluster's API endpoint configuration that remediation reads and changes. */
 export interface EndpointConfig {
@@ -19,13 +20,16 @@ export interface EndpointChange {
   readonly publicAccessCidrs?: readonly string[];
 }
 
-/** AWS's defaults fill what DescribeCluster leaves out: public on, private off, open to 0.0.0.0/0. */
+/**
+ * The rule's reading of the cluster (endpointAccessOf), in the fields UpdateClusterConfig takes:
+ * AWS's defaults fill what DescribeCluster leaves out, the same way for the audit and the change.
+ */
 export function endpointConfigOf(cluster: Cluster): EndpointConfig {
-  const vpc = cluster.resourcesVpcConfig ?? {};
+  const access = endpointAccessOf(cluster);
   return {
-    endpointPublicAccess: vpc.endpointPublicAccess ?? true,
-    endpointPrivateAccess: vpc.endpointPrivateAccess ?? false,
-    publicAccessCidrs: vpc.publicAccessCidrs ?? ['0.0.0.0/0'],
+    endpointPublicAccess: access.publicAccess,
+    endpointPrivateAccess: access.privateAccess,
+    publicAccessCidrs: access.effectivePublicAccessCidrs,
   };
 }
 
@@ -46,6 +50,23 @@ export function sameEndpointConfig(a: EndpointConfig, b: EndpointConfig): boolea
     a.endpointPrivateAccess === b.endpointPrivateAccess &&
     sortedUnique(a.publicAccessCidrs).join(',') === sortedUnique(b.publicAccessCidrs).join(',')
   );
+}
+
+/** Two UpdateClusterConfig requests ask for the same thing (a list left out differs from any list). */
+export function sameEndpointChange(a: EndpointChange, b: EndpointChange): boolean {
+  const cidrs = (c: EndpointChange) =>
+    c.publicAccessCidrs === undefined ? null : sortedUnique(c.publicAccessCidrs).join(',');
+  return (
+    a.endpointPublicAccess === b.endpointPublicAccess &&
+    a.endpointPrivateAccess === b.endpointPrivateAccess &&
+    cidrs(a) === cidrs(b)
+  );
+}
+
+/** "public off, private on" or "public on [203.0.113.0/24], private on" */
+export function formatEndpointChange(change: EndpointChange): string {
+  const cidrs = change.publicAccessCidrs ? ` [${change.publicAccessCidrs.join(', ')}]` : '';
+  return `public ${change.endpointPublicAccess ? 'on' : 'off'}${cidrs}, private ${change.endpointPrivateAccess ? 'on' : 'off'}`;
 }
 
 /** A stable digest of the configuration, so a saved plan can tell whether the cluster moved since. */

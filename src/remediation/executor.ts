@@ -1,29 +1,30 @@
-import type { EKSClient, Update } from '@aws-sdk/client-eks';
+import type { Update } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { type AwsErrorInfo, formatErrorInfo, toErrorInfo } from '../aws/errors.js';
 import {
-  describeCluster,
-  describeUpdate,
-  listUpdatesInProgress,
-  submitEndpointUpdate,
-} from '../aws/updates.js';
-import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
+  decideSubmit,
+  findSubmittedUpdate,
+  type PlanIntent,
+  submitWasRefused,
+  updateErrors,
+  verifyProblems,
+} from './apply-decisions.js';
+import type { ChangePort } from './change-port.js';
 import {
   applyChange,
   type EndpointChange,
   type EndpointConfig,
   endpointConfigOf,
-  fingerprintOf,
   formatEndpointConfig,
   sameEndpointConfig,
 } from './endpoint-config.js';
-import type { Journal, JournalStatus } from './journal.js';
+import type { Journal, JournalStatus, JournalWrite } from './journal.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
-import { clientRequestToken } from './planner.js';
+import { clientRequestToken, type ClusterFacts } from './planner.js';
 import { type WaitOptions, waitForUpdate } from './wait-for-update.js';
 
-/** verified: changed and confirmed. in-flight: still running in AWS when eksposure stopped watching. */
+/** verified: changed and confirmed. in-flight: still running (or maybe running) in AWS when eksposure stopped watching. */
 export type ClusterResult = 'verified' | 'failed' | 'skipped' | 'in-flight';
 
 export interface ClusterOutcome {
@@ -34,6 +35,7 @@ export interface ClusterOutcome {
   readonly reason: string;
   /** Skipped because the cluster is already as requested: as good as verified. */
   readonly satisfied: boolean;
+  /** null when nothing was submitted, or when a submit's answer was lost and AWS could not be asked. */
   readonly updateId: string | null;
   readonly before: EndpointConfig;
   readonly requested: EndpointChange;
@@ -41,7 +43,7 @@ export interface ClusterOutcome {
 }
 
 export interface ApplyDeps {
-  eks(region: string): EKSClient;
+  readonly aws: ChangePort;
   readonly journal: Journal;
   readonly now: () => number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -58,9 +60,11 @@ export interface ApplyOptions {
   readonly pollIntervalMs: number;
   /** Clusters changed at once. */
   readonly concurrency: number;
-  /** Aborted on SIGINT/SIGTERM: nothing new is submitted, watching stops. */
+  /** Aborted on SIGINT/SIGTERM: nothing new is submitted, calls in flight are abandoned, watching stops. */
   readonly signal: AbortSignal;
 }
+
+type WatchOptions = Omit<ApplyOptions, 'concurrency'>;
 
 /** What is being changed on one cluster, as the journal records it. */
 export interface UpdateTarget {
@@ -83,11 +87,14 @@ const targetOf = (entry: ClusterPlan): UpdateTarget => ({
   requested: entry.change,
 });
 
+const labelOf = (target: UpdateTarget) => `${target.region}/${target.clusterName}`;
+
+/** The command's signal, also aborted when the deadline passes: no call outlives either. */
+const until = (signal: AbortSignal, deadline: number, now: () => number) =>
+  AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - now()))]);
+
 /** How every update (ours, or another one a busy cluster is running) is polled. */
-const pollOptions = (
-  options: Pick<ApplyOptions, 'pollIntervalMs' | 'signal'>,
-  deadline: number,
-): WaitOptions => ({
+const pollOptions = (options: WatchOptions, deadline: number): WaitOptions => ({
   deadline,
   firstIntervalMs: options.pollIntervalMs,
   maxIntervalMs: MAX_POLL_INTERVAL_MS,
@@ -110,54 +117,93 @@ const outcome = (
   ...extra,
 });
 
-const updateErrors = (update: Update): AwsErrorInfo[] =>
-  (update.errors ?? []).map((e) => ({
-    code: e.errorCode ?? 'Unknown',
-    message: e.errorMessage ?? 'no message',
-  }));
+/** One cluster's journal lines; a line that cannot be written is logged and remembered, never thrown. */
+interface Recorder {
+  write(
+    status: JournalStatus,
+    updateId: string | null,
+    errors?: readonly AwsErrorInfo[],
+  ): JournalWrite;
+  /** The first write that failed, if any. */
+  failure(): AwsErrorInfo | undefined;
+}
 
-function record(
+function recorderFor(
   deps: ApplyDeps,
   options: Pick<ApplyOptions, 'planId' | 'mode'>,
   target: UpdateTarget,
-  status: JournalStatus,
-  updateId: string | null,
-  errors: readonly AwsErrorInfo[] = [],
-) {
-  deps.journal.record({
-    planId: options.planId,
-    mode: options.mode,
-    region: target.region,
-    clusterName: target.clusterName,
-    clusterArn: target.arn,
-    before: target.before,
-    requested: target.requested,
-    updateId,
-    status,
-    errors: errors.map((e) => ({ code: e.code, message: e.message })),
-  });
+): Recorder {
+  let failed: AwsErrorInfo | undefined;
+  return {
+    write: (status, updateId, errors = []) => {
+      const written = deps.journal.record({
+        planId: options.planId,
+        mode: options.mode,
+        region: target.region,
+        clusterName: target.clusterName,
+        clusterArn: target.arn,
+        before: target.before,
+        requested: target.requested,
+        updateId,
+        status,
+        errors: errors.map((e) => ({ code: e.code, message: e.message })),
+      });
+      if (!written.ok) {
+        failed ??= written.error;
+        deps.logger.error(
+          { err: written.error, cluster: target.arn, status, journal: deps.journal.path },
+          'journal line not written',
+        );
+      }
+      return written;
+    },
+    failure: () => failed,
+  };
+}
+
+/** Appended to a result whose journal lines could not all be written. */
+function withJournalNote(result: ClusterOutcome, journal: Recorder, path: string): ClusterOutcome {
+  const failed = journal.failure();
+  if (!failed) return result;
+  return {
+    ...result,
+    reason: `${result.reason} The journal ${path} could not record all of it (${formatErrorInfo(failed)}).`,
+    errors: [...result.errors, failed],
+  };
 }
 
 /**
  * Confirms a Successful update did what was asked: the cluster's configuration is the requested
  * one and, when fixing EKS-001, the rule now passes.
  */
-export async function verifyCluster(
+async function verifyCluster(
   deps: ApplyDeps,
-  options: Pick<ApplyOptions, 'planId' | 'mode'>,
+  options: WatchOptions,
   target: UpdateTarget,
+  journal: Recorder,
   updateId: string | null,
 ): Promise<ClusterOutcome> {
   const wanted = applyChange(target.before, target.requested);
-  let now: EndpointConfig;
-  let rule: string;
+  let problems: string | undefined;
   try {
-    const cluster = await describeCluster(deps.eks(target.region), target.clusterName);
-    now = endpointConfigOf(cluster);
-    rule = eks001(cluster).status;
+    const cluster = await deps.aws.describeCluster(
+      target.region,
+      target.clusterName,
+      until(options.signal, deps.now() + options.timeoutMs, deps.now),
+    );
+    problems = verifyProblems(options.mode, wanted, cluster, target.arn);
   } catch (error) {
     const info = toErrorInfo(error);
-    record(deps, options, target, 'VerificationFailed', updateId, [info]);
+    if (options.signal.aborted) {
+      // The journal's last line stays Successful: resume verifies it.
+      return outcome(
+        target,
+        'in-flight',
+        `update ${updateId ?? '(unknown)'} ended Successful, but eksposure was interrupted before verifying it; eksposure resume verifies it.`,
+        { updateId, errors: [info] },
+      );
+    }
+    journal.write('VerificationFailed', updateId, [info]);
     return outcome(
       target,
       'failed',
@@ -165,58 +211,52 @@ export async function verifyCluster(
       { updateId, errors: [info] },
     );
   }
-  const problems: string[] = [];
-  if (!sameEndpointConfig(now, wanted)) {
-    problems.push(
-      `configuration is ${formatEndpointConfig(now)}, not ${formatEndpointConfig(wanted)}`,
+  if (problems) {
+    const info = { code: 'VerificationFailed', message: problems };
+    journal.write('VerificationFailed', updateId, [info]);
+    return outcome(
+      target,
+      'failed',
+      `update ended Successful but ${problems}; eksposure rollback can put it back.`,
+      { updateId, errors: [info] },
     );
   }
-  if (options.mode !== 'rollback' && rule !== 'PASS') problems.push('EKS-001 still fails');
-  if (problems.length > 0) {
-    const info = { code: 'VerificationFailed', message: problems.join('; ') };
-    record(deps, options, target, 'VerificationFailed', updateId, [info]);
-    return outcome(target, 'failed', `update ended Successful but ${info.message}.`, {
-      updateId,
-      errors: [info],
-    });
-  }
-  record(deps, options, target, 'Verified', updateId);
+  journal.write('Verified', updateId);
   const note = options.mode === 'rollback' ? 'restored' : 'EKS-001 passes';
   return outcome(
     target,
     'verified',
-    `changed and verified: ${formatEndpointConfig(now)}; ${note}.`,
+    `changed and verified: ${formatEndpointConfig(wanted)}; ${note}.`,
     { updateId },
   );
 }
 
-/** Watches a submitted update to its end (or the deadline, or a signal), then verifies the cluster. */
-export async function watchUpdate(
+async function watchWith(
   deps: ApplyDeps,
-  options: Omit<ApplyOptions, 'concurrency'>,
+  options: WatchOptions,
   target: UpdateTarget,
+  journal: Recorder,
   updateId: string,
   deadline: number,
 ): Promise<ClusterOutcome> {
-  const label = `${target.region}/${target.clusterName}`;
-  const eks = deps.eks(target.region);
+  const label = labelOf(target);
   const waited = await waitForUpdate(
     {
-      describe: () => describeUpdate(eks, target.clusterName, updateId),
+      describe: (signal) =>
+        deps.aws.describeUpdate(target.region, target.clusterName, updateId, signal),
       now: deps.now,
       sleep: deps.sleep,
       onStatus: (update) => {
         const status = update.status ?? 'InProgress';
         deps.progress(`${label}: update ${updateId} is ${status}`);
-        if (status !== 'InProgress')
-          record(deps, options, target, status, updateId, updateErrors(update));
+        if (status !== 'InProgress') journal.write(status, updateId, updateErrors(update));
       },
     },
     pollOptions(options, deadline),
   );
   if (waited.kind === 'ended') {
     const status = waited.update.status;
-    if (status === 'Successful') return verifyCluster(deps, options, target, updateId);
+    if (status === 'Successful') return verifyCluster(deps, options, target, journal, updateId);
     const errors = updateErrors(waited.update);
     const why = errors.length ? `: ${errors.map(formatErrorInfo).join('; ')}` : '';
     return outcome(
@@ -226,56 +266,222 @@ export async function watchUpdate(
       { updateId, errors },
     );
   }
-  record(
-    deps,
-    options,
-    target,
-    'WatchStopped',
-    updateId,
-    waited.kind === 'unreadable' ? [waited.error] : [],
-  );
+  const errors = waited.kind === 'unreadable' ? [waited.error] : [];
+  journal.write('WatchStopped', updateId, errors);
   let why: string;
-  if (waited.kind === 'unreadable')
-    why = `DescribeUpdate kept failing (${formatErrorInfo(waited.error)})`;
-  else if (waited.kind === 'interrupted') why = 'eksposure was interrupted';
+  if (waited.kind === 'interrupted') why = 'eksposure was interrupted';
+  else if (waited.kind === 'unreadable')
+    why = `its state could not be read before the deadline (${formatErrorInfo(waited.error)})`;
   else why = `it outlasted --timeout (${Math.round(options.timeoutMs / 1000)} s)`;
+  const state = waited.kind === 'unreadable' ? 'state unknown, still in flight' : 'still running';
   return outcome(
     target,
     'in-flight',
-    `update ${updateId} is still running in AWS; stopped watching because ${why}.`,
-    { updateId },
+    `update ${updateId}: ${state} in AWS; stopped watching because ${why}.`,
+    { updateId, errors },
+  );
+}
+
+/** Watches a submitted update to its end (or the deadline, or a signal), then verifies the cluster. */
+export async function watchUpdate(
+  deps: ApplyDeps,
+  options: WatchOptions,
+  target: UpdateTarget,
+  updateId: string,
+  deadline: number,
+): Promise<ClusterOutcome> {
+  const journal = recorderFor(deps, options, target);
+  const result = await watchWith(deps, options, target, journal, updateId, deadline);
+  return withJournalNote(result, journal, deps.journal.path);
+}
+
+type SubmitLookup =
+  | { readonly kind: 'found'; readonly update: Update }
+  | { readonly kind: 'absent'; readonly current: EndpointConfig }
+  | { readonly kind: 'unknown'; readonly error: AwsErrorInfo };
+
+/** Asks EKS what became of a submit whose answer never arrived: its updates, then the cluster. */
+async function lookForSubmit(
+  aws: ChangePort,
+  target: UpdateTarget,
+  submittedAt: Date,
+  signal: AbortSignal,
+): Promise<SubmitLookup> {
+  try {
+    const cluster = await aws.describeCluster(target.region, target.clusterName, signal);
+    if (cluster.arn !== target.arn) {
+      const message = `the cluster these credentials reach is ${cluster.arn ?? '(no ARN)'}, not ${target.arn}`;
+      return { kind: 'unknown', error: { code: 'ClusterArnMismatch', message } };
+    }
+    const ids = await aws.listUpdateIds(target.region, target.clusterName, signal);
+    const updates = await Promise.all(
+      ids.map((id) => aws.describeUpdate(target.region, target.clusterName, id, signal)),
+    );
+    const update = findSubmittedUpdate(updates, target.requested, submittedAt);
+    if (update?.id) return { kind: 'found', update };
+    // Read before the list: an update started since would be listed, so this is not stale.
+    return { kind: 'absent', current: endpointConfigOf(cluster) };
+  } catch (error) {
+    return { kind: 'unknown', error: toErrorInfo(error) };
+  }
+}
+
+/**
+ * A submit whose answer was lost (network, timeout, a body cut short, a crash before the journal
+ * heard back): find the update in EKS and watch it, or establish that EKS never started one.
+ * Used by apply right after the loss and by resume for journal lines left at Submitting.
+ */
+export async function settleSubmit(
+  deps: ApplyDeps,
+  options: WatchOptions,
+  target: UpdateTarget,
+  submittedAt: Date,
+  lost: AwsErrorInfo | undefined,
+): Promise<ClusterOutcome> {
+  const journal = recorderFor(deps, options, target);
+  const result = await settleWith(deps, options, target, journal, submittedAt, lost);
+  return withJournalNote(result, journal, deps.journal.path);
+}
+
+async function settleWith(
+  deps: ApplyDeps,
+  options: WatchOptions,
+  target: UpdateTarget,
+  journal: Recorder,
+  submittedAt: Date,
+  lost: AwsErrorInfo | undefined,
+): Promise<ClusterOutcome> {
+  const label = labelOf(target);
+  const what = lost
+    ? `the answer to UpdateClusterConfig was lost (${formatErrorInfo(lost)})`
+    : 'the journal does not say whether EKS received the update';
+  const lostErrors = lost ? [lost] : [];
+  const resumeHint = `eksposure resume --journal ${deps.journal.path} finds out`;
+  if (options.signal.aborted) {
+    return outcome(
+      target,
+      'in-flight',
+      `${what} and eksposure was interrupted before asking EKS: the update may be running; ${resumeHint}.`,
+      { errors: lostErrors },
+    );
+  }
+  deps.progress(`${label}: ${what}; asking EKS whether the update started`);
+  const deadline = deps.now() + options.timeoutMs;
+  const found = await lookForSubmit(
+    deps.aws,
+    target,
+    submittedAt,
+    until(options.signal, deadline, deps.now),
+  );
+  if (found.kind === 'unknown') {
+    return outcome(
+      target,
+      'in-flight',
+      `${what} and EKS could not be asked (${formatErrorInfo(found.error)}): the update may be running; ${resumeHint}.`,
+      { errors: [...lostErrors, found.error] },
+    );
+  }
+  if (found.kind === 'found') {
+    const updateId = found.update.id ?? '';
+    journal.write('InProgress', updateId, lostErrors);
+    deps.progress(`${label}: EKS did start update ${updateId}; watching it`);
+    return watchWith(deps, options, target, journal, updateId, deadline);
+  }
+  if (sameEndpointConfig(found.current, applyChange(target.before, target.requested))) {
+    return verifyCluster(deps, options, target, journal, null);
+  }
+  const notStarted = {
+    code: 'UpdateNotStarted',
+    message: 'EKS lists no such update and the cluster is unchanged',
+  };
+  journal.write('SubmitFailed', null, [...lostErrors, notStarted]);
+  return outcome(
+    target,
+    'failed',
+    `${what}, and EKS lists no such update and the cluster is unchanged: nothing was changed; apply the plan again.`,
+    { errors: [...lostErrors, notStarted] },
   );
 }
 
 const BUSY_UPDATE = /update ([0-9A-Za-z-]+) in progress/;
 
-async function inFlightUpdateId(eks: EKSClient, clusterName: string, error: AwsErrorInfo) {
+/** The update a busy cluster runs: named in EKS's message, or found with ListUpdates. */
+async function busyUpdateId(
+  deps: ApplyDeps,
+  target: UpdateTarget,
+  error: AwsErrorInfo,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const named = BUSY_UPDATE.exec(error.message)?.[1];
   if (named) return named;
-  const ids = await listUpdatesInProgress(eks, clusterName).catch(() => []);
-  return ids[0];
+  try {
+    const ids = await deps.aws.listUpdateIds(target.region, target.clusterName, signal);
+    const updates = await Promise.all(
+      ids.map((id) => deps.aws.describeUpdate(target.region, target.clusterName, id, signal)),
+    );
+    return updates.find((u) => u.status === 'InProgress')?.id;
+  } catch (lookup) {
+    deps.logger.warn(
+      { err: toErrorInfo(lookup), cluster: target.arn },
+      'could not find the update a busy cluster runs',
+    );
+    return undefined;
+  }
+}
+
+/** Waits for another update to end; false when it was still running when eksposure stopped waiting. */
+async function waitOut(
+  deps: ApplyDeps,
+  options: WatchOptions,
+  target: UpdateTarget,
+  busyId: string | undefined,
+): Promise<boolean> {
+  deps.progress(
+    `${labelOf(target)}: busy with update ${busyId ?? '(unknown)'}; waiting for it to end, then deciding again`,
+  );
+  if (!busyId) {
+    await deps.sleep(options.pollIntervalMs, options.signal);
+    return true;
+  }
+  const waited = await waitForUpdate(
+    {
+      describe: (signal) =>
+        deps.aws.describeUpdate(target.region, target.clusterName, busyId, signal),
+      now: deps.now,
+      sleep: deps.sleep,
+      onStatus: () => undefined,
+    },
+    pollOptions(options, deps.now() + options.timeoutMs),
+  );
+  return waited.kind === 'ended';
 }
 
 /**
- * One cluster: describe again, refuse on drift, submit with the plan's idempotency token, wait
- * out another update in flight (then decide again), watch ours, verify.
+ * One cluster: describe again and gather fresh facts, decide (refuse, already done, wait for
+ * another update, or submit), submit with the plan's idempotency token, watch, verify. The signal
+ * is checked after every await before the submit.
  */
 async function applyCluster(
   deps: ApplyDeps,
   options: ApplyOptions,
+  intent: PlanIntent,
   entry: ClusterPlan,
 ): Promise<ClusterOutcome> {
   const target = targetOf(entry);
-  const label = `${entry.region}/${entry.clusterName}`;
-  const eks = deps.eks(entry.region);
-  const deadline = () => deps.now() + options.timeoutMs;
+  const journal = recorderFor(deps, options, target);
+  const label = labelOf(target);
+  const { signal } = options;
+  const interrupted = () =>
+    outcome(target, 'skipped', 'not submitted: eksposure was interrupted first.');
   for (let attempt = 0; ; attempt += 1) {
-    if (options.signal.aborted)
-      return outcome(target, 'skipped', 'not submitted: eksposure was interrupted first.');
-    let current: EndpointConfig;
+    if (signal.aborted) return interrupted();
+    let facts: ClusterFacts;
     try {
-      current = endpointConfigOf(await describeCluster(eks, entry.clusterName));
+      const cluster = await deps.aws.describeCluster(entry.region, entry.clusterName, signal);
+      if (signal.aborted) return interrupted();
+      facts = await deps.aws.gatherFacts(entry.region, cluster, entry.change, signal);
     } catch (error) {
+      if (signal.aborted) return interrupted();
       const info = toErrorInfo(error);
       return outcome(
         target,
@@ -284,7 +490,9 @@ async function applyCluster(
         { errors: [info] },
       );
     }
-    if (sameEndpointConfig(current, entry.after)) {
+    if (signal.aborted) return interrupted();
+    const decision = decideSubmit(entry, intent, facts);
+    if (decision.kind === 'already-done') {
       return outcome(
         target,
         'skipped',
@@ -292,63 +500,85 @@ async function applyCluster(
         { satisfied: true },
       );
     }
-    if (fingerprintOf(current) !== entry.fingerprint) {
+    if (decision.kind === 'refuse') {
+      deps.progress(`${label}: ${decision.reason}`);
+      return outcome(target, 'skipped', decision.reason, {
+        errors: [{ code: decision.code, message: decision.reason }],
+      });
+    }
+    if (decision.kind === 'wait-busy') {
+      if (attempt >= MAX_BUSY_WAITS || !(await waitOut(deps, options, target, decision.updateId))) {
+        return outcome(
+          target,
+          'skipped',
+          `not submitted: the cluster was still busy with update ${decision.updateId} when eksposure stopped waiting.`,
+        );
+      }
+      continue;
+    }
+    const announced = journal.write('Submitting', null);
+    if (!announced.ok) {
       return outcome(
         target,
-        'skipped',
-        `refused: the endpoint configuration changed since the plan (now ${formatEndpointConfig(current)}, planned from ${formatEndpointConfig(entry.before)}); plan again.`,
+        'failed',
+        `the journal ${deps.journal.path} could not be written (${formatErrorInfo(announced.error)}); nothing submitted.`,
+        { errors: [announced.error] },
       );
     }
-    record(deps, options, target, 'Submitting', null);
+    const submittedAt = new Date(deps.now());
     let update: Update;
     try {
-      update = await submitEndpointUpdate(
-        eks,
+      update = await deps.aws.submitEndpointUpdate(
+        entry.region,
         entry.clusterName,
         entry.change,
         clientRequestToken(options.planId, entry.arn),
+        signal,
       );
     } catch (error) {
       const info = toErrorInfo(error);
+      if (!submitWasRefused(error)) {
+        const settled = await settleWith(deps, options, target, journal, submittedAt, info);
+        return withJournalNote(settled, journal, deps.journal.path);
+      }
+      journal.write('SubmitFailed', null, [info]);
       if (info.code === 'ResourceInUseException' && attempt < MAX_BUSY_WAITS) {
-        const busyId = await inFlightUpdateId(eks, entry.clusterName, info);
-        record(deps, options, target, 'SubmitFailed', null, [info]);
-        deps.progress(
-          `${label}: busy with update ${busyId ?? '(unknown)'}; waiting for it to end, then deciding again`,
-        );
-        if (busyId) {
-          const waited = await waitForUpdate(
-            {
-              describe: () => describeUpdate(eks, entry.clusterName, busyId),
-              now: deps.now,
-              sleep: deps.sleep,
-              onStatus: () => undefined,
-            },
-            pollOptions(options, deadline()),
+        const busyId = await busyUpdateId(deps, target, info, signal);
+        if (!(await waitOut(deps, options, target, busyId))) {
+          return outcome(
+            target,
+            'skipped',
+            `not submitted: the cluster was still busy with update ${busyId ?? '(unknown)'} when eksposure stopped waiting.`,
+            { errors: [info] },
           );
-          if (waited.kind !== 'ended') {
-            return outcome(
-              target,
-              'skipped',
-              `not submitted: the cluster was still busy with update ${busyId} when eksposure stopped waiting.`,
-              { errors: [info] },
-            );
-          }
-        } else {
-          await deps.sleep(options.pollIntervalMs, options.signal);
         }
         continue;
       }
-      record(deps, options, target, 'SubmitFailed', null, [info]);
       deps.progress(`${label}: EKS refused the update: ${formatErrorInfo(info)}`);
       return outcome(target, 'failed', `UpdateClusterConfig failed: ${formatErrorInfo(info)}.`, {
         errors: [info],
       });
     }
     const updateId = update.id ?? '';
-    record(deps, options, target, 'InProgress', updateId);
+    const accepted = journal.write('InProgress', updateId);
+    if (!accepted.ok) {
+      return outcome(
+        target,
+        'in-flight',
+        `update ${updateId} runs in AWS, but the journal ${deps.journal.path} could not record it (${formatErrorInfo(accepted.error)}), so eksposure stopped there; watch it with aws eks describe-update --region ${entry.region} --name ${entry.clusterName} --update-id ${updateId}.`,
+        { updateId, errors: [accepted.error] },
+      );
+    }
     deps.progress(`${label}: submitted update ${updateId} (${update.status ?? 'InProgress'})`);
-    return watchUpdate(deps, options, target, updateId, deadline());
+    const result = await watchWith(
+      deps,
+      options,
+      target,
+      journal,
+      updateId,
+      deps.now() + options.timeoutMs,
+    );
+    return withJournalNote(result, journal, deps.journal.path);
   }
 }
 
@@ -366,11 +596,16 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<ClusterOutcome[]> {
   const limit = pLimit(options.concurrency);
+  const intent: PlanIntent = {
+    mode: plan.mode,
+    allowCidrs: plan.allowCidrs,
+    operatorIp: plan.operatorIp,
+  };
   return Promise.all(
     plan.clusters.map((entry) =>
       entry.action === 'update'
         ? limit(() =>
-            applyCluster(deps, options, entry).catch((error: unknown) => {
+            applyCluster(deps, options, intent, entry).catch((error: unknown) => {
               const info = toErrorInfo(error);
               deps.logger.error({ err: info, cluster: entry.arn }, 'apply failed unexpectedly');
               return outcome(

@@ -3,7 +3,16 @@ import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import type { RegionScan } from '../aws/collect-clusters.js';
 import { toErrorInfo } from '../aws/errors.js';
-import { describeCluster, describeVpcDns, factOf, listUpdatesInProgress } from '../aws/updates.js';
+import {
+  describeCluster,
+  describeUpdate,
+  describeVpcDns,
+  factOf,
+  listUpdateIds,
+  listUpdatesInProgress,
+  submitEndpointUpdate,
+} from '../aws/updates.js';
+import type { ChangePort } from './change-port.js';
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import type { EndpointChange } from './endpoint-config.js';
 import { applyChange } from './endpoint-config.js';
@@ -15,19 +24,25 @@ import {
   needsVpcDns,
   planCluster,
   planPassingCluster,
+  planRemediationCluster,
   type RemediationRequest,
   restoreChange,
 } from './planner.js';
 
 /** DescribeCluster always names the VPC on AWS; a server that does not (moto) gets no benefit of the doubt. */
-function vpcDnsOf(clients: AwsClients, region: string, vpcId: string | undefined) {
+function vpcDnsOf(
+  clients: AwsClients,
+  region: string,
+  vpcId: string | undefined,
+  signal: AbortSignal | undefined,
+) {
   if (!vpcId) {
     return Promise.resolve({
       ok: false as const,
       error: { code: 'MissingVpcId', message: 'DescribeCluster did not name the cluster VPC' },
     });
   }
-  return factOf(() => describeVpcDns(clients.ec2(region), vpcId));
+  return factOf(() => describeVpcDns(clients.ec2(region), vpcId, signal));
 }
 
 /** Reads what the pre-flight checks need about one cluster: updates in progress, and VPC DNS when it matters. */
@@ -36,12 +51,13 @@ export async function gatherFacts(
   region: string,
   cluster: Cluster,
   change: EndpointChange,
+  signal?: AbortSignal,
 ): Promise<ClusterFacts> {
   const name = cluster.name ?? '';
   const vpcId = cluster.resourcesVpcConfig?.vpcId;
   const [updatesInProgress, vpcDns] = await Promise.all([
-    factOf(() => listUpdatesInProgress(clients.eks(region), name)),
-    needsVpcDns(change) ? vpcDnsOf(clients, region, vpcId) : Promise.resolve(undefined),
+    factOf(() => listUpdatesInProgress(clients.eks(region), name, signal)),
+    needsVpcDns(change) ? vpcDnsOf(clients, region, vpcId, signal) : Promise.resolve(undefined),
   ]);
   return { region, cluster, updatesInProgress, vpcDns };
 }
@@ -92,11 +108,7 @@ export async function planFromScans(
       limit(async () => {
         const facts = await gatherFacts(clients, region, cluster, change);
         return fails
-          ? planCluster(
-              facts,
-              { change, updateReason: 'EKS-001 fails; the change below fixes it.' },
-              selection.operatorIp,
-            )
+          ? planRemediationCluster(facts, request, selection.operatorIp)
           : planPassingCluster(facts);
       }),
     ),
@@ -125,6 +137,15 @@ export async function planRollback(
           unread.push({ region, clusterName: entry.clusterName, error: toErrorInfo(error) });
           return undefined;
         }
+        if (cluster.arn !== entry.clusterArn) {
+          const message = `the cluster these credentials reach is ${cluster.arn ?? '(no ARN)'}, not the journal's ${entry.clusterArn} (another account?); not rolled back`;
+          unread.push({
+            region,
+            clusterName: entry.clusterName,
+            error: { code: 'ClusterArnMismatch', message },
+          });
+          return undefined;
+        }
         const change = restoreChange(entry.before);
         const facts = await gatherFacts(clients, region, cluster, change);
         return planCluster(
@@ -140,4 +161,18 @@ export async function planRollback(
     ),
   );
   return { clusters: planned.filter((p): p is ClusterPlan => p !== undefined), unread };
+}
+
+/** The change path's AWS calls, on the session's per-region clients. */
+export function awsChangePort(clients: AwsClients): ChangePort {
+  return {
+    describeCluster: (region, name, signal) => describeCluster(clients.eks(region), name, signal),
+    describeUpdate: (region, name, updateId, signal) =>
+      describeUpdate(clients.eks(region), name, updateId, signal),
+    listUpdateIds: (region, name, signal) => listUpdateIds(clients.eks(region), name, signal),
+    submitEndpointUpdate: (region, name, change, token, signal) =>
+      submitEndpointUpdate(clients.eks(region), name, change, token, signal),
+    gatherFacts: (region, cluster, change, signal) =>
+      gatherFacts(clients, region, cluster, change, signal),
+  };
 }

@@ -7,6 +7,7 @@ import {
   isEndpointConfig,
   sameEndpointConfig,
 } from './endpoint-config.js';
+import { parseAllowlist } from './allowlist.js';
 import { PLAN_KIND, type RemediationPlan } from './plan.js';
 
 export function serializePlan(plan: RemediationPlan): string {
@@ -33,6 +34,17 @@ function clusterProblem(value: unknown): string | undefined {
   if (!sameEndpointConfig(applyChange(c.before, c.change), c.after))
     return 'has a change that does not lead to its "after" (the file was edited or damaged)';
   if (!Array.isArray(c.preflight)) return 'has no pre-flight results';
+  return undefined;
+}
+
+/** An allowlist plan's CIDRs must be what remediate itself would accept (apply derives each change from them). */
+function allowCidrsProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value) || !value.every((c) => typeof c === 'string'))
+    return 'its "allowCidrs" is not a list of CIDRs';
+  const parsed = parseAllowlist(value.map((c) => ({ value: c, source: 'allowCidrs' })));
+  if (!parsed.ok) return `its ${parsed.message}`;
+  if (parsed.cidrs.join(',') !== value.join(','))
+    return 'its "allowCidrs" is not in the form remediate writes (the file was edited or damaged)';
   return undefined;
 }
 
@@ -64,6 +76,8 @@ export function parsePlan(text: string, path: string): PlanRead {
   }
   if (typeof v.planId !== 'string' || v.planId.length < 8) return fail('it has no planId');
   if (typeof v.mode !== 'string' || !MODES.has(v.mode)) return fail('its mode is unknown');
+  const allowlistProblem = v.mode === 'allowlist' ? allowCidrsProblem(v.allowCidrs) : undefined;
+  if (allowlistProblem) return fail(allowlistProblem);
   if (!Array.isArray(v.clusters)) return fail('it has no "clusters" list');
   for (const [i, cluster] of v.clusters.entries()) {
     const problem = clusterProblem(cluster);

@@ -172,6 +172,24 @@ export function planCluster(
   return { ...base, action: 'update', reason: target.updateReason, preflight };
 }
 
+export const REMEDIATION_REASON = 'EKS-001 fails; the change below fixes it.';
+
+/**
+ * Pure: the plan entry remediate makes for a failing cluster. apply calls it again on fresh facts
+ * to check that a saved plan's change is the one its mode and allowlist produce.
+ */
+export function planRemediationCluster(
+  facts: ClusterFacts,
+  request: RemediationRequest,
+  operatorIp: string | undefined,
+): ClusterPlan {
+  return planCluster(
+    facts,
+    { change: changeFor(request), updateReason: REMEDIATION_REASON },
+    operatorIp,
+  );
+}
+
 /** A cluster named with --cluster that already passes: shown, never changed. */
 export function planPassingCluster(facts: ClusterFacts): ClusterPlan {
   const before = endpointConfigOf(facts.cluster);

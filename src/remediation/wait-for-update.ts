@@ -2,7 +2,8 @@ import type { Update } from '@aws-sdk/client-eks';
 import { type AwsErrorInfo, toErrorInfo } from '../aws/errors.js';
 
 export interface WaitDeps {
-  readonly describe: () => Promise<Update>;
+  /** DescribeUpdate; the signal aborts it on the command's signal or at the deadline. */
+  readonly describe: (signal: AbortSignal) => Promise<Update>;
   readonly now: () => number;
   /** Resolves after `ms`, or early when `signal` aborts. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -27,7 +28,8 @@ const BACKOFF = 1.5;
 
 /**
  * Polls DescribeUpdate with growing pauses until the update is Successful, Failed or Cancelled,
- * the deadline passes, or the signal aborts. Calls onStatus whenever the status changes.
+ * the deadline passes, or the signal aborts. Calls onStatus whenever the status changes. A
+ * DescribeUpdate that never answers is abandoned at the deadline or on the signal.
  */
 export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promise<WaitResult> {
   let interval = options.firstIntervalMs;
@@ -36,7 +38,10 @@ export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promi
   for (;;) {
     if (options.signal.aborted) return { kind: 'interrupted', lastStatus };
     try {
-      const update = await deps.describe();
+      const remaining = Math.max(1, options.deadline - deps.now());
+      const update = await deps.describe(
+        AbortSignal.any([options.signal, AbortSignal.timeout(remaining)]),
+      );
       lastError = undefined;
       const status = update.status ?? 'InProgress';
       if (status !== lastStatus) {

@@ -9,24 +9,33 @@ export interface EndpointAccess {
   readonly privateAccess: boolean;
   /** As reported; AWS keeps reporting CIDRs (often 0.0.0.0/0) even when the public endpoint is off. */
   readonly publicAccessCidrs: readonly string[];
+  /** What EKS applies: the list as reported, or AWS's default when the answer has none. */
+  readonly effectivePublicAccessCidrs: readonly string[];
   readonly mode: AccessMode;
 }
 
+/** What EKS sets when a cluster is created (or updated) without a publicAccessCidrs list. */
+export const DEFAULT_PUBLIC_ACCESS_CIDRS: readonly string[] = ['0.0.0.0/0'];
+
 /**
- * AWS creates clusters with endpointPublicAccess=true, endpointPrivateAccess=false and
- * publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore means the open default.
+ * The one reading of a cluster's endpoint configuration: the audit shows it, the rule judges it,
+ * remediation plans and verifies from it. AWS creates clusters with endpointPublicAccess=true,
+ * endpointPrivateAccess=false and publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore
+ * means the open default.
  */
 export function endpointAccessOf(cluster: Cluster): EndpointAccess {
   const vpc = cluster.resourcesVpcConfig ?? {};
   const publicAccess = vpc.endpointPublicAccess ?? true;
   const privateAccess = vpc.endpointPrivateAccess ?? false;
   const publicAccessCidrs = vpc.publicAccessCidrs ?? [];
+  const effectivePublicAccessCidrs = vpc.publicAccessCidrs ?? DEFAULT_PUBLIC_ACCESS_CIDRS;
   let mode: AccessMode = 'private';
   if (publicAccess) {
-    const open = publicAccessCidrs.length === 0 || coversWholeInternet(publicAccessCidrs);
+    const open =
+      effectivePublicAccessCidrs.length === 0 || coversWholeInternet(effectivePublicAccessCidrs);
     mode = open ? 'public-open' : 'public-restricted';
   }
-  return { publicAccess, privateAccess, publicAccessCidrs, mode };
+  return { publicAccess, privateAccess, publicAccessCidrs, effectivePublicAccessCidrs, mode };
 }
 
 /** "private only", "public restricted to 2 CIDRs (private on)", "public open (private off)". */

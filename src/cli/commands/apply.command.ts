@@ -38,7 +38,7 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
   return {
     command: 'apply <plan>',
     describe:
-      'Apply a saved plan: re-check each cluster against its fingerprint, confirm, submit, watch, verify',
+      'Apply a saved plan: check each cluster again (same ARN, same configuration, the change its mode gives, pre-flight), confirm, submit, watch, verify',
     builder: (yargs: Argv) =>
       yargs
         .positional('plan', {

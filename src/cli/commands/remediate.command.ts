@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
+import { firstLine } from '../../aws/errors.js';
 import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
@@ -110,9 +111,12 @@ function checkWritableFile(flag: string, path: string | undefined): void {
 
 function writePlan(path: string, plan: RemediationPlan): void {
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, serializePlan(plan));
   } catch (error) {
-    throw new CliError(`cannot write the plan to ${path}: ${(error as Error).message}`);
+    throw new CliError(
+      `cannot write the plan to ${path}: ${firstLine((error as Error).message)}; give a writable path with --out or --journal.`,
+    );
   }
 }
 
@@ -195,7 +199,6 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     const planPath =
       args.out ?? (args.apply ? join(dirname(journalPath), `plan-${plan.planId}.json`) : undefined);
     if (planPath) {
-      mkdirSync(dirname(planPath), { recursive: true });
       writePlan(planPath, plan);
       deps.stderr.write(`eksposure: plan written to ${planPath}\n`);
     }

@@ -1,19 +1,19 @@
 import pLimit from 'p-limit';
 import type { Argv, CommandModule } from 'yargs';
-import { watchUpdate } from '../../remediation/executor.js';
+import { settleSubmit, watchUpdate } from '../../remediation/executor.js';
 import {
   type JournalEntry,
-  latestByCluster,
-  openJournal,
+  unconfirmedSubmits,
   updatesStillInFlight,
 } from '../../remediation/journal.js';
 import type { PlanMode } from '../../remediation/plan.js';
-import { executorDeps, interruptible, reportOutcomes } from '../apply-flow.js';
+import { executorDeps, interruptible, reportOutcomes, withJournal } from '../apply-flow.js';
 import {
   type ChangeCommandArgs,
   changeCommandOptions,
   readJournalFile,
   resolveChangeCommand,
+  tornLineWarning,
   withAwsSession,
 } from '../change-command.js';
 import type { CliDeps } from '../deps.js';
@@ -31,68 +31,71 @@ const targetOf = (entry: JournalEntry) => ({
   requested: entry.requested,
 });
 
-/** Watches, to their end, the updates a journal shows still running; submits nothing. */
+/**
+ * Finishes what a journal left open, submitting nothing: watches the updates still running to
+ * their end, and asks AWS what became of submits whose answer the journal never got.
+ */
 export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
-  const entries = readJournalFile(args.journal);
-  const unconfirmed = latestByCluster(entries).filter((e) => e.status === 'Submitting');
-  for (const e of unconfirmed) {
-    deps.stderr.write(
-      `eksposure: ${e.region}/${e.clusterName}: the journal does not say whether EKS received the update; run eksposure apply on plan ${e.planId} again (its idempotency token cannot submit twice).\n`,
-    );
-  }
+  const { entries, torn } = readJournalFile(args.journal);
+  if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
   const running = updatesStillInFlight(entries);
-  const first = running[0];
+  const unconfirmed = unconfirmedSubmits(entries);
+  const first = running[0] ?? unconfirmed[0];
   if (!first) {
     deps.stderr.write(
       `eksposure: ${args.journal} shows no update still in flight; nothing to watch.\n`,
     );
-    return unconfirmed.length > 0 ? 1 : 0;
+    return torn ? 1 : 0;
   }
-  return withAwsSession(deps, settings, args['log-level'], async (session) => {
-    const journal = openJournal(args.journal, deps.clock);
-    const executor = executorDeps(deps, session, journal);
-    const interrupt = interruptible(deps, (name) =>
-      executor.progress(`${name} received: stopped watching.`),
-    );
-    const startedAt = deps.clock();
-    const limit = pLimit(settings.concurrency);
-    const outcomes = await Promise.all(
-      running.map((entry) =>
-        limit(() =>
-          watchUpdate(
-            executor,
-            {
-              ...settings,
-              planId: entry.planId,
-              mode: entry.mode as PlanMode,
-              signal: interrupt.signal,
-            },
-            targetOf(entry),
-            entry.updateId ?? '',
-            deps.clock().getTime() + settings.timeoutMs,
+  return withAwsSession(deps, settings, args['log-level'], (session) =>
+    withJournal(deps, args.journal, async (journal) => {
+      const executor = executorDeps(deps, session, journal);
+      const interrupt = interruptible(deps, (name) =>
+        executor.progress(`${name} received: stopped watching.`),
+      );
+      const options = (entry: JournalEntry) => ({
+        ...settings,
+        planId: entry.planId,
+        mode: entry.mode as PlanMode,
+        signal: interrupt.signal,
+      });
+      const startedAt = deps.clock();
+      const limit = pLimit(settings.concurrency);
+      const outcomes = await Promise.all([
+        ...running.map((entry) =>
+          limit(() =>
+            watchUpdate(
+              executor,
+              options(entry),
+              targetOf(entry),
+              entry.updateId ?? '',
+              deps.clock().getTime() + settings.timeoutMs,
+            ),
           ),
         ),
-      ),
-    );
-    const plan = {
-      planId: first.planId,
-      mode: first.mode as PlanMode,
-      complete: unconfirmed.length === 0,
-    };
-    return reportOutcomes(deps, plan, outcomes, {
-      journal,
-      startedAt,
-      interruptedBy: interrupt.interruptedBy(),
-      output: settings.output,
-    });
-  });
+        ...unconfirmed.map((entry) =>
+          limit(() =>
+            settleSubmit(executor, options(entry), targetOf(entry), new Date(entry.at), undefined),
+          ),
+        ),
+      ]);
+      const plan = { planId: first.planId, mode: first.mode as PlanMode, complete: !torn };
+      return reportOutcomes(deps, plan, outcomes, {
+        journal,
+        startedAt,
+        interruptedBy: interrupt.interruptedBy(),
+        output: settings.output,
+      });
+    }),
+  );
 }
 
 export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
     command: 'resume',
-    describe: 'Watch the updates a journal shows still in flight to their end, and verify them',
+    describe:
+      'Finish what a journal left open: watch updates still in flight to their end and verify them, and find out what became of submits whose answer was lost',
     builder: (yargs: Argv) =>
       yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
         journal: {

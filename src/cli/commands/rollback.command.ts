@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { planRollback } from '../../remediation/gather-plan.js';
-import { rollbackCandidates } from '../../remediation/journal.js';
+import {
+  type JournalEntry,
+  rollbackCandidates,
+  unconfirmedSubmits,
+  updatesStillInFlight,
+} from '../../remediation/journal.js';
+import { EXIT_NOT_ALL_APPLIED } from '../../report/apply-report.js';
 import { assemblePlan } from '../../remediation/planner.js';
 import { formatPlan } from '../../report/plan.formatter.js';
 import { toolVersion } from '../../version.js';
@@ -12,6 +18,7 @@ import {
   changeCommandOptions,
   readJournalFile,
   resolveChangeCommand,
+  tornLineWarning,
   withAwsSession,
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
@@ -24,17 +31,30 @@ interface RollbackArgs extends ChangeCommandArgs {
   readonly yes: boolean;
 }
 
+/** One line per cluster whose update the journal did not see to its end: resume first. */
+function unsettledWarning(path: string, entry: JournalEntry): string {
+  const update = entry.updateId ? `update ${entry.updateId}` : 'a submitted update';
+  return `eksposure: ${entry.region}/${entry.clusterName}: ${update} was not seen to its end (journal says ${entry.status}); run eksposure resume --journal ${path} first, then roll back.\n`;
+}
+
 export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
-  const candidates = rollbackCandidates(readJournalFile(args.journal));
+  const { entries, torn } = readJournalFile(args.journal);
+  const candidates = rollbackCandidates(entries);
+  const unsettled = [...unconfirmedSubmits(entries), ...updatesStillInFlight(entries)];
   requireWayToConfirm(deps, args.yes);
+  for (const entry of unsettled) deps.stderr.write(unsettledWarning(args.journal, entry));
+  if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
+  const settled = unsettled.length === 0 && !torn;
   if (candidates.length === 0) {
     throw new CliError(
-      `${args.journal} shows no cluster that was changed and verified, so there is nothing to roll back.`,
-      1,
+      settled
+        ? `${args.journal} shows no cluster that was changed, so there is nothing to roll back.`
+        : `nothing can be rolled back yet: the journal does not account for every cluster (above); settle them first.`,
+      EXIT_NOT_ALL_APPLIED,
     );
   }
-  return withAwsSession(deps, settings, args['log-level'], async (session) => {
+  const code = await withAwsSession(deps, settings, args['log-level'], async (session) => {
     const planned = await planRollback(
       session.clients,
       candidates,
@@ -61,13 +81,15 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       journalPath: args['new-journal'] ?? defaultJournalPath(plan.planId),
     });
   });
+  // The clusters the journal cannot account for were not rolled back: never a clean success.
+  return code === 0 && !settled ? EXIT_NOT_ALL_APPLIED : code;
 }
 
 export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
     command: 'rollback',
     describe:
-      'Put back the configuration before, for each cluster a journal shows changed and verified',
+      'Put back the configuration before, for each cluster a journal shows changed by its update',
     builder: (yargs: Argv) =>
       yargs.epilogue(REMEDIATION_EXIT_CODES_HELP).options({
         journal: {

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  JOURNAL_SCHEMA_VERSION,
   type JournalEntry,
   openJournal,
   parseJournal,
   rollbackCandidates,
+  unconfirmedSubmits,
   updatesStillInFlight,
 } from '../../../src/remediation/journal.js';
 import { privateOnly, publicOpen } from '../../support/preflight.js';
@@ -28,8 +30,10 @@ const line = (name: string, status: JournalEntry['status'], updateId: string | n
 
 function journalOf(entries: ReturnType<typeof line>[]): JournalEntry[] {
   const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.ndjson');
-  const journal = openJournal(path, () => new Date('2026-01-01T00:00:00Z'));
-  entries.forEach((e) => journal.record(e));
+  const opened = openJournal(path, () => new Date('2026-01-01T00:00:00Z'));
+  if (!opened.ok) throw new Error(opened.message);
+  entries.forEach((e) => opened.journal.record(e));
+  opened.journal.close();
   const read = parseJournal(readFileSync(path, 'utf8'), path);
   if (!read.ok) throw new Error(read.message);
   return read.entries;
@@ -39,24 +43,40 @@ describe('the journal', () => {
   it('writes one JSON line per event and reads them back in order', () => {
     const entries = journalOf([line('a', 'Submitting', null), line('a', 'InProgress')]);
     expect(entries.map((e) => e.status)).toEqual(['Submitting', 'InProgress']);
-    expect(entries[0]?.schemaVersion).toBe('1.0.0');
+    expect(entries[0]?.schemaVersion).toBe(JOURNAL_SCHEMA_VERSION);
   });
 
-  it('rollback takes only clusters whose last word is Verified', () => {
+  it('rollback takes clusters whose last word is Verified, or VerificationFailed after an update', () => {
     const entries = journalOf([
       line('done', 'InProgress'),
       line('done', 'Verified'),
       line('failed', 'Failed'),
       line('running', 'InProgress'),
       line('refused', 'SubmitFailed', null),
+      line('unverified', 'VerificationFailed'),
+      line('ended-unseen', 'Successful'),
+      line('unanswered', 'Submitting', null),
     ]);
-    expect(rollbackCandidates(entries).map((e) => e.clusterName)).toEqual(['done']);
-    expect(updatesStillInFlight(entries).map((e) => e.clusterName)).toEqual(['running']);
+    expect(rollbackCandidates(entries).map((e) => e.clusterName)).toEqual(['done', 'unverified']);
+    expect(updatesStillInFlight(entries).map((e) => e.clusterName)).toEqual([
+      'running',
+      'ended-unseen',
+    ]);
+    expect(unconfirmedSubmits(entries).map((e) => e.clusterName)).toEqual(['unanswered']);
   });
 
   it('forgives a last line cut short by a crash, but not damage in the middle', () => {
     const good = JSON.stringify({ ...line('a', 'Verified'), schemaVersion: '1.0.0', at: 'now' });
-    expect(parseJournal(`${good}\n{"schemaVer`, 'j')).toMatchObject({ ok: true });
+    expect(parseJournal(`${good}\n{"schemaVer`, 'j')).toMatchObject({
+      ok: true,
+      torn: { line: 2, clusterName: undefined },
+    });
+    const cut = JSON.stringify({ ...line('b', 'Verified'), schemaVersion: '1.0.0', at: 'now' });
+    expect(parseJournal(`${good}\n${cut.slice(0, cut.indexOf('"status"'))}`, 'j')).toMatchObject({
+      ok: true,
+      entries: [expect.objectContaining({ clusterName: 'a' })],
+      torn: { line: 2, region: 'us-east-1', clusterName: 'b' },
+    });
     expect(parseJournal(`{"schemaVer\n${good}\n`, 'j')).toEqual({
       ok: false,
       message: 'j line 1 is not JSON: is this an eksposure journal?',
@@ -73,5 +93,45 @@ describe('the journal', () => {
       message: 'j line 1: clusterArn is missing.',
     });
     expect(privateOnly.endpointPublicAccess).toBe(false);
+  });
+
+  it('is locked while open: a second run is refused, a lock left by a dead process is taken over', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.ndjson');
+    const clock = () => new Date();
+    const first = openJournal(path, clock);
+    if (!first.ok) throw new Error(first.message);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    expect(openJournal(path, clock)).toEqual({
+      ok: false,
+      message: expect.stringContaining(`in use by another eksposure run (process ${process.pid}`),
+    });
+    first.journal.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    writeFileSync(`${path}.lock`, '2147483646\n');
+    const second = openJournal(path, clock);
+    expect(second.ok).toBe(true);
+    if (second.ok) second.journal.close();
+  });
+
+  it('turns a line it cannot write into a value, and a path it cannot create into one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    const opened = openJournal(join(dir, 'j.ndjson'), () => new Date());
+    if (!opened.ok) throw new Error(opened.message);
+    rmSync(dir, { recursive: true });
+    expect(opened.journal.record(line('a', 'Submitting', null))).toMatchObject({
+      ok: false,
+      error: { code: 'ENOENT' },
+    });
+    mkdirSync(dir);
+    expect(opened.journal.record(line('a', 'Submitting', null))).toMatchObject({ ok: false });
+    expect(existsSync(join(dir, 'j.ndjson'))).toBe(false);
+    const aFile = join(mkdtempSync(join(tmpdir(), 'journal-')), 'file');
+    writeFileSync(aFile, '');
+    expect(openJournal(join(aFile, 'j.ndjson'), () => new Date())).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^cannot write the journal .*file\/j\.ndjson: E[A-Z]+: .*--journal\.$/,
+      ),
+    });
   });
 });

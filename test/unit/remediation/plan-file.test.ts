@@ -25,6 +25,8 @@ const text = serializePlan(plan);
 
 interface Editable {
   schemaVersion: string;
+  mode: string;
+  allowCidrs: unknown;
   clusters: {
     action: string;
     region: string;
@@ -60,6 +62,22 @@ describe('saved plans', () => {
     ],
     ['an unknown action', edited((p) => (p.clusters[0]!.action = 'force')), 'action'],
     ['a bad region', edited((p) => (p.clusters[0]!.region = 'mars-1')), 'region'],
+    [
+      'an allowlist that opens the whole internet',
+      edited((p) => {
+        p.mode = 'allowlist';
+        p.allowCidrs = ['203.0.113.0/24', '0.0.0.0/0'];
+      }),
+      'whole internet',
+    ],
+    [
+      'an allowlist that is not a list of CIDRs',
+      edited((p) => {
+        p.mode = 'allowlist';
+        p.allowCidrs = 'everyone';
+      }),
+      '"allowCidrs" is not a list of CIDRs',
+    ],
   ])('refuses %s in one line naming the file and the fix', (_what, body, expected) => {
     const read = parsePlan(body, 'plan.json');
     expect(read.ok).toBe(false);

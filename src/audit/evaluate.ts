@@ -75,7 +75,8 @@ function regionResult(scan: RegionScan, optInStatus: string): RegionResult {
     region: scan.region,
     status: scan.error ? 'error' : 'ok',
     optInStatus,
-    clusterCount: scan.clusters.length,
+    // A region that could not be listed to the end has an unknown number of clusters.
+    clusterCount: scan.error ? null : scan.clusters.length,
     error: scan.error ?? null,
     reason: null,
   };

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { finished, Readable } from 'node:stream';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -13,6 +14,7 @@ export interface AwsClientOptions {
   readonly maxAttempts: number;
   /** Sockets per regional client: the region's concurrency plus room for listing. */
   readonly maxSockets: number;
+  /** The most one attempt of a call may take, from sending it to the last byte of the answer. */
   readonly requestTimeoutMs: number;
   readonly connectTimeoutMs: number;
 }
@@ -20,17 +22,115 @@ export interface AwsClientOptions {
 export interface AwsClients {
   eks(region: string): EKSClient;
   ec2(region: string): EC2Client;
+  /** Ends every call still in flight (it fails with an AbortError), refuses new ones, closes the connections. */
   destroy(): void;
 }
+
+/** The key under which the SDK keeps a call's `abortSignal` in the handler context. */
+const SMITHY_CONTEXT_KEY = '__smithy_context';
+
+interface AttemptContext {
+  readonly [SMITHY_CONTEXT_KEY]?: { readonly abortSignal?: unknown };
+}
+
+type AttemptHandler<Args, Result> = (args: Args) => Promise<Result>;
+
+function timeoutError(timeoutMs: number): Error {
+  return Object.assign(
+    new Error(`no complete answer within the request timeout (${timeoutMs / 1000} s)`),
+    // The SDK retries a TimeoutError like any transient failure, within maxAttempts.
+    { name: 'TimeoutError' },
+  );
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('call abandoned before its answer (aborted)'), {
+    name: 'AbortError',
+  });
+}
+
+/**
+ * One attempt of a call, bounded from the moment it is sent to the last byte of the answer.
+ * The SDK's own `requestTimeout` stops at the response headers, and a socket timeout measures
+ * only silence: a server that stalls after the headers or trickles its body defeats both.
+ * Sits just above the HTTP handler, below the retry, so every attempt gets the whole budget.
+ * It also ends the attempt when the call's `abortSignal` or the clients' own signal aborts,
+ * including while the body is still arriving.
+ */
+export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
+  return <Args, Result extends { readonly response: unknown }>(
+      next: AttemptHandler<Args, Result>,
+      context: AttemptContext,
+    ): AttemptHandler<Args, Result> =>
+    (args) => {
+      const callSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+      const signals =
+        callSignal instanceof AbortSignal ? [clientsSignal, callSignal] : [clientsSignal];
+      return new Promise<Result>((resolve, reject) => {
+        let body: Readable | undefined;
+        let settled = false;
+        const stop = (error: Error) => {
+          cleanUp();
+          body?.destroy(error);
+          reject(error);
+        };
+        const onAbort = () => stop(abortError());
+        const timer = setTimeout(() => stop(timeoutError(timeoutMs)), timeoutMs);
+        // A call still pending keeps the process alive through its socket, not through this timer.
+        timer.unref();
+        const cleanUp = () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          for (const s of signals) s.removeEventListener('abort', onAbort);
+        };
+        if (signals.some((s) => s.aborted)) {
+          stop(abortError());
+          return;
+        }
+        for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
+        next(args).then(
+          (result) => {
+            const answer = (result.response as { body?: unknown } | undefined)?.body;
+            if (!(answer instanceof Readable)) {
+              cleanUp();
+            } else if (settled) {
+              // Too late: the attempt has already failed, and nobody will read this body.
+              answer.destroy();
+            } else {
+              // The deadline stays armed until the deserializer has read the whole body.
+              body = answer;
+              finished(answer, cleanUp);
+            }
+            resolve(result);
+          },
+          (error: unknown) => {
+            cleanUp();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      });
+    };
+}
+
+/** Below the deserializer, which reads the body: the deadline covers that read too. */
+const DEADLINE_PLACE = {
+  step: 'deserialize',
+  priority: 'low',
+  name: 'eksposureAttemptDeadline',
+} as const;
 
 /**
  * One EKS and one EC2 client per region, created on first use. Each client has its own
  * connection pool, as it would against AWS's per-region hosts, and the SDK's standard retry
  * with a larger attempt budget: a scan where one call in five is throttled must still finish.
+ * Every attempt of every call is bounded by the request timeout (see attemptDeadline).
  */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const eksClients = new Map<string, EKSClient>();
   const ec2Clients = new Map<string, EC2Client>();
+  const lifetime = new AbortController();
+  const deadline = attemptDeadline(options.requestTimeoutMs, lifetime.signal);
 
   const configFor = (region: string, endpoint: string | undefined) => ({
     region,
@@ -41,6 +141,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
+      // Without it the SDK only logs a warning when requestTimeout passes, and waits on.
+      throwOnRequestTimeout: true,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
     },
@@ -57,10 +159,19 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 
   return {
     eks: (region) =>
-      cached(eksClients, region, () => new EKSClient(configFor(region, options.endpoints?.eks))),
+      cached(eksClients, region, () => {
+        const client = new EKSClient(configFor(region, options.endpoints?.eks));
+        client.middlewareStack.add(deadline, DEADLINE_PLACE);
+        return client;
+      }),
     ec2: (region) =>
-      cached(ec2Clients, region, () => new EC2Client(configFor(region, options.endpoints?.ec2))),
+      cached(ec2Clients, region, () => {
+        const client = new EC2Client(configFor(region, options.endpoints?.ec2));
+        client.middlewareStack.add(deadline, DEADLINE_PLACE);
+        return client;
+      }),
     destroy: () => {
+      lifetime.abort();
       for (const client of [...eksClients.values(), ...ec2Clients.values()]) client.destroy();
     },
   };

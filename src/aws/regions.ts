@@ -1,4 +1,9 @@
-import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeRegionsCommand,
+  type DescribeRegionsCommandOutput,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { type AwsErrorInfo, toErrorInfo } from './errors.js';
 
 export interface AccountRegion {
   readonly name: string;
@@ -21,13 +26,45 @@ export const REGION_NAME_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** EKS cluster names: a letter or digit, then letters, digits, - and _, up to 100 in all. */
 export const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
-export async function listAccountRegions(ec2: EC2Client): Promise<AccountRegion[]> {
-  const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
-  return (answer.Regions ?? []).flatMap((r) =>
+export type RegionList =
+  | { readonly ok: true; readonly regions: AccountRegion[] }
+  | { readonly ok: false; readonly error: AwsErrorInfo };
+
+/**
+ * Pure: the account's regions from a DescribeRegions answer. Every account has regions, so an
+ * answer without any (an HTML page or an empty body parses to that) is a fault, not an empty account.
+ */
+export function readRegionList(answer: Pick<DescribeRegionsCommandOutput, 'Regions'>): RegionList {
+  const regions = (answer.Regions ?? []).flatMap((r) =>
     r.RegionName
       ? [{ name: r.RegionName, optInStatus: r.OptInStatus ?? 'opt-in-not-required' }]
       : [],
   );
+  if (regions.length === 0) {
+    return {
+      ok: false,
+      error: {
+        code: 'InvalidResponse',
+        message: 'DescribeRegions answered without any region (not an EC2 answer?)',
+      },
+    };
+  }
+  return { ok: true, regions };
+}
+
+/** Never throws: a failed call, like an answer that names no region, is an error value. */
+export async function listAccountRegions(
+  ec2: EC2Client,
+  signal: AbortSignal | undefined,
+): Promise<RegionList> {
+  try {
+    const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }), {
+      abortSignal: signal,
+    });
+    return readRegionList(answer);
+  } catch (error) {
+    return { ok: false, error: toErrorInfo(error) };
+  }
 }
 
 /** Pure: which regions to scan and which to report as skipped, given what was asked for. */

@@ -1,8 +1,9 @@
 export const EXIT_CODES_HELP = `Exit codes:
   0  every cluster was evaluated and passed
   1  at least one cluster FAILs EKS-001
-  2  bad usage or input (flags, region names, credentials); nothing was scanned
+  2  bad usage or input (flags, region names, only regions not enabled, credentials); nothing was scanned
   3  the scan is incomplete (a region or cluster could not be read), whatever else was found
+  130  interrupted (SIGINT; 143 for SIGTERM): the scan stopped, no report; nothing was changed
 A reader that closes the output early (| head) does not change the exit code.`;
 
 const INTERRUPTED = `  130  SIGINT (143: SIGTERM): nothing new was submitted; the journal names what is in flight`;
@@ -12,7 +13,8 @@ export const REMEDIATION_EXIT_CODES_HELP = `Exit codes:
   1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no
   2    bad usage or input (flags, CIDRs, --out or --journal path, credentials); nothing was changed
   3    the scan is incomplete (a region or cluster could not be read)
-  4    --apply: an update was still running in AWS at --timeout; eksposure resume watches it
+  4    --apply: an update was still running in AWS at --timeout, or its answer was lost; eksposure resume
+       watches it
 ${INTERRUPTED}`;
 
 export const APPLY_EXIT_CODES_HELP = `Exit codes:
@@ -20,7 +22,8 @@ export const APPLY_EXIT_CODES_HELP = `Exit codes:
   1    a cluster failed, was refused (changed since the plan) or skipped, or you said no
   2    bad usage or input (flags, plan file, journal path, credentials); nothing was changed
   3    the plan was made from an incomplete scan: clusters may be missing from it
-  4    an update was still running in AWS at --timeout; eksposure resume watches it
+  4    an update was still running in AWS at --timeout, or its answer was lost; eksposure resume
+       watches it
 ${INTERRUPTED}`;
 
 export const ROLLBACK_EXIT_CODES_HELP = `Exit codes:

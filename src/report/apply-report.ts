@@ -1,6 +1,6 @@
 import type { ClusterOutcome } from '../remediation/executor.js';
 import type { PlanMode, RemediationPlan } from '../remediation/plan.js';
-import { EXIT_INCOMPLETE } from './audit-report.js';
+import { EXIT_INCOMPLETE, exitCodeForSignal } from './audit-report.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
 export const APPLY_REPORT_SCHEMA_VERSION = '1.1.0';
@@ -29,7 +29,6 @@ export interface ApplyReport {
 /** Exit codes of remediate, apply, rollback and resume, beyond the audit's 0 to 3. */
 export const EXIT_NOT_ALL_APPLIED = 1;
 export const EXIT_STILL_IN_FLIGHT = 4;
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function buildApplyReport(input: {
   planId: string;
@@ -72,7 +71,7 @@ export function applyExitCode(
   report: ApplyReport,
   plan: Pick<RemediationPlan, 'complete'>,
 ): number {
-  if (report.interruptedBy) return SIGNAL_EXIT[report.interruptedBy] ?? 130;
+  if (report.interruptedBy) return exitCodeForSignal(report.interruptedBy);
   if (report.summary.inFlight > 0) return EXIT_STILL_IN_FLIGHT;
   if (!plan.complete) return EXIT_INCOMPLETE;
   return report.complete ? 0 : EXIT_NOT_ALL_APPLIED;

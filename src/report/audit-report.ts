@@ -1,7 +1,7 @@
 import type { Severity } from '../rules/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '1.0.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '1.1.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR';
@@ -15,7 +15,7 @@ export interface RegionResult {
   readonly region: string;
   readonly status: RegionStatus;
   readonly optInStatus: string;
-  /** Clusters listed in the region; null when the region was skipped. */
+  /** Clusters listed in the region; null when the region was skipped or could not be listed to the end. */
   readonly clusterCount: number | null;
   readonly error: ReportError | null;
   /** Why a region was skipped; null otherwise. */
@@ -76,6 +76,13 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INCOMPLETE = 3;
+
+/** 128 + the signal's number, as a shell reports a process ended by it. */
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+export function exitCodeForSignal(name: string): number {
+  return SIGNAL_EXIT_CODES[name] ?? 130;
+}
 
 /** An incomplete scan never exits 0, and outranks FAIL: the report cannot be trusted as complete. */
 export function exitCodeFor(report: AuditReport): number {

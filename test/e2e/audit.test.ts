@@ -188,6 +188,17 @@ describe('eksposure audit against the emulator', () => {
     expect(emulator.stats.calls.get('eks:ListClusters') ?? 0).toBe(before);
   });
 
+  it('says nothing was scanned, exit 2, when --regions names only regions that are not enabled', async () => {
+    const before = emulator.stats.calls.get('eks:ListClusters') ?? 0;
+    const run = await audit('--regions', 'af-south-1');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/nothing was scanned: .*af-south-1 \(not-opted-in\)/),
+    ]);
+    expect(emulator.stats.calls.get('eks:ListClusters') ?? 0).toBe(before);
+  });
+
   it('refuses a malformed region name before touching the network', async () => {
     const before = totalCalls(emulator);
     const run = await audit('--regions', 'us_east_1');

@@ -15,6 +15,7 @@ import { CliError } from '../cli-error.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
+import { interruptScanOnSignal } from '../scan-interrupt.js';
 
 interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -24,10 +25,12 @@ interface AuditArgs extends AwsConnectionArgs {
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const logger = deps.createLogger(args['log-level']);
+  const interrupt = interruptScanOnSignal(deps);
   const { clients, homeRegion } = await openAwsSession(deps, connection, {
     maxSockets: connection.concurrency + 2,
     fallbackRegion: connection.regions?.[0],
   });
+  interrupt.watch(clients);
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
@@ -43,9 +46,12 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         regions: connection.regions,
         concurrency: connection.concurrency,
         regionConcurrency: connection.regionConcurrency,
+        signal: interrupt.signal,
       },
     );
     progress.done();
+    // A scan cut short is not reported: its errors are ours, not the account's.
+    interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
     deps.stdout.write(

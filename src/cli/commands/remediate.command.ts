@@ -39,6 +39,7 @@ import type { CliDeps } from '../deps.js';
 import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { interruptScanOnSignal } from '../scan-interrupt.js';
 
 interface RemediateArgs extends AwsConnectionArgs {
   readonly mode: 'private' | 'allowlist';
@@ -133,10 +134,12 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
   const logger = deps.createLogger(args['log-level']);
+  const interrupt = interruptScanOnSignal(deps);
   const { clients, homeRegion } = await openAwsSession(deps, connection, {
     maxSockets: connection.concurrency + 2,
     fallbackRegion: connection.regions?.[0],
   });
+  interrupt.watch(clients);
   try {
     const outcome = await runAudit(
       {
@@ -151,14 +154,19 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         regions: connection.regions,
         concurrency: connection.concurrency,
         regionConcurrency: connection.regionConcurrency,
+        signal: interrupt.signal,
       },
     );
+    interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const scanned = await planFromScans(clients, outcome.scans, request, {
       clusterNames,
       operatorIp,
       concurrency: connection.concurrency,
     });
+    // Nothing is written from a plan whose facts were cut short.
+    interrupt.throwIfInterrupted();
+    interrupt.release();
     if (scanned.notFound.length > 0) {
       throw new CliError(
         `no cluster named ${scanned.notFound.join(', ')} in the scanned regions (${outcome.report.regions

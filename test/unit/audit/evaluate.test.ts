@@ -74,6 +74,23 @@ describe('buildAuditReport', () => {
     expect(exitCodeFor(report)).toBe(3);
   });
 
+  it('gives a region listed only in part no cluster count, yet reports the clusters it did read', () => {
+    const report = buildAuditReport(
+      rules,
+      input([
+        {
+          region: 'us-east-1',
+          error: { code: 'PaginationLoop', message: 'ListClusters listed cluster "a" twice' },
+          clusters: [described('a', true)],
+        },
+      ]),
+    );
+    expect(report.regions[0]).toMatchObject({ status: 'error', clusterCount: null });
+    expect(report.findings.map((f) => [f.clusterName, f.status])).toEqual([['a', 'FAIL']]);
+    expect(report.summary.clusters).toBe(1);
+    expect(exitCodeFor(report)).toBe(3);
+  });
+
   it('turns an undescribable cluster into an ERROR finding with the AWS error', () => {
     const report = buildAuditReport(
       rules,

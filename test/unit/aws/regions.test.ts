@@ -1,4 +1,4 @@
-import { planRegions } from '../../../src/aws/regions.js';
+import { planRegions, readRegionList } from '../../../src/aws/regions.js';
 
 const account = [
   { name: 'us-east-1', optInStatus: 'opt-in-not-required' },
@@ -26,5 +26,35 @@ describe('planRegions', () => {
       'mars-north-1',
       'eu-south-9',
     ]);
+  });
+});
+
+describe('readRegionList', () => {
+  it('reads each region with its opt-in status, defaulting to enabled', () => {
+    expect(
+      readRegionList({
+        Regions: [
+          { RegionName: 'us-east-1' },
+          { RegionName: 'af-south-1', OptInStatus: 'not-opted-in' },
+        ],
+      }),
+    ).toEqual({
+      ok: true,
+      regions: [
+        { name: 'us-east-1', optInStatus: 'opt-in-not-required' },
+        { name: 'af-south-1', optInStatus: 'not-opted-in' },
+      ],
+    });
+  });
+
+  it.each([
+    ['no region list (an HTML page or an empty body parses to this)', {}],
+    ['an empty region list', { Regions: [] }],
+    ['regions without names', { Regions: [{ OptInStatus: 'opted-in' }] }],
+  ])('refuses %s: every account has regions', (_what, answer) => {
+    expect(readRegionList(answer)).toEqual({
+      ok: false,
+      error: { code: 'InvalidResponse', message: expect.stringContaining('without any region') },
+    });
   });
 });

@@ -1,0 +1,126 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListClustersCommand } from '@aws-sdk/client-eks';
+import { type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { rejection } from '../../support/sdk.js';
+
+type Behaviour = (res: http.ServerResponse) => void;
+
+/** A local server that answers every request as `behave` says, and counts them. */
+async function serve(behave: Behaviour) {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    req.resume();
+    req.on('end', () => behave(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const clientsFor = (url: string, requestTimeoutMs: number, maxAttempts: number): AwsClients =>
+  createAwsClients({
+    credentials: () => Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+    endpoints: { eks: url, ec2: url },
+    maxAttempts,
+    maxSockets: 4,
+    requestTimeoutMs,
+    connectTimeoutMs: 1_000,
+  });
+
+const until = async (ready: () => boolean) => {
+  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const BODY = JSON.stringify({ clusters: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] });
+
+describe('createAwsClients: every attempt of a call is bounded', () => {
+  it('ends an answer whose body trickles past the request timeout, after each attempt', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': BODY.length });
+      let sent = 0;
+      const drip = () => {
+        if (res.destroyed || sent >= BODY.length) return;
+        res.write(BODY[sent++]);
+        const timer = setTimeout(drip, 100);
+        timers.add(timer);
+      };
+      drip();
+    });
+    const clients = clientsFor(server.url, 300, 2);
+    try {
+      const started = Date.now();
+      const error = await rejection(clients.eks('us-east-1').send(new ListClustersCommand({})));
+      expect(error.name).toBe('TimeoutError');
+      expect(server.requests()).toBe(2);
+      // Two attempts of 300 ms and a backoff, far from the 800 ms one full answer would take each.
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+      clients.destroy();
+      await server.close();
+    }
+  });
+
+  it("ends a call on its abortSignal while the answer's body is still due", async () => {
+    let headersSent = false;
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.flushHeaders();
+      headersSent = true;
+    });
+    const clients = clientsFor(server.url, 30_000, 3);
+    const controller = new AbortController();
+    try {
+      const call = rejection(
+        clients.eks('us-east-1').send(new ListClustersCommand({}), {
+          abortSignal: controller.signal,
+        }),
+      );
+      await until(() => headersSent);
+      controller.abort();
+      expect((await call).name).toBe('AbortError');
+      expect(server.requests()).toBe(1);
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+  });
+
+  it('destroy() abandons a call that the server never answers', async () => {
+    const server = await serve(() => undefined);
+    const clients = clientsFor(server.url, 30_000, 3);
+    try {
+      const call = rejection(clients.eks('us-east-1').send(new ListClustersCommand({})));
+      await until(() => server.requests() === 1);
+      clients.destroy();
+      expect((await call).name).toBe('AbortError');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads a whole answer that comes within the timeout', async () => {
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(BODY);
+    });
+    const clients = clientsFor(server.url, 1_000, 1);
+    try {
+      const answer = await clients.eks('us-east-1').send(new ListClustersCommand({}));
+      expect(answer.clusters).toHaveLength(8);
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+  });
+});

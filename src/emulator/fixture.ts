@@ -1,4 +1,4 @@
-import { CLUSTER_NAME_PATTERN } from '../aws/regions.js';
+import { CLUSTER_NAME_PATTERN } from '../aws-names.js';
 import { isObject } from '../json-shape.js';
 import { readFile } from 'node:fs/promises';
 import type { FaultRule } from './faults.js';

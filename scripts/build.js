@@ -15,6 +15,8 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // The packages' ES module builds first: esbuild can drop the SDK commands we never send.
+  mainFields: ['module', 'main'],
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',

@@ -20,11 +20,8 @@ export interface RegionPlan {
 
 const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 
-/** Region names look like us-east-1, eu-central-2, us-gov-west-1, cn-north-1. */
-export const REGION_NAME_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** EKS cluster names: a letter or digit, then letters, digits, - and _, up to 100 in all. */
-export const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+// Kept for importers written before the patterns moved; new code imports ../aws-names.js (no SDK).
+export { CLUSTER_NAME_PATTERN, REGION_NAME_PATTERN } from '../aws-names.js';
 
 export type RegionList =
   | { readonly ok: true; readonly regions: AccountRegion[] }

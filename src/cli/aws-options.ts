@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import { REGION_NAME_PATTERN } from '../aws-names.js';
 import { CliError } from './cli-error.js';
 
 /**

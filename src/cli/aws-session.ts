@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AwsClients } from '../aws/clients.js';
 import { checkCredentials } from '../aws/credentials.js';
-import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import { REGION_NAME_PATTERN } from '../aws-names.js';
 import type { AwsAccess } from './aws-options.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';

@@ -1,5 +1,5 @@
 import { isObject } from '../json-shape.js';
-import { REGION_NAME_PATTERN } from '../aws/regions.js';
+import { REGION_NAME_PATTERN } from '../aws-names.js';
 import {
   applyChange,
   fingerprintOf,

@@ -1,9 +1,11 @@
 import { spawn, type StdioOptions } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI next to this file's folder: dist/cli/main.js. */
-export const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** Two levels up from src/tools/ (tests) and from dist/demo/ or dist/bench/ (bundles). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built CLI, the bundle that `npm run build` makes and the package's `bin` names. */
+export const CLI_PATH = join(PACKAGE_ROOT, 'dist', 'eksposure.mjs');
 
 /**
  * The environment for running the CLI against a local emulator: dummy static credentials, and
@@ -29,17 +31,24 @@ export interface SpawnedCli {
   readonly stderr: string;
 }
 
-/** Runs the CLI in its own process; with `inherit`, its output goes straight to this terminal. */
+/**
+ * Runs the CLI in its own process; with `inherit`, its output goes straight to this terminal.
+ * `node` chooses the Node binary and its flags (benchmarks).
+ */
 export function spawnCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdio: 'pipe' | 'inherit',
   cliPath: string = CLI_PATH,
+  node: { readonly path: string; readonly args: readonly string[] } = {
+    path: process.execPath,
+    args: [],
+  },
 ): Promise<SpawnedCli> {
   return new Promise((resolve, reject) => {
     const options: StdioOptions =
       stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: options });
+    const child = spawn(node.path, [...node.args, cliPath, ...args], { env, stdio: options });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

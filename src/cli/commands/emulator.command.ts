@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { FaultRule, InjectedUpdateOutcome } from '../../emulator/faults.js';
-import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
+import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { CliError } from '../cli-error.js';

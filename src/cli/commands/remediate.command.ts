@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
-import { CLUSTER_NAME_PATTERN } from '../../aws/regions.js';
+import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
   type AllowlistEntry,

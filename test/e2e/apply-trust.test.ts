@@ -11,11 +11,14 @@ import {
   startHostileProxy,
 } from '../support/hostile-proxy.js';
 import {
+  allConfigs,
   cliAgainst,
   FAST,
+  tempDir,
   readJournal,
   remediationAccount,
-  tempDir,
+  submits,
+  updatesOf,
 } from '../support/remediation.js';
 
 const JSON_OUT = ['--output', 'json'];
@@ -47,15 +50,6 @@ async function withProxy<T>(
   }
 }
 
-/** Every cluster's endpoint configuration and status, to show that a refused command changed nothing. */
-const allConfigs = (emulator: RunningEmulator) =>
-  [...emulator.state.regions.values()].flatMap((r) =>
-    [...r.clusters.values()].map((c) => [c.arn, JSON.stringify(c.resourcesVpcConfig), c.status]),
-  );
-const submits = (emulator: RunningEmulator) =>
-  emulator.stats.calls.get('eks:UpdateClusterConfig') ?? 0;
-const updatesOf = (emulator: RunningEmulator, name: string) =>
-  emulator.state.regions.get('us-east-1')?.updates.get(name) ?? [];
 const publicAccessOf = (emulator: RunningEmulator, name: string) =>
   emulator.state.regions.get('us-east-1')?.clusters.get(name)?.resourcesVpcConfig
     .endpointPublicAccess;

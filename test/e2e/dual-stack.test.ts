@@ -3,7 +3,7 @@ import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import { findingFor, parseReport } from '../support/report.js';
-import { cliAgainst, FAST, readJournal, tempDir } from '../support/remediation.js';
+import { allConfigs, cliAgainst, FAST, tempDir, readJournal } from '../support/remediation.js';
 import { schemaErrors } from '../support/schema.js';
 import { join } from 'node:path';
 
@@ -53,11 +53,6 @@ async function withEmulator<T>(
 
 const cidrsOf = (emulator: RunningEmulator, name: string) =>
   emulator.state.regions.get(REGION)?.clusters.get(name)?.resourcesVpcConfig.publicAccessCidrs;
-
-const allConfigs = (emulator: RunningEmulator) =>
-  [...(emulator.state.regions.get(REGION)?.clusters.values() ?? [])].map((c) =>
-    JSON.stringify([c.name, c.status, c.resourcesVpcConfig]),
-  );
 
 const BOTH = ['--allow-cidr', '203.0.113.0/24', '--allow-cidr', '2001:db8::/32'];
 const remediate = (emulator: RunningEmulator, ...args: string[]) =>

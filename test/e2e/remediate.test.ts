@@ -8,11 +8,14 @@ import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { ApplyReport } from '../../src/report/apply-report.js';
 import { type CliRun, isolatedAwsEnv, runCli, startCli } from '../support/cli.js';
 import {
+  allConfigs,
   cliAgainst,
   FAST,
+  tempDir,
   readJournal,
   remediationAccount,
-  tempDir,
+  submits,
+  updatesOf,
 } from '../support/remediation.js';
 import { emulatorClientConfig } from '../support/sdk.js';
 
@@ -50,18 +53,6 @@ const configOf = (emulator: RunningEmulator, name: string, region = 'us-east-1')
     publicAccessCidrs: [...vpc.publicAccessCidrs],
   };
 };
-
-/** Every cluster's endpoint configuration, to show that a refused command changed nothing. */
-const allConfigs = (emulator: RunningEmulator) =>
-  [...emulator.state.regions.values()].flatMap((r) =>
-    [...r.clusters.values()].map((c) => [c.arn, JSON.stringify(c.resourcesVpcConfig), c.status]),
-  );
-
-const updatesOf = (emulator: RunningEmulator, name: string, region = 'us-east-1') =>
-  emulator.state.regions.get(region)?.updates.get(name) ?? [];
-
-const submits = (emulator: RunningEmulator) =>
-  emulator.stats.calls.get('eks:UpdateClusterConfig') ?? 0;
 
 const statusesOf = (journal: JournalEntry[], name: string) =>
   journal.filter((e) => e.clusterName === name).map((e) => e.status);

@@ -42,6 +42,19 @@ export const cliAgainst = (emulator: RunningEmulator, ...args: string[]): Promis
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'eksposure-e2e-'));
 
+/** Every cluster's endpoint configuration and status, to show that a refused command changed nothing. */
+export const allConfigs = (emulator: RunningEmulator) =>
+  [...emulator.state.regions.values()].flatMap((r) =>
+    [...r.clusters.values()].map((c) => [c.arn, JSON.stringify(c.resourcesVpcConfig), c.status]),
+  );
+
+/** UpdateClusterConfig calls the emulator received. */
+export const submits = (emulator: RunningEmulator) =>
+  emulator.stats.calls.get('eks:UpdateClusterConfig') ?? 0;
+
+export const updatesOf = (emulator: RunningEmulator, name: string, region = 'us-east-1') =>
+  emulator.state.regions.get(region)?.updates.get(name) ?? [];
+
 export const readJournal = (path: string): JournalEntry[] =>
   readFileSync(path, 'utf8')
     .split('\n')

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { CLI, type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
 import { tempDir } from '../support/remediation.js';
 
 /**
@@ -32,7 +32,6 @@ const account: Fixture = {
   },
 };
 
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const totalCalls = (emulator: RunningEmulator) =>
   [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l.trim().length > 0);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnCli, type SpawnedCli } from '../../src/tools/spawn-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(REPO_ROOT, 'dist', 'eksposure.mjs');
+export const CLI = join(REPO_ROOT, 'dist', 'eksposure.mjs');
 
 export type CliRun = SpawnedCli;
 

@@ -15,6 +15,8 @@ export interface FaultRule {
   readonly region?: string;
   /** EKS cluster name; a rule naming a cluster never matches calls about no cluster. */
   readonly cluster?: string;
+  /** The account the call acts in (the one its access key belongs to). */
+  readonly account?: string;
   readonly latencyMs?: number;
   /** Chance (0 to 1) of ThrottlingException (EKS) or RequestLimitExceeded (EC2). */
   readonly throttleRate?: number;
@@ -65,6 +67,7 @@ export interface CallSite {
   readonly region: string;
   /** The cluster the call is about, if any. */
   readonly cluster?: string;
+  readonly account?: string;
 }
 
 /** mulberry32: small, seedable, good enough for fault dice. */
@@ -83,7 +86,8 @@ const matches = (rule: FaultRule, call: CallSite) =>
   (rule.service === undefined || rule.service === call.service) &&
   (rule.operation === undefined || rule.operation === call.operation) &&
   (rule.region === undefined || rule.region === call.region) &&
-  (rule.cluster === undefined || rule.cluster === call.cluster);
+  (rule.cluster === undefined || rule.cluster === call.cluster) &&
+  (rule.account === undefined || rule.account === call.account);
 
 function updateFault(matched: readonly FaultRule[]): UpdateFault | undefined {
   const ending = matched.find((rule) => rule.updateOutcome);

@@ -55,7 +55,7 @@ export interface UpdateFault {
 export interface FaultDecision {
   readonly latencyMs: number;
   readonly failure: FailureKind | undefined;
-  /** With failure "throttle" on EKS: the code to answer with. */
+  /** When EKS throttles the call (a throttle fault or an empty token bucket): the code to answer with. */
   readonly throttleAs?: ThrottleCode;
   /** Undefined when no matching rule says anything about updates. */
   readonly update?: UpdateFault;
@@ -119,18 +119,17 @@ export class FaultPlan {
     const matched = this.rules.filter((rule) => matches(rule, call));
     const latencyMs = matched.reduce((sum, rule) => sum + (rule.latencyMs ?? 0), 0);
     const update = updateFault(matched);
+    const named = matched.find((rule) => rule.throttleAs)?.throttleAs;
+    const base = { latencyMs, update, ...(named ? { throttleAs: named } : {}) };
     const fixed = matched.find((rule) => rule.fail)?.fail;
-    if (fixed) return { latencyMs, failure: fixed, update };
+    if (fixed) return { ...base, failure: fixed };
     const chance = (pick: (r: FaultRule) => number | undefined) =>
       1 - matched.reduce((keep, rule) => keep * (1 - (pick(rule) ?? 0)), 1);
     const roll = this.random();
     const throttle = chance((r) => r.throttleRate);
     const serverError = chance((r) => r.serverErrorRate);
-    if (roll < throttle) {
-      const throttleAs = matched.find((rule) => rule.throttleAs)?.throttleAs;
-      return { latencyMs, failure: 'throttle', update, ...(throttleAs ? { throttleAs } : {}) };
-    }
-    if (roll < throttle + serverError) return { latencyMs, failure: 'server-error', update };
-    return { latencyMs, failure: undefined, update };
+    if (roll < throttle) return { ...base, failure: 'throttle' };
+    if (roll < throttle + serverError) return { ...base, failure: 'server-error' };
+    return { ...base, failure: undefined };
   }
 }

@@ -59,7 +59,7 @@ export class TokenBuckets {
   }
 }
 
-const SPEC = /^(?<service>[a-z]+)=(?<capacity>\d+)\/(?<refill>\d+(?:\.\d+)?)$/;
+const SPEC = /^(?<service>[a-z0-9]+)=(?<capacity>\d+)\/(?<refill>\d+(?:\.\d+)?)$/;
 
 export class TokenBucketFlagError extends Error {
   override name = 'TokenBucketFlagError';

@@ -117,11 +117,17 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
           : 'choose another --host or --port.'),
     );
   });
-  const clusters = [...running.state.regions.values()].reduce((n, r) => n + r.clusters.size, 0);
+  const accounts = [...running.state.accounts.values()];
+  const regions = accounts.flatMap((a) => [...a.regions.values()]);
+  const clusters = regions.reduce((n, r) => n + r.clusters.size, 0);
+  const who =
+    accounts.length === 1
+      ? `account ${running.state.accountId}`
+      : `${accounts.length} accounts (default ${running.state.accountId})`;
   deps.stdout.write(`${running.url}\n`);
   deps.stderr.write(
-    `eksposure emulator: EKS and EC2 for account ${running.state.accountId} on ${running.url} ` +
-      `(${running.state.regions.size} regions, ${clusters} clusters from ${args.fixtures}); ` +
+    `eksposure emulator: EKS, EC2, STS and Organizations for ${who} on ${running.url} ` +
+      `(${regions.length} regions, ${clusters} clusters from ${args.fixtures}); ` +
       `try: AWS_ENDPOINT_URL=${running.url} eksposure audit. Ctrl-C stops it.\n`,
   );
   const signal = await deps.untilSignal();

@@ -13,11 +13,25 @@ export class ApiError extends Error {
 export const SERVICES = ['eks', 'ec2', 'sts', 'organizations'] as const;
 export type Service = (typeof SERVICES)[number];
 
-/** Errors AWS answers with before any operation runs: no signature, or a region the account cannot use. */
-export const authErrors: Record<
-  Service,
-  { missing: () => ApiError; regionDisabled: () => ApiError }
-> = {
+interface AuthErrors {
+  missing: () => ApiError;
+  regionDisabled: () => ApiError;
+  /** Temporary keys sent without their session token, or with another one. */
+  invalidToken: () => ApiError;
+  /** Temporary keys past their Expiration. */
+  expired: () => ApiError;
+}
+
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+const EXPIRED_TOKEN = 'The security token included in the request is expired';
+
+/**
+ * Errors AWS answers with before any operation runs: no signature, a region the account cannot
+ * use, a bad or expired session token. The expired-token codes are the ones the SDKs refresh
+ * credentials on (ExpiredToken for the query protocols, ExpiredTokenException for JSON); their
+ * HTTP statuses for EC2 and Organizations are our reading.
+ */
+export const authErrors: Record<Service, AuthErrors> = {
   eks: {
     missing: () =>
       new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token'),
@@ -27,6 +41,8 @@ export const authErrors: Record<
         'UnrecognizedClientException',
         'The security token included in the request is invalid.',
       ),
+    invalidToken: () => new ApiError(403, 'UnrecognizedClientException', INVALID_TOKEN),
+    expired: () => new ApiError(403, 'ExpiredTokenException', EXPIRED_TOKEN),
   },
   ec2: {
     missing: () =>
@@ -41,6 +57,13 @@ export const authErrors: Record<
         'AuthFailure',
         'AWS was not able to validate the provided access credentials',
       ),
+    invalidToken: () =>
+      new ApiError(
+        401,
+        'AuthFailure',
+        'AWS was not able to validate the provided access credentials',
+      ),
+    expired: () => new ApiError(400, 'ExpiredToken', EXPIRED_TOKEN),
   },
   // STS and Organizations: the emulator does not check their region (see server.ts).
   sts: {
@@ -48,6 +71,8 @@ export const authErrors: Record<
       new ApiError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token'),
     regionDisabled: () =>
       new ApiError(403, 'RegionDisabledException', 'STS is not activated in this region.'),
+    invalidToken: () => new ApiError(403, 'InvalidClientTokenId', INVALID_TOKEN),
+    expired: () => new ApiError(403, 'ExpiredToken', EXPIRED_TOKEN),
   },
   organizations: {
     missing: () =>
@@ -58,6 +83,8 @@ export const authErrors: Record<
         'UnrecognizedClientException',
         'The security token included in the request is invalid.',
       ),
+    invalidToken: () => new ApiError(400, 'UnrecognizedClientException', INVALID_TOKEN),
+    expired: () => new ApiError(400, 'ExpiredTokenException', EXPIRED_TOKEN),
   },
 };
 

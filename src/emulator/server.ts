@@ -131,6 +131,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (!scope) return api.failure(authErrors[service].missing(), requestId);
 
     const caller = callerOf(state, scope.accessKeyId);
+    if (caller.session) {
+      const token =
+        req.headers['x-amz-security-token'] ?? url.searchParams.get('X-Amz-Security-Token');
+      if (token !== caller.session.sessionToken)
+        return api.failure(authErrors[service].invalidToken(), requestId);
+      if (clock() >= caller.session.expiresAt)
+        return api.failure(authErrors[service].expired(), requestId);
+    }
     const account = state.accounts.get(caller.accountId);
     const routed = api.route(
       {

@@ -108,7 +108,12 @@ export interface Caller {
   readonly arn: string;
   readonly userId: string;
   /** Set when the key came from AssumeRole. */
-  readonly session?: { readonly role: RoleRecord; readonly sessionName: string };
+  readonly session?: {
+    readonly role: RoleRecord;
+    readonly sessionName: string;
+    readonly sessionToken: string;
+    readonly expiresAt: Date;
+  };
 }
 
 /** The whole emulator; its own accountId and regions are the default account's. */

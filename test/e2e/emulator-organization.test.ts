@@ -35,7 +35,7 @@ const fixture: Fixture = parseFixture(
 );
 
 let emulator: RunningEmulator;
-const nowMs = Date.parse('2026-11-25T10:00:00Z');
+let nowMs = Date.parse('2026-11-25T10:00:00Z');
 const clients: { destroy(): void }[] = [];
 
 function client<T extends { destroy(): void }>(made: T): T {
@@ -256,6 +256,42 @@ describe('STS AssumeRole', () => {
     expect(hour.AssumedRoleUser?.Arn).toBe(
       'arn:aws:sts::666666666666:assumed-role/SecurityAudit/again',
     );
+  });
+});
+
+describe('temporary keys', () => {
+  it('need their own session token, and stop working at Expiration', async () => {
+    const { Credentials: creds } = await assume({ DurationSeconds: 900 });
+    const key = creds?.AccessKeyId ?? '';
+    expect(await failure(eks(credentials(key)).send(new ListClustersCommand({})))).toEqual({
+      name: 'UnrecognizedClientException',
+      status: 403,
+      message: 'The security token included in the request is invalid.',
+    });
+    const assumed = eks(credentials(key, creds?.SessionToken));
+    await expect(assumed.send(new ListClustersCommand({}))).resolves.toBeDefined();
+    const started = nowMs;
+    nowMs += 900_000;
+    try {
+      expect(await failure(assumed.send(new ListClustersCommand({})))).toEqual({
+        name: 'ExpiredTokenException',
+        status: 403,
+        message: 'The security token included in the request is expired',
+      });
+      const identity = await signedQueryCall(
+        {
+          endpoint: emulator.url,
+          service: 'sts',
+          region: 'us-east-1',
+          accessKeyId: key,
+          sessionToken: creds?.SessionToken,
+        },
+        { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      );
+      expect([identity.status, xmlText(identity.xml, 'Code')]).toEqual([403, 'ExpiredToken']);
+    } finally {
+      nowMs = started;
+    }
   });
 });
 

@@ -135,13 +135,14 @@ function assumeRole(context: CallContext, params: URLSearchParams): string {
   const assumedRoleId = `${role.roleId}:${sessionName}`;
   const assumedArn = `arn:aws:sts::${accountId}:assumed-role/${role.name}/${sessionName}`;
   const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(96).toString('base64')}`;
+  const expiration = new Date(context.now.getTime() + duration * 1000);
   context.state.accessKeys.set(accessKeyId, {
     accountId,
     arn: assumedArn,
     userId: assumedRoleId,
-    session: { role, sessionName },
+    session: { role, sessionName, sessionToken, expiresAt: expiration },
   });
-  const expiration = new Date(context.now.getTime() + duration * 1000);
   return element(
     'AssumeRoleResult',
     element(
@@ -152,7 +153,7 @@ function assumeRole(context: CallContext, params: URLSearchParams): string {
         'Credentials',
         textElement('AccessKeyId', accessKeyId) +
           textElement('SecretAccessKey', randomBytes(30).toString('base64')) +
-          textElement('SessionToken', `IQoJb3JpZ2luX2Vj${randomBytes(96).toString('base64')}`) +
+          textElement('SessionToken', sessionToken) +
           textElement('Expiration', isoSeconds(expiration)),
       ),
   );

@@ -40,6 +40,8 @@ export function within(ms: number, happened: Promise<void>): Promise<boolean> {
 
 export interface MotoServer {
   readonly endpoint: string;
+  /** What moto printed so far: Werkzeug logs each request once answered. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     if (exited) throw new Error(`moto_server exited before answering:\n${log}`);
     try {
       const answer = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
-      if (answer.ok) return { endpoint, stop };
+      if (answer.ok) return { endpoint, stop, log: () => log };
     } catch {
       // not listening yet
     }

@@ -6,8 +6,10 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { REPO_ROOT, runCli, startCli } from '../support/cli.js';
 import { failure, type SdkError } from '../support/sdk.js';
 import { signedJsonCall } from '../support/signed-request.js';
 
@@ -140,5 +142,44 @@ describe('token buckets', () => {
     const answers = [await list(), await list(), await list()];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 400]);
     expect(answers[2]?.body.__type).toBe('TooManyRequestsException');
+  });
+});
+
+describe('eksposure emulator --token-bucket', () => {
+  const fixtureFile = join(REPO_ROOT, 'fixtures', 'organization.json');
+
+  it('throttles as the flag says, per account', async () => {
+    const running = startCli([
+      'emulator',
+      '--fixtures',
+      fixtureFile,
+      '--token-bucket',
+      'eks=1/0.001',
+    ]);
+    try {
+      const url = () => /eksposure emulator: .* on (http:\S+) /.exec(running.stderr())?.[1];
+      await running.waitFor(() => url() !== undefined, 'the emulator to listen', 10_000);
+      const list = (key: string) => {
+        const made = new EKSClient({ ...config(key, 'us-east-1'), endpoint: url() });
+        clients.push(made);
+        return made.send(new ListClustersCommand({}));
+      };
+      await expect(list('AKIAPRODUCTION000002')).resolves.toBeDefined();
+      expect(await failure(list('AKIAPRODUCTION000002'))).toMatchObject({
+        name: 'ThrottlingException',
+      });
+      await expect(list('AKIAMANAGEMENT000001')).resolves.toBeDefined();
+    } finally {
+      running.signal('SIGINT');
+      await running.exited;
+    }
+  });
+
+  it('refuses a value it cannot read: exit 2, one line saying the form', async () => {
+    const run = await runCli(['emulator', '--fixtures', fixtureFile, '--token-bucket', 's3=1/1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      "eksposure: --token-bucket takes 'aws' or SERVICE=CAPACITY/REFILL_PER_SECOND with SERVICE one of eks, ec2, sts, organizations, a capacity of at least 1 and a refill above 0 (e.g. ec2=100/20), got 's3=1/1'.",
+    ]);
   });
 });

@@ -15,6 +15,8 @@ export interface FaultRule {
   readonly region?: string;
   /** EKS cluster name; a rule naming a cluster never matches calls about no cluster. */
   readonly cluster?: string;
+  /** The account the call acts in (the one its access key belongs to). */
+  readonly account?: string;
   readonly latencyMs?: number;
   /** Chance (0 to 1) of ThrottlingException (EKS) or RequestLimitExceeded (EC2). */
   readonly throttleRate?: number;
@@ -53,7 +55,7 @@ export interface UpdateFault {
 export interface FaultDecision {
   readonly latencyMs: number;
   readonly failure: FailureKind | undefined;
-  /** With failure "throttle" on EKS: the code to answer with. */
+  /** When EKS throttles the call (a throttle fault or an empty token bucket): the code to answer with. */
   readonly throttleAs?: ThrottleCode;
   /** Undefined when no matching rule says anything about updates. */
   readonly update?: UpdateFault;
@@ -65,6 +67,7 @@ export interface CallSite {
   readonly region: string;
   /** The cluster the call is about, if any. */
   readonly cluster?: string;
+  readonly account?: string;
 }
 
 /** mulberry32: small, seedable, good enough for fault dice. */
@@ -83,7 +86,8 @@ const matches = (rule: FaultRule, call: CallSite) =>
   (rule.service === undefined || rule.service === call.service) &&
   (rule.operation === undefined || rule.operation === call.operation) &&
   (rule.region === undefined || rule.region === call.region) &&
-  (rule.cluster === undefined || rule.cluster === call.cluster);
+  (rule.cluster === undefined || rule.cluster === call.cluster) &&
+  (rule.account === undefined || rule.account === call.account);
 
 function updateFault(matched: readonly FaultRule[]): UpdateFault | undefined {
   const ending = matched.find((rule) => rule.updateOutcome);
@@ -115,18 +119,17 @@ export class FaultPlan {
     const matched = this.rules.filter((rule) => matches(rule, call));
     const latencyMs = matched.reduce((sum, rule) => sum + (rule.latencyMs ?? 0), 0);
     const update = updateFault(matched);
+    const named = matched.find((rule) => rule.throttleAs)?.throttleAs;
+    const base = { latencyMs, update, ...(named ? { throttleAs: named } : {}) };
     const fixed = matched.find((rule) => rule.fail)?.fail;
-    if (fixed) return { latencyMs, failure: fixed, update };
+    if (fixed) return { ...base, failure: fixed };
     const chance = (pick: (r: FaultRule) => number | undefined) =>
       1 - matched.reduce((keep, rule) => keep * (1 - (pick(rule) ?? 0)), 1);
     const roll = this.random();
     const throttle = chance((r) => r.throttleRate);
     const serverError = chance((r) => r.serverErrorRate);
-    if (roll < throttle) {
-      const throttleAs = matched.find((rule) => rule.throttleAs)?.throttleAs;
-      return { latencyMs, failure: 'throttle', update, ...(throttleAs ? { throttleAs } : {}) };
-    }
-    if (roll < throttle + serverError) return { latencyMs, failure: 'server-error', update };
-    return { latencyMs, failure: undefined, update };
+    if (roll < throttle) return { ...base, failure: 'throttle' };
+    if (roll < throttle + serverError) return { ...base, failure: 'server-error' };
+    return { ...base, failure: undefined };
   }
 }

@@ -1,14 +1,76 @@
 import { readFile } from 'node:fs/promises';
 import { THROTTLE_CODES, type FaultRule } from './faults.js';
+import { checkTokenBuckets, type TokenBucketConfig } from './token-bucket.js';
 import { EKS_CLUSTER_NAME, isJsonObject as isObject, readPublicAccessCidr } from './validation.js';
 
-/** The fixture file format; docs/fixtures.md documents it for people. */
+/**
+ * The fixture file format; docs/fixtures.md documents it for people. Two forms: one account
+ * (`accountId` and `regions`), or several (`accounts`, each with its regions, and `accountId`
+ * naming the account that unknown access keys act in).
+ */
 export interface Fixture {
   readonly accountId?: string;
-  readonly regions: Readonly<Record<string, FixtureRegion>>;
+  /** The single-account form; absent when `accounts` is given. */
+  readonly regions?: Readonly<Record<string, FixtureRegion>>;
+  readonly accounts?: Readonly<Record<string, FixtureAccount>>;
+  /** Static access key id to the account it belongs to; unknown keys act in `accountId`. */
+  readonly accessKeys?: Readonly<Record<string, string>>;
+  /** Roles every account has (an account's own `roles` add to these and win on a name). */
+  readonly roles?: Readonly<Record<string, FixtureRole>>;
+  readonly organization?: FixtureOrganization;
+  /** Token buckets per account, region and service; off for a service not named. */
+  readonly throttling?: TokenBucketConfig;
   readonly faults?: readonly FaultRule[];
   /** How long a cluster update stays InProgress (default 3000). */
   readonly updateDurationMs?: number;
+}
+
+export const ACCOUNT_STATES = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
+export type OrganizationAccountState = (typeof ACCOUNT_STATES)[number];
+
+export interface FixtureAccount {
+  readonly name?: string;
+  readonly email?: string;
+  /** Organizations' State; default ACTIVE. */
+  readonly state?: OrganizationAccountState;
+  /** The OU (ou-...) the account sits in; default the root. */
+  readonly parent?: string;
+  /** false: a standalone account, outside the organization. Default true. */
+  readonly inOrganization?: boolean;
+  readonly joinedTimestamp?: string;
+  readonly regions?: Readonly<Record<string, FixtureRegion>>;
+  readonly roles?: Readonly<Record<string, FixtureRole>>;
+}
+
+export interface FixtureRole {
+  /** AssumeRole must pass exactly this ExternalId. */
+  readonly externalId?: string;
+  /** Seconds, 3600 to 43200 as IAM allows; default 3600. */
+  readonly maxSessionDuration?: number;
+  /** Accounts whose principals the trust policy names; default any account. [] denies everyone. */
+  readonly trustedAccounts?: readonly string[];
+}
+
+export interface FixtureOrganization {
+  /** o- followed by 10 to 32 lowercase letters or digits; default o-exampleorgid. */
+  readonly id?: string;
+  readonly managementAccountId: string;
+  /** Accounts that may list the organization besides the management account. */
+  readonly delegatedAdministrators?: readonly string[];
+  /** r- followed by 4 to 32 lowercase letters or digits; default r-examplerootid111. */
+  readonly rootId?: string;
+  /** OUs by id (ou-<root part>-<8 to 32>); parent default the root. */
+  readonly organizationalUnits?: Readonly<Record<string, { name: string; parent?: string }>>;
+  /** Organizations may answer fewer items than MaxResults: at most this many a page. */
+  readonly pageSize?: number;
+  /** The first N pages of every listing are empty and still carry a NextToken. */
+  readonly emptyFirstPages?: number;
 }
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
@@ -56,7 +118,7 @@ export class FixtureError extends Error {
 
 const OPT_IN_STATUSES = ['opt-in-not-required', 'opted-in', 'not-opted-in'];
 const CLUSTER_STATUSES = ['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING'];
-const SERVICES = ['eks', 'ec2'];
+const SERVICES = ['eks', 'ec2', 'sts', 'organizations'];
 const FAILURES = ['access-denied', 'server-error', 'unavailable'];
 const UPDATE_OUTCOMES = ['Failed', 'Cancelled'];
 const IP_FAMILIES = ['ipv4', 'ipv6'];
@@ -103,6 +165,7 @@ function checkFault(value: Json, path: string): void {
   checkOptional(rule.operation, `${path}.operation`, 'string');
   checkOptional(rule.region, `${path}.region`, 'string');
   checkOptional(rule.cluster, `${path}.cluster`, 'string');
+  checkOptional(rule.account, `${path}.account`, 'string');
   checkMilliseconds(rule.latencyMs, `${path}.latencyMs`);
   checkRate(rule.throttleRate, `${path}.throttleRate`);
   checkOneOf(rule.throttleAs, `${path}.throttleAs`, THROTTLE_CODES);
@@ -233,22 +296,183 @@ function checkRegion(value: Json, path: string): void {
   });
 }
 
+const ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+
+function checkAccountId(value: Json, path: string): void {
+  expect(typeof value === 'string' && ACCOUNT_ID.test(value), path, 'must be 12 digits');
+}
+
+function checkRegions(value: Json, path: string, required: boolean): void {
+  if (!required && value === undefined) return;
+  expect(
+    isObject(value) && (!required || Object.keys(value).length > 0),
+    path,
+    required ? 'must be an object with at least one region' : 'must be an object keyed by region',
+  );
+  for (const [name, region] of Object.entries(value as Record<string, Json>))
+    checkRegion(region, `${path}.${name}`);
+}
+
+function checkRoles(value: Json, path: string): void {
+  if (value === undefined) return;
+  expect(isObject(value), path, 'must be an object keyed by role name');
+  for (const [name, role] of Object.entries(value as Record<string, Json>)) {
+    const at = `${path}.${name}`;
+    expect(/^[\w+=,.@-]{1,64}$/.test(name), at, 'must be named as IAM names roles');
+    expect(isObject(role), at, 'must be an object');
+    const r = role as Record<string, Json>;
+    expect(
+      r.externalId === undefined ||
+        (typeof r.externalId === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(r.externalId)),
+      `${at}.externalId`,
+      'must be 2 to 1224 of letters, digits and +=,.@:/-',
+    );
+    expect(
+      r.maxSessionDuration === undefined ||
+        (Number.isInteger(r.maxSessionDuration) &&
+          (r.maxSessionDuration as number) >= 3600 &&
+          (r.maxSessionDuration as number) <= 43200),
+      `${at}.maxSessionDuration`,
+      'must be whole seconds from 3600 to 43200',
+    );
+    expect(
+      r.trustedAccounts === undefined ||
+        (Array.isArray(r.trustedAccounts) &&
+          r.trustedAccounts.every((id) => typeof id === 'string' && ACCOUNT_ID.test(id))),
+      `${at}.trustedAccounts`,
+      'must be an array of 12-digit account ids',
+    );
+  }
+}
+
+function checkAccount(value: Json, path: string, parents: readonly string[]): void {
+  expect(isObject(value), path, 'must be an object');
+  const a = value as Record<string, Json>;
+  checkOptional(a.name, `${path}.name`, 'string');
+  checkOptional(a.email, `${path}.email`, 'string');
+  checkOneOf(a.state, `${path}.state`, ACCOUNT_STATES);
+  checkOptional(a.inOrganization, `${path}.inOrganization`, 'boolean');
+  checkOptional(a.joinedTimestamp, `${path}.joinedTimestamp`, 'string');
+  expect(
+    a.parent === undefined || parents.includes(a.parent as string),
+    `${path}.parent`,
+    'must be the root or an OU listed in organization.organizationalUnits',
+  );
+  checkRegions(a.regions, `${path}.regions`, false);
+  checkRoles(a.roles, `${path}.roles`);
+}
+
+function checkCount(value: Json, path: string, least: number): void {
+  expect(
+    value === undefined || (Number.isInteger(value) && (value as number) >= least),
+    path,
+    `must be a whole number from ${least}`,
+  );
+}
+
+/** The OU and root ids accounts may name as their parent. */
+function checkOrganization(value: Json, accounts: readonly string[]): string[] {
+  if (value === undefined) return [];
+  expect(isObject(value), 'organization', 'must be an object');
+  const o = value as Record<string, Json>;
+  expect(
+    o.id === undefined || (typeof o.id === 'string' && ORGANIZATION_ID.test(o.id)),
+    'organization.id',
+    'must be o- and 10 to 32 lowercase letters or digits',
+  );
+  checkAccountId(o.managementAccountId, 'organization.managementAccountId');
+  expect(
+    accounts.includes(o.managementAccountId as string),
+    'organization.managementAccountId',
+    'must be one of accounts',
+  );
+  expect(
+    o.delegatedAdministrators === undefined ||
+      (Array.isArray(o.delegatedAdministrators) &&
+        o.delegatedAdministrators.every((id) => accounts.includes(id as string))),
+    'organization.delegatedAdministrators',
+    'must be an array of ids from accounts',
+  );
+  expect(
+    o.rootId === undefined || (typeof o.rootId === 'string' && ROOT_ID.test(o.rootId)),
+    'organization.rootId',
+    'must be r- and 4 to 32 lowercase letters or digits',
+  );
+  checkCount(o.pageSize, 'organization.pageSize', 1);
+  checkCount(o.emptyFirstPages, 'organization.emptyFirstPages', 0);
+  const rootId = (o.rootId as string | undefined) ?? DEFAULT_ROOT_ID;
+  const ous = (o.organizationalUnits ?? {}) as Record<string, Json>;
+  expect(isObject(ous), 'organization.organizationalUnits', 'must be an object keyed by OU id');
+  const parents = [rootId, ...Object.keys(ous)];
+  for (const [id, ou] of Object.entries(ous)) {
+    const at = `organization.organizationalUnits.${id}`;
+    expect(OU_ID.test(id), at, 'must be named ou-<4 to 32>-<8 to 32> (lowercase letters, digits)');
+    expect(isObject(ou), at, 'must be an object');
+    const unit = ou as Record<string, Json>;
+    expect(typeof unit.name === 'string' && unit.name.length > 0, `${at}.name`, 'must be a name');
+    expect(
+      unit.parent === undefined || (parents.includes(unit.parent as string) && unit.parent !== id),
+      `${at}.parent`,
+      'must be the root or another OU listed here',
+    );
+  }
+  return parents;
+}
+
+export const DEFAULT_ROOT_ID = 'r-examplerootid111';
+export const DEFAULT_ORGANIZATION_ID = 'o-exampleorgid';
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+
 /** Validates parsed JSON as a Fixture. */
 export function parseFixture(value: Json): Fixture {
   expect(isObject(value), 'fixture', 'must be a JSON object');
   const f = value as Record<string, Json>;
+  if (f.accountId !== undefined) checkAccountId(f.accountId, 'accountId');
+  if (f.accounts === undefined) {
+    checkRegions(f.regions, 'regions', true);
+  } else {
+    expect(
+      f.regions === undefined,
+      'regions',
+      'goes inside each of accounts when accounts is given',
+    );
+    expect(
+      isObject(f.accounts) && Object.keys(f.accounts).length > 0,
+      'accounts',
+      'must be an object with at least one account',
+    );
+  }
+  const accountIds = Object.keys((f.accounts as Record<string, Json> | undefined) ?? {});
+  if (f.accounts === undefined)
+    accountIds.push((f.accountId as string | undefined) ?? DEFAULT_ACCOUNT_ID);
   expect(
-    f.accountId === undefined || (typeof f.accountId === 'string' && /^\d{12}$/.test(f.accountId)),
+    f.accountId === undefined || accountIds.includes(f.accountId as string),
     'accountId',
-    'must be 12 digits',
+    'must be one of accounts (it names the account unknown access keys act in)',
   );
-  expect(
-    isObject(f.regions) && Object.keys(f.regions).length > 0,
-    'regions',
-    'must be an object with at least one region',
-  );
-  for (const [name, region] of Object.entries(f.regions as Record<string, Json>))
-    checkRegion(region, `regions.${name}`);
+  const parents = checkOrganization(f.organization, accountIds);
+  for (const [id, account] of Object.entries(
+    (f.accounts as Record<string, Json> | undefined) ?? {},
+  )) {
+    checkAccountId(id, `accounts.${id}`);
+    checkAccount(account, `accounts.${id}`, parents);
+  }
+  checkRoles(f.roles, 'roles');
+  expect(f.accessKeys === undefined || isObject(f.accessKeys), 'accessKeys', 'must be an object');
+  for (const [key, id] of Object.entries(
+    (f.accessKeys as Record<string, Json> | undefined) ?? {},
+  )) {
+    expect(
+      /^[A-Z0-9]{16,128}$/.test(key),
+      `accessKeys.${key}`,
+      'must be an access key id (A-Z, 0-9)',
+    );
+    expect(accountIds.includes(id as string), `accessKeys.${key}`, 'must name one of the accounts');
+  }
+  if (f.throttling !== undefined) checkTokenBuckets(f.throttling, 'throttling', expect);
   expect(f.faults === undefined || Array.isArray(f.faults), 'faults', 'must be an array');
   ((f.faults as Json[] | undefined) ?? []).forEach((rule, i) => checkFault(rule, `faults[${i}]`));
   checkMilliseconds(f.updateDurationMs, 'updateDurationMs');

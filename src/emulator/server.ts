@@ -8,9 +8,18 @@ import { eksApi } from './eks/eks-api.js';
 import { ApiError, authErrors, injectedError, type Service } from './errors.js';
 import { type FaultRule, FaultPlan } from './faults.js';
 import type { Fixture } from './fixture.js';
+import { organizationsApi } from './organizations/organizations-api.js';
 import type { ServiceApi, WireResponse } from './service-api.js';
 import { parseCredentialScope } from './sigv4.js';
-import { buildState, type EmulatorState, isRegionEnabled } from './state.js';
+import {
+  buildState,
+  callerOf,
+  type EmulatorState,
+  isRegionEnabled,
+  type RegionState,
+} from './state.js';
+import { stsApi } from './sts/sts-api.js';
+import { type TokenBucketConfig, TokenBuckets } from './token-bucket.js';
 
 export interface EmulatorOptions {
   readonly fixture: Fixture;
@@ -23,6 +32,8 @@ export interface EmulatorOptions {
   readonly clock?: () => Date;
   /** How long a cluster update stays InProgress; overrides the fixture's, default 3000. */
   readonly updateDurationMs?: number;
+  /** Token buckets; a service named here replaces the fixture's `throttling` for it. */
+  readonly tokenBuckets?: TokenBucketConfig;
 }
 
 export interface EmulatorStats {
@@ -30,6 +41,8 @@ export interface EmulatorStats {
   readonly calls: Map<string, number>;
   /** Injected failures per kind. */
   readonly injected: Map<string, number>;
+  /** Calls refused by a token bucket, per `account/region/service`. */
+  readonly throttled: Map<string, number>;
   inFlight: number;
   maxInFlight: number;
 }
@@ -42,7 +55,15 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const APIS: Record<Service, ServiceApi> = { eks: eksApi, ec2: ec2Api };
+const APIS: Record<Service, ServiceApi> = {
+  eks: eksApi,
+  ec2: ec2Api,
+  sts: stsApi,
+  organizations: organizationsApi,
+};
+
+const isService = (name: string | undefined): name is Service =>
+  name !== undefined && Object.hasOwn(APIS, name);
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -55,10 +76,25 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** Without a signature there is no scope to read the service from: EKS paths start with /clusters. */
-function guessService(path: string): Service {
-  return path.startsWith('/clusters') ? 'eks' : 'ec2';
+/**
+ * Without a signature there is no scope to read the service from: EKS paths start with /clusters,
+ * Organizations names itself in X-Amz-Target, STS's actions are its own.
+ */
+function guessService(path: string, target: unknown, body: string): Service {
+  if (path.startsWith('/clusters')) return 'eks';
+  if (typeof target === 'string' && target.startsWith('AWSOrganizations')) return 'organizations';
+  if (/(^|&)Action=(AssumeRole|GetCallerIdentity)(&|$)/.test(body)) return 'sts';
+  return 'ec2';
 }
+
+/** The region STS and Organizations calls run in: they touch no regional state. */
+const noRegion = (name: string): RegionState => ({
+  name,
+  optInStatus: 'opt-in-not-required',
+  clusters: new Map(),
+  vpcs: new Map(),
+  updates: new Map(),
+});
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const state = buildState(options.fixture);
@@ -71,9 +107,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     options.updateDurationMs ?? options.fixture.updateDurationMs ?? DEFAULT_UPDATE_DURATION_MS;
   if (!(Number.isInteger(updateDurationMs) && updateDurationMs >= 0))
     throw new RangeError(`updateDurationMs must be a whole number of ms, got ${updateDurationMs}`);
+  const buckets = new TokenBuckets({
+    ...(options.fixture.throttling ?? {}),
+    ...(options.tokenBuckets ?? {}),
+  });
   const stats: EmulatorStats = {
     calls: new Map(),
     injected: new Map(),
+    throttled: new Map(),
     inFlight: 0,
     maxInFlight: 0,
   };
@@ -82,44 +123,80 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://emulator');
     const scope = parseCredentialScope(req.headers.authorization);
-    const service: Service =
-      scope?.service === 'eks' || scope?.service === 'ec2'
-        ? scope.service
-        : guessService(url.pathname);
+    const service: Service = isService(scope?.service)
+      ? scope.service
+      : guessService(url.pathname, req.headers['x-amz-target'], body);
     const api = APIS[service];
     const requestId = randomUUID();
     if (!scope) return api.failure(authErrors[service].missing(), requestId);
 
+    const caller = callerOf(state, scope.accessKeyId);
+    if (caller.session) {
+      const token =
+        req.headers['x-amz-security-token'] ?? url.searchParams.get('X-Amz-Security-Token');
+      if (token !== caller.session.sessionToken)
+        return api.failure(authErrors[service].invalidToken(), requestId);
+      if (clock() >= caller.session.expiresAt)
+        return api.failure(authErrors[service].expired(), requestId);
+    }
+    const account = state.accounts.get(caller.accountId);
     const routed = api.route(
-      { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body },
+      {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        body,
+        headers: req.headers,
+      },
       scope.region,
-      state.accountId,
+      caller.accountId,
     );
     if (routed instanceof ApiError) return api.failure(routed, requestId);
     bump(stats.calls, `${service}:${routed.operation}`);
+    // Taken on arrival, as AWS counts a call when it comes in.
+    const bucketOpen = buckets.take(
+      { account: caller.accountId, region: scope.region, service },
+      clock().getTime(),
+    );
 
     const decision = faults.decide({
       service,
       operation: routed.operation,
       region: scope.region,
       cluster: routed.cluster,
+      account: caller.accountId,
     });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    const region = state.regions.get(scope.region);
-    if (!isRegionEnabled(region))
+    const region = api.regional ? account?.regions.get(scope.region) : noRegion(scope.region);
+    if (!account || !isRegionEnabled(region))
       return api.failure(authErrors[service].regionDisabled(), requestId);
+    const call = {
+      action: routed.operation,
+      resource: routed.resource,
+      accountId: caller.accountId,
+      callerArn: caller.arn,
+    };
+    if (!bucketOpen) {
+      bump(stats.throttled, `${caller.accountId}/${scope.region}/${service}`);
+      return api.failure(injectedError(service, 'throttle', call, decision.throttleAs), requestId);
+    }
     if (decision.failure) {
       bump(stats.injected, decision.failure);
-      const error = injectedError(
-        service,
-        decision.failure,
-        { action: routed.operation, resource: routed.resource, accountId: state.accountId },
-        decision.throttleAs,
+      return api.failure(
+        injectedError(service, decision.failure, call, decision.throttleAs),
+        requestId,
       );
-      return api.failure(error, requestId);
     }
     try {
-      const context = { state, region, now: clock(), fault: decision, updateDurationMs };
+      const context = {
+        state,
+        account,
+        caller,
+        region,
+        now: clock(),
+        fault: decision,
+        updateDurationMs,
+      };
       return api.success(routed, routed.invoke(context), requestId);
     } catch (error) {
       if (error instanceof ApiError) return api.failure(error, requestId);

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { UpdateRecord } from './eks/cluster-updates.js';
-import { type Fixture, type FixtureCluster, FixtureError, type OptInStatus } from './fixture.js';
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_ORGANIZATION_ID,
+  DEFAULT_ROOT_ID,
+  type Fixture,
+  type FixtureCluster,
+  FixtureError,
+  type FixtureRegion,
+  type FixtureRole,
+  type OptInStatus,
+  type OrganizationAccountState,
+} from './fixture.js';
+
+export { DEFAULT_ACCOUNT_ID } from './fixture.js';
 
 /** A cluster as EKS stores it; serialised as DescribeCluster's `cluster`. */
 export interface ClusterRecord {
@@ -54,12 +67,64 @@ export interface RegionState {
   readonly updates: Map<string, UpdateRecord[]>;
 }
 
+export interface RoleRecord {
+  readonly name: string;
+  readonly arn: string;
+  /** AROA..., the first part of AssumedRoleId. */
+  readonly roleId: string;
+  readonly externalId?: string;
+  readonly maxSessionDuration: number;
+  /** Undefined: any account may assume it. */
+  readonly trustedAccounts?: readonly string[];
+}
+
+export interface AccountState {
+  readonly accountId: string;
+  readonly name: string;
+  readonly email: string;
+  readonly state: OrganizationAccountState;
+  readonly inOrganization: boolean;
+  /** Root or OU id. */
+  readonly parentId: string;
+  readonly joinedTimestamp: Date;
+  readonly regions: Map<string, RegionState>;
+  readonly roles: Map<string, RoleRecord>;
+}
+
+export interface OrganizationState {
+  readonly id: string;
+  readonly managementAccountId: string;
+  readonly delegatedAdministrators: ReadonlySet<string>;
+  readonly rootId: string;
+  /** Insertion order is listing order. */
+  readonly organizationalUnits: Map<string, { id: string; name: string; parentId: string }>;
+  readonly pageSize: number;
+  readonly emptyFirstPages: number;
+}
+
+/** Who a call comes from: the principal its access key belongs to. */
+export interface Caller {
+  readonly accountId: string;
+  readonly arn: string;
+  readonly userId: string;
+  /** Set when the key came from AssumeRole. */
+  readonly session?: {
+    readonly role: RoleRecord;
+    readonly sessionName: string;
+    readonly sessionToken: string;
+    readonly expiresAt: Date;
+  };
+}
+
+/** The whole emulator; its own accountId and regions are the default account's. */
 export interface EmulatorState {
   readonly accountId: string;
   readonly regions: Map<string, RegionState>;
+  readonly accounts: Map<string, AccountState>;
+  readonly organization?: OrganizationState;
+  /** Access key id to its caller: the fixture's static keys and every key AssumeRole handed out. */
+  readonly accessKeys: Map<string, Caller>;
 }
-
-export const DEFAULT_ACCOUNT_ID = '123456789012';
 const FIXED_CREATED_AT = '2025-06-02T09:30:00.000Z';
 
 /** Deterministic hex from a seed, so fixtures give stable ids across runs. */
@@ -159,10 +224,9 @@ function buildCluster(accountId: string, region: string, spec: FixtureCluster): 
   };
 }
 
-export function buildState(fixture: Fixture): EmulatorState {
-  const accountId = fixture.accountId ?? DEFAULT_ACCOUNT_ID;
+function buildRegions(accountId: string, fixtureRegions: Readonly<Record<string, FixtureRegion>>) {
   const regions = new Map<string, RegionState>();
-  for (const [name, spec] of Object.entries(fixture.regions)) {
+  for (const [name, spec] of Object.entries(fixtureRegions)) {
     const vpcs = new Map<string, VpcRecord>();
     const addVpc = (vpcId: string, dnsSupport = true, dnsHostnames = true) => {
       if (!vpcs.has(vpcId))
@@ -196,5 +260,89 @@ export function buildState(fixture: Fixture): EmulatorState {
       updates: new Map(),
     });
   }
-  return { accountId, regions };
+  return regions;
+}
+
+function buildRoles(
+  accountId: string,
+  specs: Readonly<Record<string, FixtureRole>>,
+): Map<string, RoleRecord> {
+  return new Map(
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      {
+        name,
+        arn: `arn:aws:iam::${accountId}:role/${name}`,
+        roleId: `AROA${hex(`${accountId}/role/${name}`, 17).toUpperCase()}`,
+        externalId: spec.externalId,
+        maxSessionDuration: spec.maxSessionDuration ?? 3600,
+        trustedAccounts: spec.trustedAccounts,
+      },
+    ]),
+  );
+}
+
+/** The caller a static access key (or no known key) stands for: an IAM user in its account. */
+export function staticCaller(accountId: string): Caller {
+  return {
+    accountId,
+    arn: `arn:aws:iam::${accountId}:user/eksposure`,
+    userId: `AIDA${hex(`${accountId}/user/eksposure`, 17).toUpperCase()}`,
+  };
+}
+
+/** As moto does: a key the emulator knows acts in its account, any other key in the default one. */
+export function callerOf(state: EmulatorState, accessKeyId: string | undefined): Caller {
+  return (accessKeyId && state.accessKeys.get(accessKeyId)) || staticCaller(state.accountId);
+}
+
+export function buildState(fixture: Fixture): EmulatorState {
+  const accountSpecs = fixture.accounts ?? {
+    [fixture.accountId ?? DEFAULT_ACCOUNT_ID]: { regions: fixture.regions ?? {} },
+  };
+  const defaultAccountId = fixture.accountId ?? Object.keys(accountSpecs)[0] ?? DEFAULT_ACCOUNT_ID;
+  const org = fixture.organization;
+  const rootId = org?.rootId ?? DEFAULT_ROOT_ID;
+  const accounts = new Map<string, AccountState>();
+  for (const [accountId, spec] of Object.entries(accountSpecs)) {
+    accounts.set(accountId, {
+      accountId,
+      name: spec.name ?? `account-${accountId}`,
+      email: spec.email ?? `aws+${accountId}@example.com`,
+      state: spec.state ?? 'ACTIVE',
+      inOrganization: org !== undefined && spec.inOrganization !== false,
+      parentId: spec.parent ?? rootId,
+      joinedTimestamp: new Date(spec.joinedTimestamp ?? FIXED_CREATED_AT),
+      regions: buildRegions(accountId, spec.regions ?? {}),
+      roles: buildRoles(accountId, { ...(fixture.roles ?? {}), ...(spec.roles ?? {}) }),
+    });
+  }
+  const accessKeys = new Map<string, Caller>(
+    Object.entries(fixture.accessKeys ?? {}).map(([key, accountId]) => [
+      key,
+      staticCaller(accountId),
+    ]),
+  );
+  const organization: OrganizationState | undefined = org && {
+    id: org.id ?? DEFAULT_ORGANIZATION_ID,
+    managementAccountId: org.managementAccountId,
+    delegatedAdministrators: new Set(org.delegatedAdministrators ?? []),
+    rootId,
+    organizationalUnits: new Map(
+      Object.entries(org.organizationalUnits ?? {}).map(([id, ou]) => [
+        id,
+        { id, name: ou.name, parentId: ou.parent ?? rootId },
+      ]),
+    ),
+    pageSize: org.pageSize ?? 20,
+    emptyFirstPages: org.emptyFirstPages ?? 0,
+  };
+  const regions = accounts.get(defaultAccountId)?.regions ?? new Map<string, RegionState>();
+  return {
+    accountId: defaultAccountId,
+    regions,
+    accounts,
+    accessKeys,
+    ...(organization ? { organization } : {}),
+  };
 }

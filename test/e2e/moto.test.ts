@@ -15,13 +15,12 @@
  * - CreateCluster costs moto about 90 ms (it builds a boto3 Session per call to validate the role
  *   ARN), so the 110 clusters below take about 10 s to seed.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { AuditReport, Finding } from '../../src/report/audit-report.js';
 import { isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { type MotoServer, motoToolEnv, onPath, startMotoServer } from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
 
 const HOME_REGION = 'us-east-1';
@@ -197,20 +196,8 @@ const inRegion = (region: string) => SEEDED.filter((c) => c.region === region);
 const withStatus = (clusters: readonly SeededCluster[], status: string) =>
   clusters.filter((c) => c.expected.status === status).length;
 
-/** Python and moto see PATH, an empty HOME and dummy credentials; pyenv's choice passes through. */
-const toolEnv = () => isolatedAwsEnv({ PYENV_VERSION: process.env.PYENV_VERSION });
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+const toolEnv = motoToolEnv;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function missingPrerequisite(): string | undefined {
   if (!onPath('moto_server')) return 'moto_server not found on PATH';
@@ -225,27 +212,6 @@ if (missing) {
   console.warn(`${missing}: skipping the moto end-to-end audit tests`);
 }
 const describeWithMoto = missing ? describe.skip : describe;
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves true when `happened` does, false after `ms`, leaving no timer behind. */
-function within(ms: number, happened: Promise<void>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  return Promise.race([happened.then(() => true), timeout]).finally(() => clearTimeout(timer));
-}
 
 function runSeeder(endpoint: string, clusters: readonly SeededCluster[]): Promise<void> {
   const spec = {
@@ -266,62 +232,17 @@ function runSeeder(endpoint: string, clusters: readonly SeededCluster[]): Promis
 }
 
 describeWithMoto('eksposure audit, and the reads of remediate, against moto_server', () => {
-  let moto: ChildProcess | undefined;
-  let motoExited = false;
-  let motoLog = '';
+  let moto: MotoServer | undefined;
   let endpoint = '';
 
-  /** moto runs in its own process group (the pyenv shim execs python), so the group is killed. */
-  const killMoto = (signal: NodeJS.Signals) => {
-    if (!moto?.pid || motoExited) return;
-    try {
-      process.kill(-moto.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const killMotoOnExit = () => killMoto('SIGKILL');
-
   beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    endpoint = `http://127.0.0.1:${port}`;
-    process.once('exit', killMotoOnExit);
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-      env: toolEnv(),
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    moto.stdout?.on('data', (chunk: Buffer) => (motoLog += chunk.toString()));
-    moto.stderr?.on('data', (chunk: Buffer) => (motoLog += chunk.toString()));
-    moto.on('exit', () => (motoExited = true));
-
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (motoExited) throw new Error(`moto_server exited before answering:\n${motoLog}`);
-      try {
-        const answer = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
-        if (answer.ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`moto_server did not answer on ${endpoint} within 20 s:\n${motoLog}`);
-      }
-      await sleep(100);
-    }
-
+    moto = await startMotoServer();
+    endpoint = moto.endpoint;
     await runSeeder(endpoint, SEEDED);
   }, 60_000);
 
   afterAll(async () => {
-    process.removeListener('exit', killMotoOnExit);
-    if (!moto || motoExited) return;
-    const exited = new Promise<void>((resolve) => moto?.once('exit', () => resolve()));
-    killMoto('SIGTERM');
-    if (!(await within(5_000, exited))) {
-      killMoto('SIGKILL');
-      await within(5_000, exited);
-    }
+    await moto?.stop();
   });
 
   const audit = (...extra: string[]) =>
@@ -411,8 +332,9 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
     expect(inRegion('us-east-1').length).toBeGreaterThan(LIST_PAGE_SIZE);
     // Werkzeug logs a request once answered, so give the line a moment to come through the pipe.
     const secondPage = `GET /clusters?maxResults=${LIST_PAGE_SIZE}&nextToken=${SECOND_PAGE_TOKEN}`;
-    for (let i = 0; i < 20 && !motoLog.includes(`${secondPage} `); i++) await sleep(100);
-    expect(motoLog.match(/GET \/clusters\?\S*/g)).toContain(secondPage);
+    const motoLog = () => moto?.log() ?? '';
+    for (let i = 0; i < 20 && !motoLog().includes(`${secondPage} `); i++) await sleep(100);
+    expect(motoLog().match(/GET \/clusters\?\S*/g)).toContain(secondPage);
     expect(findingFor(report, 'us-east-1', SECOND_PAGE_TOKEN).status).toBe('FAIL');
   });
 

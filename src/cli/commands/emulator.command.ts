@@ -3,6 +3,7 @@ import type { FaultRule, InjectedUpdateOutcome } from '../../emulator/faults.js'
 import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
+import { parseTokenBucketFlag, TokenBucketFlagError } from '../../emulator/token-bucket.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { EMULATOR_EXAMPLES, withHelp } from '../help-examples.js';
@@ -20,6 +21,7 @@ interface EmulatorArgs {
   readonly 'update-duration-ms'?: number;
   readonly 'fail-update'?: readonly string[];
   readonly 'cancel-update'?: readonly string[];
+  readonly 'token-bucket'?: readonly string[];
 }
 
 function rate(flag: string, value: number | undefined): number | undefined {
@@ -80,6 +82,13 @@ export function faultsFromFlags(args: EmulatorArgs): FaultRule[] {
 export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<number> {
   const faults = faultsFromFlags(args);
   const updateDurationMs = updateDurationFromFlags(args);
+  let tokenBuckets;
+  try {
+    tokenBuckets = parseTokenBucketFlag(args['token-bucket'] ?? []);
+  } catch (error) {
+    if (error instanceof TokenBucketFlagError) throw new CliError(error.message);
+    throw error;
+  }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new CliError(`--port must be 0 to 65535, got ${args.port}.`);
   }
@@ -97,6 +106,7 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
     faults,
     seed: args.seed,
     updateDurationMs,
+    tokenBuckets,
   }).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).syscall !== 'listen') throw error;
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -107,11 +117,17 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
           : 'choose another --host or --port.'),
     );
   });
-  const clusters = [...running.state.regions.values()].reduce((n, r) => n + r.clusters.size, 0);
+  const accounts = [...running.state.accounts.values()];
+  const regions = accounts.flatMap((a) => [...a.regions.values()]);
+  const clusters = regions.reduce((n, r) => n + r.clusters.size, 0);
+  const who =
+    accounts.length === 1
+      ? `account ${running.state.accountId}`
+      : `${accounts.length} accounts (default ${running.state.accountId})`;
   deps.stdout.write(`${running.url}\n`);
   deps.stderr.write(
-    `eksposure emulator: EKS and EC2 for account ${running.state.accountId} on ${running.url} ` +
-      `(${running.state.regions.size} regions, ${clusters} clusters from ${args.fixtures}); ` +
+    `eksposure emulator: EKS, EC2, STS and Organizations for ${who} on ${running.url} ` +
+      `(${regions.length} regions, ${clusters} clusters from ${args.fixtures}); ` +
       `try: AWS_ENDPOINT_URL=${running.url} eksposure audit. Ctrl-C stops it.\n`,
   );
   const signal = await deps.untilSignal();
@@ -156,6 +172,12 @@ export function emulatorCommand(deps: CliDeps, setExitCode: (code: number) => vo
           type: 'string',
           array: true,
           describe: 'Clusters whose updates end Cancelled',
+        },
+        'token-bucket': {
+          type: 'string',
+          array: true,
+          describe:
+            "Throttle per account, region and service: 'aws' (AWS-like buckets) or SERVICE=CAPACITY/REFILL_PER_SECOND, e.g. ec2=100/20",
         },
       }),
     handler: async (argv) => {

@@ -7,6 +7,7 @@ import type {
   WireResponse,
 } from '../service-api.js';
 import { isRegionEnabled } from '../state.js';
+import { element, escapeXml } from '../xml.js';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const VPC_ATTRIBUTES = [
@@ -14,15 +15,6 @@ const VPC_ATTRIBUTES = [
   'enableDnsHostnames',
   'enableNetworkAddressUsageMetrics',
 ] as const;
-
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`,
-  );
-}
-
-const element = (name: string, inner: string) => `<${name}>${inner}</${name}>`;
 
 /** EC2 query lists: Prefix.1, Prefix.2, ... */
 function listParam(params: URLSearchParams, prefix: string): string[] {
@@ -39,14 +31,14 @@ function required(params: URLSearchParams, name: string): string {
   return value;
 }
 
-function describeRegions({ state }: CallContext, params: URLSearchParams): string {
+function describeRegions({ account }: CallContext, params: URLSearchParams): string {
   const allRegions = params.get('AllRegions') === 'true';
   const names = listParam(params, 'RegionName');
   for (const name of names) {
-    if (!state.regions.has(name))
+    if (!account.regions.has(name))
       throw new ApiError(400, 'InvalidParameterValue', `Invalid region: ${name}`);
   }
-  let regions = [...state.regions.values()].filter(
+  let regions = [...account.regions.values()].filter(
     (r) => allRegions || names.length > 0 || isRegionEnabled(r),
   );
   if (names.length > 0) regions = regions.filter((r) => names.includes(r.name));
@@ -108,6 +100,7 @@ const OPERATIONS: Record<
 
 export const ec2Api: ServiceApi = {
   service: 'ec2',
+  regional: true,
   route(call: IncomingCall): RoutedCall | ApiError {
     const params = new URLSearchParams(call.method === 'POST' ? call.body : call.query);
     const action = params.get('Action') ?? '';

@@ -128,6 +128,7 @@ const ROUTES: { method: string; pattern: RegExp; operation: string; handler: Han
 
 export const eksApi: ServiceApi = {
   service: 'eks',
+  regional: true,
   route(call: IncomingCall, region: string, accountId: string): RoutedCall | ApiError {
     for (const route of ROUTES) {
       const match = route.pattern.exec(call.path);

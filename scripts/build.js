@@ -4,7 +4,7 @@
  * the demo and the benchmarks into dist/demo/ and dist/bench/. Type-checking is `npm run typecheck`.
  */
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -32,12 +32,15 @@ const common = {
 await rm('dist', { recursive: true, force: true });
 
 // Every `await import()` in the CLI becomes a chunk that is read only when a command needs it.
-await build({
+const cli = await build({
   ...common,
   entryPoints: { eksposure: 'src/cli/bin.ts' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
 });
+// Which sources each file of dist/ holds: the start-up test checks `--help` reads no AWS SDK.
+await writeFile('dist/eksposure.meta.json', JSON.stringify(cli.metafile));
 
 await build({
   ...common,

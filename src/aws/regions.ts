@@ -20,9 +20,6 @@ export interface RegionPlan {
 
 const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 
-// Kept for importers written before the patterns moved; new code imports ../aws-names.js (no SDK).
-export { CLUSTER_NAME_PATTERN, REGION_NAME_PATTERN } from '../aws-names.js';
-
 export type RegionList =
   | { readonly ok: true; readonly regions: AccountRegion[] }
   | { readonly ok: false; readonly error: AwsErrorInfo };

@@ -55,7 +55,8 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 export async function createLogger(level: string): Promise<Logger> {
-  const { pino } = await import('pino');
+  // pino is CommonJS: in the bundle its chunk has only a default export.
+  const { default: pino } = await import('pino');
   return pino(
     { name: 'eksposure', level, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
     pino.destination({ fd: 2, sync: true }),

@@ -88,6 +88,7 @@ describe('start-up loads only what the command uses', () => {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     });
     expect(run.code).toBe(3);
+    expect(run.stderr).toContain('could not list the account');
     expect(heavyOf(packagesLoaded(list))).toEqual(
       expect.arrayContaining(['@aws-sdk/client-eks', 'pino']),
     );

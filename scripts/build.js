@@ -72,8 +72,18 @@ const cli = await build({
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
 });
-// Which sources each file of dist/ holds: the start-up test checks `--help` reads no AWS SDK.
-await writeFile('dist/eksposure.meta.json', JSON.stringify(cli.metafile));
+// Which packages each file of the CLI holds (a few KB): the start-up test checks that `--help`
+// reads no file with the AWS SDK in it.
+const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+const packagesByFile = Object.fromEntries(
+  Object.entries(cli.metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs'))
+    .map(([file, { inputs }]) => [
+      file,
+      [...new Set(Object.keys(inputs).map(packageOf).filter(Boolean))].sort(),
+    ]),
+);
+await writeFile('dist/eksposure.packages.json', `${JSON.stringify(packagesByFile, null, 1)}\n`);
 
 await build({
   ...common,

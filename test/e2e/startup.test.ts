@@ -18,10 +18,6 @@ const RECORDER = `import { register } from 'node:module'; register(${JSON.string
   `data:text/javascript,${encodeURIComponent(RECORDER_HOOKS)}`,
 )});`;
 
-interface Metafile {
-  readonly outputs: Record<string, { readonly inputs: Record<string, unknown> }>;
-}
-
 function recordingEnv() {
   const list = join(mkdtempSync(join(tmpdir(), 'eksposure-modules-')), 'loaded.txt');
   writeFileSync(list, '');
@@ -32,25 +28,22 @@ function recordingEnv() {
   return { env, list };
 }
 
-/** The packages whose code the files of dist/ that the process read were built from. */
+/** The packages whose code is in the files of dist/ that the process read (from the build). */
 function packagesLoaded(list: string): Set<string> {
-  const meta = JSON.parse(
-    readFileSync(join(REPO_ROOT, 'dist', 'eksposure.meta.json'), 'utf8'),
-  ) as Metafile;
+  const packagesByFile = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'dist', 'eksposure.packages.json'), 'utf8'),
+  ) as Record<string, string[]>;
   const files = readFileSync(list, 'utf8')
     .split('\n')
     .filter((url) => url.startsWith('file:'))
     .map((url) => relative(REPO_ROOT, fileURLToPath(url)));
-  const packages = new Set<string>();
-  for (const file of files) {
-    const output = meta.outputs[file];
-    if (!output) throw new Error(`${file} was loaded but is not one of the build's outputs`);
-    for (const input of Object.keys(output.inputs)) {
-      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
-      if (name) packages.add(name);
-    }
-  }
-  return packages;
+  return new Set(
+    files.flatMap((file) => {
+      const packages = packagesByFile[file];
+      if (!packages) throw new Error(`${file} was loaded but is not one of the build's outputs`);
+      return packages;
+    }),
+  );
 }
 
 const HEAVY = /^(@aws-sdk\/|@smithy\/|pino$)/;

@@ -4,13 +4,46 @@
  * the demo and the benchmarks into dist/demo/ and dist/bench/. Type-checking is `npm run typecheck`.
  */
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
+const ASCII_WIDTH = 'eksposure-ascii-width';
+
+/**
+ * yargs lays its help out with three copies of `string-width`, each of which creates an
+ * Intl.Segmenter and compiles Unicode property regexes when loaded, then measures every string a
+ * grapheme at a time: about 70 ms of `--help`. Printable ASCII is as wide as it is long, so each
+ * import gets a wrapper that answers that case itself and loads the real module (through a
+ * require() that esbuild defers) only for other text: the same widths, so the same help.
+ * @type {import('esbuild').Plugin}
+ */
+const asciiStringWidth = {
+  name: 'ascii-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.namespace === ASCII_WIDTH
+        ? undefined
+        : { path: args.resolveDir, namespace: ASCII_WIDTH },
+    );
+    b.onLoad({ filter: /.*/, namespace: ASCII_WIDTH }, (args) => ({
+      resolveDir: args.path,
+      loader: 'js',
+      contents: `
+        let measure;
+        export default function stringWidth(text, options) {
+          if (typeof text === 'string' && /^[\x20-\x7e]*$/.test(text)) return text.length;
+          measure ??= require('string-width').default;
+          return measure(text, options);
+        }`,
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
+  plugins: [asciiStringWidth],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -32,12 +65,25 @@ const common = {
 await rm('dist', { recursive: true, force: true });
 
 // Every `await import()` in the CLI becomes a chunk that is read only when a command needs it.
-await build({
+const cli = await build({
   ...common,
   entryPoints: { eksposure: 'src/cli/bin.ts' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
 });
+// Which packages each file of the CLI holds (a few KB): the start-up test checks that `--help`
+// reads no file with the AWS SDK in it.
+const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+const packagesByFile = Object.fromEntries(
+  Object.entries(cli.metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs'))
+    .map(([file, { inputs }]) => [
+      file,
+      [...new Set(Object.keys(inputs).map(packageOf).filter(Boolean))].sort(),
+    ]),
+);
+await writeFile('dist/eksposure.packages.json', `${JSON.stringify(packagesByFile, null, 1)}\n`);
 
 await build({
   ...common,

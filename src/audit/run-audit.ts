@@ -8,6 +8,8 @@ import {
   listAccountRegions,
   planRegions,
   type RegionPlan,
+  reconcilePrefetch,
+  regionsToPrefetch,
 } from '../aws/regions.js';
 import { type AuditReport, EXIT_INCOMPLETE, EXIT_USAGE } from '../report/audit-report.js';
 import { rules } from '../rules/registry.js';
@@ -51,7 +53,7 @@ async function discoverRegions(
   homeRegion: string,
   signal: AbortSignal | undefined,
 ): Promise<Discovery> {
-  const listed = await listAccountRegions(deps.clients.ec2(homeRegion), signal);
+  const listed = await listAccountRegions(await deps.clients.ec2(homeRegion), signal);
   if (listed.ok) return listed;
   const { error } = listed;
   deps.logger.debug({ err: error, homeRegion }, 'DescribeRegions failed');
@@ -90,57 +92,130 @@ export function nothingToScan(
   };
 }
 
-/** Discover regions, scan each (regions and clusters concurrently), evaluate every rule. Read-only. */
+/**
+ * Progress of scans started before DescribeRegions answered: held back until their region is
+ * confirmed (then replayed), forgotten if it is dropped, so the counts only ever cover reported regions.
+ */
+function heldBackProgress(progress: AuditProgress) {
+  const held = new Map<string, { listed: number; described: number }>();
+  const confirmed = new Set<string>();
+  const forRegion = (region: string) => {
+    let counts = held.get(region);
+    if (!counts) held.set(region, (counts = { listed: 0, described: 0 }));
+    return counts;
+  };
+  return {
+    scan: {
+      clusterListed: (region: string, count: number) => {
+        if (confirmed.has(region)) progress.clusterListed(region, count);
+        else forRegion(region).listed += count;
+      },
+      clusterDescribed: (region: string) => {
+        if (confirmed.has(region)) progress.clusterDescribed(region);
+        else forRegion(region).described += 1;
+      },
+    } satisfies ScanProgress,
+    confirm(region: string) {
+      confirmed.add(region);
+      const counts = held.get(region);
+      held.delete(region);
+      if (!counts) return;
+      if (counts.listed > 0) progress.clusterListed(region, counts.listed);
+      for (let i = 0; i < counts.described; i++) progress.clusterDescribed(region);
+    },
+  };
+}
+
+/**
+ * Discover regions, scan each (regions and clusters concurrently), evaluate every rule. Read-only.
+ * The scans of the default regions start at once, while the EC2 client loads and DescribeRegions
+ * is on its way; its answer still decides which regions are reported: a started region it does not
+ * list as enabled is abandoned and its results discarded, an enabled region it adds is scanned then.
+ */
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditOutcome> {
   const startedAt = deps.clock();
-  const discovery = await discoverRegions(deps, options.homeRegion, options.signal);
-  if (!discovery.ok)
-    return { kind: 'refused', exitCode: discovery.exitCode, message: discovery.message };
-
-  const plan = planRegions(discovery.regions, options.regions);
-  if (plan.unknown.length > 0) {
-    return {
-      kind: 'refused',
-      exitCode: EXIT_USAGE,
-      message: `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`,
-    };
-  }
-  const nothing = nothingToScan(plan, options.regions);
-  if (nothing) return { kind: 'refused', ...nothing };
-  deps.logger.info(
-    { scan: plan.scan, skipped: plan.skipped.map((r) => r.name) },
-    'regions planned',
-  );
-  deps.progress.regionsPlanned(plan.scan.length);
-
   const regionLimit = pLimit(options.regionConcurrency);
-  const scans: RegionScan[] = await Promise.all(
-    plan.scan.map((region) =>
-      regionLimit(async () => {
-        const scan = await scanRegion(
-          deps.clients.eks(region),
-          region,
-          { concurrency: options.concurrency, signal: options.signal },
-          deps.progress,
-        );
+  const scanIn = (region: string, signal: AbortSignal | undefined, progress: ScanProgress) =>
+    regionLimit(() =>
+      scanRegion(
+        deps.clients.eks(region),
+        region,
+        { concurrency: options.concurrency, signal },
+        progress,
+      ),
+    );
+
+  const early = heldBackProgress(deps.progress);
+  const prefetched = new Map<string, { stop: AbortController; scan: Promise<RegionScan> }>();
+  for (const region of regionsToPrefetch(options.homeRegion, options.regions)) {
+    const stop = new AbortController();
+    if (options.signal?.aborted) stop.abort();
+    prefetched.set(region, { stop, scan: scanIn(region, stop.signal, early.scan) });
+  }
+  const abandon = (regions: Iterable<string>): void => {
+    for (const region of regions) prefetched.get(region)?.stop.abort();
+  };
+  // One listener for them all: an interrupt abandons every scan started early.
+  const abandonAll = (): void => abandon(prefetched.keys());
+  options.signal?.addEventListener('abort', abandonAll, { once: true });
+  try {
+    const discovery = await discoverRegions(deps, options.homeRegion, options.signal);
+    if (!discovery.ok) {
+      abandonAll();
+      return { kind: 'refused', exitCode: discovery.exitCode, message: discovery.message };
+    }
+    const plan = planRegions(discovery.regions, options.regions);
+    if (plan.unknown.length > 0) {
+      abandonAll();
+      return {
+        kind: 'refused',
+        exitCode: EXIT_USAGE,
+        message: `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`,
+      };
+    }
+    const nothing = nothingToScan(plan, options.regions);
+    if (nothing) {
+      abandonAll();
+      return { kind: 'refused', ...nothing };
+    }
+    const reconciled = reconcilePrefetch([...prefetched.keys()], plan.scan);
+    abandon(reconciled.drop);
+    deps.logger.info(
+      {
+        scan: plan.scan,
+        skipped: plan.skipped.map((r) => r.name),
+        startedEarly: reconciled.keep,
+        abandoned: reconciled.drop,
+      },
+      'regions planned',
+    );
+    deps.progress.regionsPlanned(plan.scan.length);
+    for (const region of reconciled.keep) early.confirm(region);
+
+    const scans: RegionScan[] = await Promise.all(
+      plan.scan.map(async (region) => {
+        const scan = await (prefetched.get(region)?.scan ??
+          scanIn(region, options.signal, deps.progress));
         deps.progress.regionFinished(region);
         // An interrupted scan fails everywhere by our own doing: the command says so in one line.
         if (scan.error && !options.signal?.aborted)
           deps.logger.warn({ region, err: scan.error }, 'region could not be listed');
         return scan;
       }),
-    ),
-  );
+    );
 
-  const report = buildAuditReport(rules, {
-    toolVersion: deps.toolVersion,
-    startedAt,
-    finishedAt: deps.clock(),
-    homeRegion: options.homeRegion,
-    requestedRegions: options.regions ? [...options.regions] : null,
-    optInStatus: new Map(discovery.regions.map((r) => [r.name, r.optInStatus])),
-    skipped: plan.skipped,
-    scans,
-  });
-  return { kind: 'report', report, scans };
+    const report = buildAuditReport(rules, {
+      toolVersion: deps.toolVersion,
+      startedAt,
+      finishedAt: deps.clock(),
+      homeRegion: options.homeRegion,
+      requestedRegions: options.regions ? [...options.regions] : null,
+      optInStatus: new Map(discovery.regions.map((r) => [r.name, r.optInStatus])),
+      skipped: plan.skipped,
+      scans,
+    });
+    return { kind: 'report', report, scans };
+  } finally {
+    options.signal?.removeEventListener('abort', abandonAll);
+  }
 }

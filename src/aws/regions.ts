@@ -1,8 +1,4 @@
-import {
-  DescribeRegionsCommand,
-  type DescribeRegionsCommandOutput,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { DescribeRegionsCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsErrorInfo, toErrorInfo } from './errors.js';
 
 export interface AccountRegion {
@@ -19,9 +15,6 @@ export interface RegionPlan {
 }
 
 const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
-
-// Kept for importers written before the patterns moved; new code imports ../aws-names.js (no SDK).
-export { CLUSTER_NAME_PATTERN, REGION_NAME_PATTERN } from '../aws-names.js';
 
 export type RegionList =
   | { readonly ok: true; readonly regions: AccountRegion[] }
@@ -55,6 +48,8 @@ export async function listAccountRegions(
   signal: AbortSignal | undefined,
 ): Promise<RegionList> {
   try {
+    // The EC2 module is loaded here, on the first call, not with the audit.
+    const { DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
     const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }), {
       abortSignal: signal,
     });
@@ -77,5 +72,68 @@ export function planRegions(
     scan: sorted.filter((r) => ENABLED_STATUSES.has(r.optInStatus)).map((r) => r.name),
     skipped: sorted.filter((r) => !ENABLED_STATUSES.has(r.optInStatus)),
     unknown,
+  };
+}
+
+/**
+ * The regions every account in the standard partition has: those launched before 20 March 2019,
+ * enabled by default and impossible to disable (AWS Account Management Reference Guide, "Enable
+ * or disable AWS Regions in your account"). DescribeRegions lists them as opt-in-not-required.
+ */
+export const DEFAULT_REGIONS: ReadonlySet<string> = new Set([
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+]);
+
+/**
+ * Pure: the regions whose scan can start before DescribeRegions answers, because the account
+ * almost surely has them. None when the home region is not itself a default region (China,
+ * GovCloud and other partitions have none of them), nor when --regions names any other region:
+ * it may be unknown, and a usage error must not have made any EKS call.
+ */
+export function regionsToPrefetch(
+  homeRegion: string,
+  requested: readonly string[] | undefined,
+): string[] {
+  if (!DEFAULT_REGIONS.has(homeRegion)) return [];
+  if (!requested) return [...DEFAULT_REGIONS];
+  return requested.every((name) => DEFAULT_REGIONS.has(name)) ? [...new Set(requested)] : [];
+}
+
+export interface PrefetchReconciliation {
+  /** Started early and to be reported. */
+  readonly keep: readonly string[];
+  /** Started early but not to be scanned (unlisted or not enabled): abandoned and never reported. */
+  readonly drop: readonly string[];
+  /** To be scanned and not started yet. */
+  readonly start: readonly string[];
+}
+
+/** Pure: what becomes of the scans started early, once the plan from DescribeRegions is known. */
+export function reconcilePrefetch(
+  prefetched: readonly string[],
+  scan: readonly string[],
+): PrefetchReconciliation {
+  const planned = new Set(scan);
+  const started = new Set(prefetched);
+  return {
+    keep: prefetched.filter((region) => planned.has(region)),
+    drop: prefetched.filter((region) => !planned.has(region)),
+    start: scan.filter((region) => !started.has(region)),
   };
 }

@@ -18,14 +18,15 @@ const REGION_CONCURRENCY = 32;
 const fixture = accountFixture(evenAccount(CLUSTERS_PER_REGION));
 
 /**
- * The latency-bound critical path: DescribeRegions, then per wave of regions the ListClusters pages
- * one after another and the DescribeCluster calls `concurrency` at a time.
+ * The latency-bound critical path: per wave of regions the ListClusters pages one after another
+ * and the DescribeCluster calls `concurrency` at a time. The 17 regions are AWS's default regions,
+ * whose scans start beside DescribeRegions, so its round trip is not on the path.
  */
 function idealMs(): number {
   const waves = Math.ceil(SEVENTEEN_REGIONS.length / REGION_CONCURRENCY);
   const pages = Math.ceil(CLUSTERS_PER_REGION / LIST_PAGE_SIZE);
   const describeRounds = Math.ceil(CLUSTERS_PER_REGION / CONCURRENCY);
-  return LATENCY_MS * (1 + waves * (pages + describeRounds));
+  return LATENCY_MS * waves * (pages + describeRounds);
 }
 
 async function auditOnce(faults: FaultRule[], args: readonly string[] = []) {

@@ -11,14 +11,24 @@ import { type BenchRow, printRow } from './measure.js';
 import { memoryRows } from './memory.bench.js';
 import { startupRows } from './startup.bench.js';
 
-const sections: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
-  ['1. start-up', startupRows],
-  ['2. against the AWS CLI', awsCliRows],
-  ['3. latency-bound scan', scanRows],
-  ['4. CPU per AWS call', cpuPerCallRows],
-  ['5. peak memory', memoryRows],
-  ['6. apply', applyRows],
+const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
+  ['startup', '1. start-up', startupRows],
+  ['aws-cli', '2. against the AWS CLI', awsCliRows],
+  ['scan', '3. latency-bound scan', scanRows],
+  ['cpu', '4. CPU per AWS call', cpuPerCallRows],
+  ['memory', '5. peak memory', memoryRows],
+  ['apply', '6. apply', applyRows],
 ];
+
+// `npm run bench -- startup scan` runs only those sections; no argument runs them all.
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !sections.some(([key]) => key === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(', ')}: choose from ${sections.map(([key]) => key).join(', ')}\n`,
+  );
+  process.exit(2);
+}
 
 const load = () =>
   loadavg()
@@ -29,7 +39,8 @@ process.stdout.write(
 );
 const started = performance.now();
 const rows: BenchRow[] = [];
-for (const [title, run] of sections) {
+for (const [key, title, run] of sections) {
+  if (chosen.length > 0 && !chosen.includes(key)) continue;
   process.stdout.write(`\n${title}\n`);
   for (const row of await run()) {
     printRow(row);

@@ -30,7 +30,7 @@ export async function openAwsSession(
       `eksposure: note: using profile "${access.profile}"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored.\n`,
     );
   }
-  const credentials = deps.createCredentials(access.profile);
+  const credentials = await deps.createCredentials(access.profile);
   const credentialCheck = await checkCredentials(credentials, deps.clock(), access.profile);
   if (!credentialCheck.ok) throw new CliError(credentialCheck.message);
 
@@ -41,7 +41,7 @@ export async function openAwsSession(
       `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
     );
   }
-  const clients = deps.createClients({
+  const clients = await deps.createClients({
     credentials,
     endpoints: access.endpoints,
     maxAttempts: access.maxAttempts,

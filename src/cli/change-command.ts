@@ -1,27 +1,17 @@
 import { readFileSync } from 'node:fs';
-import type { Options } from 'yargs';
 import type { JournalEntry, TornLine } from '../remediation/journal.js';
 import { parseJournal } from '../remediation/journal.js';
-import { parseDuration, parsePollInterval, watchOptions } from './apply-options.js';
+import { parseDuration, parsePollInterval } from './apply-options.js';
 import type { ApplySession } from './apply-flow.js';
 import {
   type AwsAccess,
   type AwsAccessArgs,
-  awsAccessOptions,
-  countFlag,
   resolveAwsAccess,
   wholeNumber,
 } from './aws-options.js';
 import { openAwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
-
-/** Flags of apply, rollback and resume: AWS access, how to watch updates, how many clusters at once. */
-export const changeCommandOptions = {
-  ...awsAccessOptions,
-  concurrency: countFlag('Clusters changed or watched at once', 4),
-  ...watchOptions,
-} as const satisfies Record<string, Options>;
 
 export interface ChangeCommandArgs extends AwsAccessArgs {
   readonly timeout: string;
@@ -64,7 +54,7 @@ export async function withAwsSession<T>(
   logLevel: string,
   body: (session: ApplySession) => Promise<T>,
 ): Promise<T> {
-  const logger = deps.createLogger(logLevel);
+  const logger = await deps.createLogger(logLevel);
   const { clients } = await openAwsSession(deps, settings.access, {
     maxSockets: settings.concurrency + 2,
   });

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { firstLine } from '../aws/errors.js';
-import {
-  type AwsClientOptions,
-  type AwsClients,
-  createAwsClients,
-  type CredentialsProvider,
-} from '../aws/clients.js';
+import type { AwsClientOptions, AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { CliError } from './cli-error.js';
 
 export interface OutputStream {
@@ -26,9 +19,10 @@ export interface CliDeps {
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: () => Date;
-  createLogger(level: string): Logger;
-  createCredentials(profile: string | undefined): CredentialsProvider;
-  createClients(options: AwsClientOptions): AwsClients;
+  // The three below load pino and the AWS SDK when first called: `--help` needs neither.
+  createLogger(level: string): Promise<Logger>;
+  createCredentials(profile: string | undefined): Promise<CredentialsProvider>;
+  createClients(options: AwsClientOptions): Promise<AwsClients>;
   /** The region AWS_REGION or the profile's config names, if any. */
   configuredRegion(profile: string | undefined): Promise<string | undefined>;
   /** Resolves with the signal's name on SIGINT or SIGTERM. */
@@ -60,7 +54,9 @@ export const REDACTED_LOG_PATHS = [
   'headers.authorization',
 ];
 
-export function createLogger(level: string): Logger {
+export async function createLogger(level: string): Promise<Logger> {
+  // pino is CommonJS: in the bundle its chunk has only a default export.
+  const { default: pino } = await import('pino');
   return pino(
     { name: 'eksposure', level, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
     pino.destination({ fd: 2, sync: true }),
@@ -71,7 +67,9 @@ export function createLogger(level: string): Logger {
 const REGION_NOT_SET = 'Region is missing';
 
 async function configuredRegion(profile: string | undefined): Promise<string | undefined> {
-  const client = new EC2Client(profile ? { profile } : {});
+  // Any client resolves the region the same way; EKS's module is the smaller one to load.
+  const { EKSClient } = await import('@aws-sdk/client-eks');
+  const client = new EKSClient(profile ? { profile } : {});
   try {
     return await client.config.region();
   } catch (error) {
@@ -176,12 +174,14 @@ export function realDeps(options: { readonly runtimeNote?: string | undefined } 
     env: process.env,
     clock: () => new Date(),
     createLogger,
-    createCredentials: (profile) =>
-      fromNodeProviderChain({
+    createCredentials: async (profile) => {
+      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+      return fromNodeProviderChain({
         ...(profile ? { profile } : {}),
         logger: credentialChainLogger(stderr),
-      }),
-    createClients: createAwsClients,
+      });
+    },
+    createClients: async (options) => (await import('../aws/clients.js')).createAwsClients(options),
     configuredRegion,
     untilSignal: () =>
       new Promise((resolve) => {

@@ -1,4 +1,3 @@
-import yargs from 'yargs';
 import { firstLine } from '../aws/errors.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
@@ -12,7 +11,9 @@ import { rollbackCommand } from './commands/rollback.command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliDeps } from './deps.js';
 
-export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) {
+/** yargs is loaded here, not at start-up: a bare `--version` is answered without it. */
+export async function buildParser(deps: CliDeps, setExitCode: (code: number) => void) {
+  const { default: yargs } = await import('yargs');
   return yargs()
     .scriptName('eksposure')
     .usage(
@@ -49,11 +50,17 @@ export function buildParser(deps: CliDeps, setExitCode: (code: number) => void) 
 
 /** Runs one command line; never throws, never exits the process: returns the exit code. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    // What yargs would print, without the 40 ms of loading it.
+    deps.stdout.write(`${toolVersion}\n`);
+    return 0;
+  }
   let exitCode = 0;
   try {
-    await buildParser(deps, (code) => {
+    const parser = await buildParser(deps, (code) => {
       exitCode = code;
-    }).parseAsync([...argv]);
+    });
+    await parser.parseAsync([...argv]);
     return exitCode;
   } catch (error) {
     if (error instanceof CliError) {

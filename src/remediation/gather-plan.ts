@@ -42,7 +42,7 @@ function vpcDnsOf(
       error: { code: 'MissingVpcId', message: 'DescribeCluster did not name the cluster VPC' },
     });
   }
-  return factOf(() => describeVpcDns(clients.ec2(region), vpcId, signal));
+  return factOf(async () => describeVpcDns(await clients.ec2(region), vpcId, signal));
 }
 
 /** Reads what the pre-flight checks need about one cluster: updates in progress, and VPC DNS when it matters. */

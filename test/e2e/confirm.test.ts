@@ -19,8 +19,8 @@ function terminal(answer: string | undefined) {
     stderr: { write: (t) => void (stderr += t), isTTY: true },
     env: {},
     createLogger: realDeps().createLogger.bind(null, 'silent'),
-    createCredentials: () => () =>
-      Promise.resolve({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' }),
+    createCredentials: () =>
+      Promise.resolve(() => Promise.resolve({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' })),
     configuredRegion: () => Promise.resolve('us-east-1'),
     untilSignal: () => new Promise<string>(() => undefined),
     stdinIsTTY: true,

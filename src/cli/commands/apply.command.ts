@@ -1,39 +1,11 @@
+/** The `apply` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { parsePlan } from '../../remediation/plan-file.js';
-import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
-import { confirmOption, defaultJournalPath } from '../apply-options.js';
-import {
-  type ChangeCommandArgs,
-  changeCommandOptions,
-  readInputFile,
-  resolveChangeCommand,
-  withAwsSession,
-} from '../change-command.js';
-import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { APPLY_EXAMPLES, withHelp } from '../help-examples.js';
 import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
-
-interface ApplyArgs extends ChangeCommandArgs {
-  readonly plan: string;
-  readonly yes: boolean;
-  readonly journal?: string;
-}
-
-export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
-  const settings = resolveChangeCommand(args, deps.env);
-  const read = parsePlan(readInputFile('plan file', args.plan), args.plan);
-  if (!read.ok) throw new CliError(read.message);
-  const { plan } = read;
-  requireWayToConfirm(deps, args.yes);
-  return withAwsSession(deps, settings, args['log-level'], (session) =>
-    confirmAndApply(deps, session, plan, {
-      ...settings,
-      yes: args.yes,
-      journalPath: args.journal ?? defaultJournalPath(plan.planId),
-    }),
-  );
-}
+import { confirmOption } from '../apply-options.js';
+import { changeCommandOptions } from '../change-options.js';
+import type { ApplyArgs } from './apply.handler.js';
 
 export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
@@ -56,6 +28,7 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
           ...changeCommandOptions,
         }),
     handler: async (argv) => {
+      const { apply } = await import('./apply.handler.js');
       setExitCode(await apply(deps, argv as unknown as ApplyArgs));
     },
   };

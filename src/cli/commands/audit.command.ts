@@ -1,77 +1,10 @@
+/** The `audit` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { runAudit } from '../../audit/run-audit.js';
-import { exitCodeFor } from '../../report/audit-report.js';
-import { formatJson } from '../../report/json.formatter.js';
-import { silentProgress, terminalProgress } from '../../report/progress.js';
-import { formatTable } from '../../report/table.formatter.js';
-import { toolVersion } from '../../version.js';
-import {
-  type AwsConnectionArgs,
-  awsConnectionOptions,
-  resolveAwsConnection,
-} from '../aws-options.js';
-import { openAwsSession } from '../aws-session.js';
-import { CliError } from '../cli-error.js';
-import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CliDeps } from '../deps.js';
+import { awsConnectionOptions } from '../aws-options.js';
+import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
-import { interruptScanOnSignal } from '../scan-interrupt.js';
-
-interface AuditArgs extends AwsConnectionArgs {
-  readonly output: 'table' | 'json';
-  readonly 'log-level': string;
-}
-
-export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
-  const connection = resolveAwsConnection(args, deps.env);
-  const logger = deps.createLogger(args['log-level']);
-  const interrupt = interruptScanOnSignal(deps);
-  const { clients, homeRegion } = await openAwsSession(deps, connection, {
-    maxSockets: connection.concurrency + 2,
-    fallbackRegion: connection.regions?.[0],
-  });
-  interrupt.watch(clients);
-  const progress = deps.stderr.isTTY
-    ? terminalProgress(deps.stderr, () => Date.now())
-    : { ...silentProgress, done: () => undefined };
-  logger.info(
-    { homeRegion, endpoints: connection.endpoints, regions: connection.regions ?? 'all' },
-    'audit starting',
-  );
-  try {
-    const outcome = await runAudit(
-      { clients, clock: deps.clock, logger, progress, toolVersion },
-      {
-        homeRegion,
-        regions: connection.regions,
-        concurrency: connection.concurrency,
-        regionConcurrency: connection.regionConcurrency,
-        signal: interrupt.signal,
-      },
-    );
-    progress.done();
-    // A scan cut short is not reported: its errors are ours, not the account's.
-    interrupt.throwIfInterrupted();
-    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
-    const { report } = outcome;
-    deps.stdout.write(
-      args.output === 'json'
-        ? formatJson(report)
-        : formatTable(report, { width: deps.stdout.columns }),
-    );
-    logger.info(
-      {
-        durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
-        maxRssKb: process.resourceUsage().maxRSS,
-        ...report.summary,
-      },
-      'audit finished',
-    );
-    return exitCodeFor(report);
-  } finally {
-    clients.destroy();
-  }
-}
+import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
@@ -87,6 +20,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
         },
       }),
     handler: async (argv) => {
+      const { audit } = await import('./audit.handler.js');
       setExitCode(await audit(deps, argv as unknown as AuditArgs));
     },
   };

@@ -1,96 +1,10 @@
-import pLimit from 'p-limit';
+/** The `resume` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { settleSubmit, watchUpdate } from '../../remediation/executor.js';
-import {
-  type JournalEntry,
-  unconfirmedSubmits,
-  updatesStillInFlight,
-} from '../../remediation/journal.js';
-import type { PlanMode } from '../../remediation/plan.js';
-import { executorDeps, interruptible, reportOutcomes, withJournal } from '../apply-flow.js';
-import {
-  type ChangeCommandArgs,
-  changeCommandOptions,
-  readJournalFile,
-  resolveChangeCommand,
-  tornLineWarning,
-  withAwsSession,
-} from '../change-command.js';
 import type { CliDeps } from '../deps.js';
+import { changeCommandOptions } from '../change-options.js';
 import { RESUME_EXAMPLES, withHelp } from '../help-examples.js';
 import { RESUME_EXIT_CODES_HELP } from '../exit-codes.js';
-
-interface ResumeArgs extends ChangeCommandArgs {
-  readonly journal: string;
-}
-
-const targetOf = (entry: JournalEntry) => ({
-  region: entry.region,
-  clusterName: entry.clusterName,
-  arn: entry.clusterArn,
-  before: entry.before,
-  requested: entry.requested,
-});
-
-/**
- * Finishes what a journal left open, submitting nothing: watches the updates still running to
- * their end, and asks AWS what became of submits whose answer the journal never got.
- */
-export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
-  const settings = resolveChangeCommand(args, deps.env);
-  const { entries, torn } = readJournalFile(args.journal);
-  if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
-  const running = updatesStillInFlight(entries);
-  const unconfirmed = unconfirmedSubmits(entries);
-  const first = running[0] ?? unconfirmed[0];
-  if (!first) {
-    deps.stderr.write(
-      `eksposure: ${args.journal} shows no update still in flight; nothing to watch.\n`,
-    );
-    return torn ? 1 : 0;
-  }
-  return withAwsSession(deps, settings, args['log-level'], (session) =>
-    withJournal(deps, args.journal, async (journal) => {
-      const executor = executorDeps(deps, session, journal);
-      const interrupt = interruptible(deps, (name) =>
-        executor.progress(`${name} received: stopped watching.`),
-      );
-      const options = (entry: JournalEntry) => ({
-        ...settings,
-        planId: entry.planId,
-        mode: entry.mode as PlanMode,
-        signal: interrupt.signal,
-      });
-      const startedAt = deps.clock();
-      const limit = pLimit(settings.concurrency);
-      const outcomes = await Promise.all([
-        ...running.map((entry) =>
-          limit(() =>
-            watchUpdate(
-              executor,
-              options(entry),
-              targetOf(entry),
-              entry.updateId ?? '',
-              deps.clock().getTime() + settings.timeoutMs,
-            ),
-          ),
-        ),
-        ...unconfirmed.map((entry) =>
-          limit(() =>
-            settleSubmit(executor, options(entry), targetOf(entry), new Date(entry.at), undefined),
-          ),
-        ),
-      ]);
-      const plan = { planId: first.planId, mode: first.mode as PlanMode, complete: !torn };
-      return reportOutcomes(deps, plan, outcomes, {
-        journal,
-        startedAt,
-        interruptedBy: interrupt.interruptedBy(),
-        output: settings.output,
-      });
-    }),
-  );
-}
+import type { ResumeArgs } from './resume.handler.js';
 
 export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
@@ -107,6 +21,7 @@ export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void
         ...changeCommandOptions,
       }),
     handler: async (argv) => {
+      const { resume } = await import('./resume.handler.js');
       setExitCode(await resume(deps, argv as unknown as ResumeArgs));
     },
   };

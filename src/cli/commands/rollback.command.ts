@@ -1,91 +1,11 @@
-import { resolve } from 'node:path';
+/** The `rollback` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { planRollback } from '../../remediation/gather-plan.js';
-import {
-  type JournalEntry,
-  rollbackCandidates,
-  unconfirmedSubmits,
-  updatesStillInFlight,
-} from '../../remediation/journal.js';
-import { EXIT_NOT_ALL_APPLIED } from '../../report/apply-report.js';
-import { assemblePlan } from '../../remediation/planner.js';
-import { formatPlan } from '../../report/plan.formatter.js';
-import { toolVersion } from '../../version.js';
-import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
-import { confirmOption, defaultJournalPath } from '../apply-options.js';
-import {
-  type ChangeCommandArgs,
-  changeCommandOptions,
-  readJournalFile,
-  resolveChangeCommand,
-  tornLineWarning,
-  withAwsSession,
-} from '../change-command.js';
-import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { confirmOption } from '../apply-options.js';
+import { changeCommandOptions } from '../change-options.js';
 import { ROLLBACK_EXAMPLES, withHelp } from '../help-examples.js';
 import { ROLLBACK_EXIT_CODES_HELP } from '../exit-codes.js';
-
-interface RollbackArgs extends ChangeCommandArgs {
-  readonly journal: string;
-  readonly 'new-journal'?: string;
-  readonly yes: boolean;
-}
-
-/** One line per cluster whose update the journal did not see to its end: resume first. */
-function unsettledWarning(path: string, entry: JournalEntry): string {
-  const update = entry.updateId ? `update ${entry.updateId}` : 'a submitted update';
-  return `eksposure: ${entry.region}/${entry.clusterName}: ${update} was not seen to its end (journal says ${entry.status}); run eksposure resume --journal ${path} first, then roll back.\n`;
-}
-
-export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<number> {
-  const settings = resolveChangeCommand(args, deps.env);
-  const { entries, torn } = readJournalFile(args.journal);
-  const candidates = rollbackCandidates(entries);
-  const unsettled = [...unconfirmedSubmits(entries), ...updatesStillInFlight(entries)];
-  requireWayToConfirm(deps, args.yes);
-  for (const entry of unsettled) deps.stderr.write(unsettledWarning(args.journal, entry));
-  if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
-  const settled = unsettled.length === 0 && !torn;
-  if (candidates.length === 0) {
-    throw new CliError(
-      settled
-        ? `${args.journal} shows no cluster that was changed, so there is nothing to roll back.`
-        : `nothing can be rolled back yet: the journal does not account for every cluster (above); settle them first.`,
-      EXIT_NOT_ALL_APPLIED,
-    );
-  }
-  const code = await withAwsSession(deps, settings, args['log-level'], async (session) => {
-    const planned = await planRollback(
-      session.clients,
-      candidates,
-      undefined,
-      settings.concurrency,
-    );
-    const plan = assemblePlan(
-      {
-        planId: deps.newId(),
-        createdAt: deps.clock(),
-        toolVersion,
-        mode: 'rollback',
-        allowCidrs: null,
-        operatorIp: null,
-        sourceJournal: resolve(args.journal),
-        unread: planned.unread,
-      },
-      planned.clusters,
-    );
-    if (settings.output === 'text')
-      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    return confirmAndApply(deps, session, plan, {
-      ...settings,
-      yes: args.yes,
-      journalPath: args['new-journal'] ?? defaultJournalPath(plan.planId),
-    });
-  });
-  // The clusters the journal cannot account for were not rolled back: never a clean success.
-  return code === 0 && !settled ? EXIT_NOT_ALL_APPLIED : code;
-}
+import type { RollbackArgs } from './rollback.handler.js';
 
 export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
@@ -108,6 +28,7 @@ export function rollbackCommand(deps: CliDeps, setExitCode: (code: number) => vo
         ...changeCommandOptions,
       }),
     handler: async (argv) => {
+      const { rollback } = await import('./rollback.handler.js');
       setExitCode(await rollback(deps, argv as unknown as RollbackArgs));
     },
   };

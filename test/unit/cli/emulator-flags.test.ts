@@ -1,7 +1,7 @@
 import {
   faultsFromFlags,
   updateDurationFromFlags,
-} from '../../../src/cli/commands/emulator.command.js';
+} from '../../../src/cli/commands/emulator.handler.js';
 import { CliError } from '../../../src/cli/cli-error.js';
 
 const args = { fixtures: 'f.json', port: 0, host: '127.0.0.1', seed: 1 };

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { type CliDeps, realDeps } from '../../../src/cli/deps.js';
 import { runCli } from '../../../src/cli/run.js';
+import { toolVersion } from '../../../src/version.js';
 
 /** The real parser in this process; yargs prints help with console.log, captured here. */
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -23,6 +24,13 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('help and flags', () => {
+  it('--version alone, answered before yargs loads, prints what yargs prints', async () => {
+    const fast = await run(['--version']);
+    const throughYargs = await run(['audit', '--version']);
+    expect(fast).toEqual({ code: 0, stdout: `${toolVersion}\n`, stderr: '' });
+    expect(throughYargs).toEqual(fast);
+  });
+
   it('-h is --help', async () => {
     const short = await run(['-h']);
     expect(short.code).toBe(0);

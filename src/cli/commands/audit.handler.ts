@@ -1,0 +1,67 @@
+import { runAudit } from '../../audit/run-audit.js';
+import { exitCodeFor } from '../../report/audit-report.js';
+import { formatJson } from '../../report/json.formatter.js';
+import { silentProgress, terminalProgress } from '../../report/progress.js';
+import { formatTable } from '../../report/table.formatter.js';
+import { toolVersion } from '../../version.js';
+import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
+import { openAwsSession } from '../aws-session.js';
+import { CliError } from '../cli-error.js';
+import type { CliDeps } from '../deps.js';
+import { interruptScanOnSignal } from '../scan-interrupt.js';
+
+export interface AuditArgs extends AwsConnectionArgs {
+  readonly output: 'table' | 'json';
+  readonly 'log-level': string;
+}
+
+export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
+  const connection = resolveAwsConnection(args, deps.env);
+  const logger = await deps.createLogger(args['log-level']);
+  const interrupt = interruptScanOnSignal(deps);
+  const { clients, homeRegion } = await openAwsSession(deps, connection, {
+    maxSockets: connection.concurrency + 2,
+    fallbackRegion: connection.regions?.[0],
+  });
+  interrupt.watch(clients);
+  const progress = deps.stderr.isTTY
+    ? terminalProgress(deps.stderr, () => Date.now())
+    : { ...silentProgress, done: () => undefined };
+  logger.info(
+    { homeRegion, endpoints: connection.endpoints, regions: connection.regions ?? 'all' },
+    'audit starting',
+  );
+  try {
+    const outcome = await runAudit(
+      { clients, clock: deps.clock, logger, progress, toolVersion },
+      {
+        homeRegion,
+        regions: connection.regions,
+        concurrency: connection.concurrency,
+        regionConcurrency: connection.regionConcurrency,
+        signal: interrupt.signal,
+      },
+    );
+    progress.done();
+    // A scan cut short is not reported: its errors are ours, not the account's.
+    interrupt.throwIfInterrupted();
+    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
+    const { report } = outcome;
+    deps.stdout.write(
+      args.output === 'json'
+        ? formatJson(report)
+        : formatTable(report, { width: deps.stdout.columns }),
+    );
+    logger.info(
+      {
+        durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
+        maxRssKb: process.resourceUsage().maxRSS,
+        ...report.summary,
+      },
+      'audit finished',
+    );
+    return exitCodeFor(report);
+  } finally {
+    clients.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+import pLimit from 'p-limit';
+import { settleSubmit, watchUpdate } from '../../remediation/executor.js';
+import {
+  type JournalEntry,
+  unconfirmedSubmits,
+  updatesStillInFlight,
+} from '../../remediation/journal.js';
+import type { PlanMode } from '../../remediation/plan.js';
+import { executorDeps, interruptible, reportOutcomes, withJournal } from '../apply-flow.js';
+import {
+  type ChangeCommandArgs,
+  readJournalFile,
+  resolveChangeCommand,
+  tornLineWarning,
+  withAwsSession,
+} from '../change-command.js';
+import type { CliDeps } from '../deps.js';
+
+export interface ResumeArgs extends ChangeCommandArgs {
+  readonly journal: string;
+}
+
+const targetOf = (entry: JournalEntry) => ({
+  region: entry.region,
+  clusterName: entry.clusterName,
+  arn: entry.clusterArn,
+  before: entry.before,
+  requested: entry.requested,
+});
+
+/**
+ * Finishes what a journal left open, submitting nothing: watches the updates still running to
+ * their end, and asks AWS what became of submits whose answer the journal never got.
+ */
+export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
+  const settings = resolveChangeCommand(args, deps.env);
+  const { entries, torn } = readJournalFile(args.journal);
+  if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
+  const running = updatesStillInFlight(entries);
+  const unconfirmed = unconfirmedSubmits(entries);
+  const first = running[0] ?? unconfirmed[0];
+  if (!first) {
+    deps.stderr.write(
+      `eksposure: ${args.journal} shows no update still in flight; nothing to watch.\n`,
+    );
+    return torn ? 1 : 0;
+  }
+  return withAwsSession(deps, settings, args['log-level'], (session) =>
+    withJournal(deps, args.journal, async (journal) => {
+      const executor = executorDeps(deps, session, journal);
+      const interrupt = interruptible(deps, (name) =>
+        executor.progress(`${name} received: stopped watching.`),
+      );
+      const options = (entry: JournalEntry) => ({
+        ...settings,
+        planId: entry.planId,
+        mode: entry.mode as PlanMode,
+        signal: interrupt.signal,
+      });
+      const startedAt = deps.clock();
+      const limit = pLimit(settings.concurrency);
+      const outcomes = await Promise.all([
+        ...running.map((entry) =>
+          limit(() =>
+            watchUpdate(
+              executor,
+              options(entry),
+              targetOf(entry),
+              entry.updateId ?? '',
+              deps.clock().getTime() + settings.timeoutMs,
+            ),
+          ),
+        ),
+        ...unconfirmed.map((entry) =>
+          limit(() =>
+            settleSubmit(executor, options(entry), targetOf(entry), new Date(entry.at), undefined),
+          ),
+        ),
+      ]);
+      const plan = { planId: first.planId, mode: first.mode as PlanMode, complete: !torn };
+      return reportOutcomes(deps, plan, outcomes, {
+        journal,
+        startedAt,
+        interruptedBy: interrupt.interruptedBy(),
+        output: settings.output,
+      });
+    }),
+  );
+}

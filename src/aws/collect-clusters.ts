@@ -2,14 +2,58 @@ import {
   type Cluster,
   DescribeClusterCommand,
   type EKSClient,
+  type KubernetesNetworkConfigResponse,
   ListClustersCommand,
   type ListClustersCommandOutput,
+  type VpcConfigResponse,
 } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import { type AwsErrorInfo, toErrorInfo } from './errors.js';
 
+/**
+ * What the audit and remediation read from a DescribeCluster answer, in the SDK's own field names,
+ * and nothing more: the rules (endpoint access), the planner and its pre-flight checks (name, ARN,
+ * status, VPC, IPv6 endpoint, managed-as-code tags). A whole answer is about ten times larger
+ * (subnets, security groups, logging, OIDC issuer, certificate), and a scan holds every cluster
+ * of the account until the report is built. A full `Cluster` fits this type, so the change path's
+ * fresh DescribeCluster answers need no conversion.
+ * Note: certificateAuthority is left out on purpose; a check that probes the API endpoint over
+ * TLS will need it (add `certificateAuthority` here and in slimCluster then).
+ */
+export interface ClusterRecord
+  extends Pick<Cluster, 'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags'> {
+  readonly resourcesVpcConfig?:
+    | Pick<
+        VpcConfigResponse,
+        'vpcId' | 'endpointPublicAccess' | 'endpointPrivateAccess' | 'publicAccessCidrs'
+      >
+    | undefined;
+  readonly kubernetesNetworkConfig?: Pick<KubernetesNetworkConfigResponse, 'ipFamily'> | undefined;
+}
+
+/** Pure: the record kept of a DescribeCluster answer (see ClusterRecord). */
+export function slimCluster(cluster: Cluster): ClusterRecord {
+  const vpc = cluster.resourcesVpcConfig;
+  const network = cluster.kubernetesNetworkConfig;
+  return {
+    name: cluster.name,
+    arn: cluster.arn,
+    status: cluster.status,
+    version: cluster.version,
+    endpoint: cluster.endpoint,
+    tags: cluster.tags,
+    resourcesVpcConfig: vpc && {
+      vpcId: vpc.vpcId,
+      endpointPublicAccess: vpc.endpointPublicAccess,
+      endpointPrivateAccess: vpc.endpointPrivateAccess,
+      publicAccessCidrs: vpc.publicAccessCidrs,
+    },
+    kubernetesNetworkConfig: network && { ipFamily: network.ipFamily },
+  };
+}
+
 export type ClusterScan =
-  | { readonly name: string; readonly ok: true; readonly cluster: Cluster }
+  | { readonly name: string; readonly ok: true; readonly cluster: ClusterRecord }
   | { readonly name: string; readonly ok: false; readonly error: AwsErrorInfo };
 
 export interface RegionScan {
@@ -27,7 +71,12 @@ export interface ScanProgress {
 export interface RegionScanOptions {
   /** DescribeCluster calls in flight. */
   readonly concurrency: number;
-  /** Aborting it abandons the calls in flight; the scan then ends with errors. */
+  /**
+   * Aborting it stops the scan: no call is sent after it, and the clusters not yet described end
+   * with an AbortError. Calls already in flight end when the clients are destroyed (the CLI does
+   * both on SIGINT/SIGTERM): calls are sent without per-call options so that the SDK reuses each
+   * command's middleware stack (`cacheMiddleware`) instead of building it for every call.
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -81,13 +130,21 @@ export function checkListPage(
   return { ok: true, names: page.clusters, nextToken };
 }
 
+/** The error a call not sent because the scan was aborted ends with. */
+function abortedError(): Error {
+  return Object.assign(new Error('scan aborted before this call was sent'), {
+    name: 'AbortError',
+  });
+}
+
 async function describeCluster(
   eks: EKSClient,
   name: string,
   signal: AbortSignal | undefined,
 ): Promise<ClusterScan> {
   try {
-    const answer = await eks.send(new DescribeClusterCommand({ name }), { abortSignal: signal });
+    if (signal?.aborted) throw abortedError();
+    const answer = await eks.send(new DescribeClusterCommand({ name }));
     if (!answer.cluster) {
       return {
         name,
@@ -105,7 +162,7 @@ async function describeCluster(
         },
       };
     }
-    return { name, ok: true, cluster: answer.cluster };
+    return { name, ok: true, cluster: slimCluster(answer.cluster) };
   } catch (error) {
     return { name, ok: false, error: toErrorInfo(error) };
   }
@@ -130,9 +187,9 @@ export async function scanRegion(
   let nextToken: string | undefined;
   try {
     do {
+      if (signal?.aborted) throw abortedError();
       const page = await eks.send(
         new ListClustersCommand({ maxResults: LIST_PAGE_SIZE, nextToken }),
-        { abortSignal: signal },
       );
       const verdict = checkListPage({ tokens, names }, page);
       if (!verdict.ok) {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark of docs/performance.md, in one run on one machine, each row with
  * its figure, its target and PASS or MISS, then one summary table. Not part of the tests.
+ * `npm run bench -- 4 5` runs only the sections with those numbers.
  */
 import { cpus, loadavg } from 'node:os';
 import { renderTable } from '../report/text-table.js';
@@ -20,6 +21,9 @@ const sections: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['6. apply', applyRows],
 ];
 
+const only = process.argv.slice(2);
+const chosen = sections.filter(([title]) => only.length === 0 || only.includes(title.split('.')[0]!));
+
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -29,7 +33,7 @@ process.stdout.write(
 );
 const started = performance.now();
 const rows: BenchRow[] = [];
-for (const [title, run] of sections) {
+for (const [title, run] of chosen) {
   process.stdout.write(`\n${title}\n`);
   for (const row of await run()) {
     printRow(row);

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
-import { formatJson } from '../../report/json.formatter.js';
+import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
 import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
@@ -54,11 +54,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    deps.stdout.write(
-      args.output === 'json'
-        ? formatJson(report)
-        : formatTable(report, { width: deps.stdout.columns }),
-    );
+    if (args.output === 'json') writeJson(report, deps.stdout);
+    else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),

@@ -154,7 +154,9 @@ const ignore = () => undefined;
  * them as `logger?.info?.(...)`, so a logger without them skips that work. The SDK's other messages
  * (warnings, debug) are dropped, as its default logger drops them.
  */
-const SILENT_SDK_LOGGER = { debug: ignore, warn: ignore, trace: ignore } as unknown as NonNullable<EKSClientConfig['logger']>;
+const SILENT_SDK_LOGGER = { debug: ignore, warn: ignore, trace: ignore } as unknown as NonNullable<
+  EKSClientConfig['logger']
+>;
 
 /** Below the deserializer, which reads the body: the deadline covers that read too. */
 const DEADLINE_PLACE = {

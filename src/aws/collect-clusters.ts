@@ -20,8 +20,10 @@ import { type AwsErrorInfo, toErrorInfo } from './errors.js';
  * Note: certificateAuthority is left out on purpose; a check that probes the API endpoint over
  * TLS will need it (add `certificateAuthority` here and in slimCluster then).
  */
-export interface ClusterRecord
-  extends Pick<Cluster, 'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags'> {
+export interface ClusterRecord extends Pick<
+  Cluster,
+  'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags'
+> {
   readonly resourcesVpcConfig?:
     | Pick<
         VpcConfigResponse,

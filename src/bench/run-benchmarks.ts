@@ -9,7 +9,7 @@ import { applyRows } from './apply.bench.js';
 import { cpuPerCallRows, scanRows } from './audit.bench.js';
 import { awsCliRows } from './aws-cli.bench.js';
 import { type BenchRow, printRow } from './measure.js';
-import { memoryRows } from './memory.bench.js';
+import { memoryRows, regionSpreadRows } from './memory.bench.js';
 import { startupRows } from './startup.bench.js';
 
 const sections: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
@@ -19,10 +19,13 @@ const sections: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['4. CPU per AWS call', cpuPerCallRows],
   ['5. peak memory', memoryRows],
   ['6. apply', applyRows],
+  ['7. many regions against one', regionSpreadRows],
 ];
 
 const only = process.argv.slice(2);
-const chosen = sections.filter(([title]) => only.length === 0 || only.includes(title.split('.')[0]!));
+const chosen = sections.filter(
+  ([title]) => only.length === 0 || only.includes(title.split('.')[0]!),
+);
 
 const load = () =>
   loadavg()

@@ -1,9 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import {
-  checkListPage,
-  type ListingSeen,
-  slimCluster,
-} from '../../../src/aws/collect-clusters.js';
+import { checkListPage, type ListingSeen, slimCluster } from '../../../src/aws/collect-clusters.js';
 
 const nothingSeen: ListingSeen = { tokens: new Set(), names: new Set() };
 

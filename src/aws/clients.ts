@@ -183,8 +183,6 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     logger: SILENT_SDK_LOGGER,
-    // Reuses each command's resolved middleware stack; the SDK does so only for calls sent without options.
-    cacheMiddleware: true,
     ...(endpoint ? { endpoint } : {}),
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs,

@@ -74,10 +74,10 @@ export interface RegionScanOptions {
   /** DescribeCluster calls in flight. */
   readonly concurrency: number;
   /**
-   * Aborting it stops the scan: no call is sent after it, and the clusters not yet described end
-   * with an AbortError. Calls already in flight end when the clients are destroyed (the CLI does
-   * both on SIGINT/SIGTERM): calls are sent without per-call options so that the SDK reuses each
-   * command's middleware stack (`cacheMiddleware`) instead of building it for every call.
+   * Aborting it abandons the calls in flight, and the SDK's backoff between attempts; the scan
+   * then ends with errors. (The SDK's `cacheMiddleware` would save building each call's middleware
+   * stack, but only for calls sent without options, so without this signal, and it shares one
+   * handler context between concurrent calls: not used.)
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -132,21 +132,13 @@ export function checkListPage(
   return { ok: true, names: page.clusters, nextToken };
 }
 
-/** The error a call not sent because the scan was aborted ends with. */
-function abortedError(): Error {
-  return Object.assign(new Error('scan aborted before this call was sent'), {
-    name: 'AbortError',
-  });
-}
-
 async function describeCluster(
   eks: EKSClient,
   name: string,
   signal: AbortSignal | undefined,
 ): Promise<ClusterScan> {
   try {
-    if (signal?.aborted) throw abortedError();
-    const answer = await eks.send(new DescribeClusterCommand({ name }));
+    const answer = await eks.send(new DescribeClusterCommand({ name }), { abortSignal: signal });
     if (!answer.cluster) {
       return {
         name,
@@ -189,9 +181,9 @@ export async function scanRegion(
   let nextToken: string | undefined;
   try {
     do {
-      if (signal?.aborted) throw abortedError();
       const page = await eks.send(
         new ListClustersCommand({ maxResults: LIST_PAGE_SIZE, nextToken }),
+        { abortSignal: signal },
       );
       const verdict = checkListPage({ tokens, names }, page);
       if (!verdict.ok) {

@@ -8,8 +8,8 @@ import { setFlagsFromString } from 'node:v8';
  * of the peak RSS of a large audit (232 MB at 10,000 clusters, of which about 28 MB live).
  * Measured on the 10,000-cluster audit: the old generation's growth factor at 1.2 (instead of up
  * to 4) brings the peak to about 151 MB; keeping the young generation at its starting size too
- * brings it to about 107 MB, and 1,700 clusters from 133 to 100 MB, for about 15 % more CPU time
- * (more, smaller GCs). V8 reads both flags when it grows a space, so they take effect when set at
+ * brings it to about 107 MB, and 1,700 clusters from 133 to 100 MB, for 4 to 15 % more CPU time
+ * (more, smaller GCs; docs/performance.md). V8 reads both flags when it grows a space, so they take effect when set at
  * run time (the young generation's maximum size, by contrast, is fixed at start-up).
  */
 export function keepHeapNearLiveSize(): void {

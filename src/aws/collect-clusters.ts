@@ -7,6 +7,7 @@ import {
   type ListClustersCommandOutput,
   type VpcConfigResponse,
 } from '@aws-sdk/client-eks';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { type AwsErrorInfo, toErrorInfo } from './errors.js';
 
@@ -173,6 +174,10 @@ export async function scanRegion(
   progress: ScanProgress,
 ): Promise<RegionScan> {
   const { signal } = options;
+  // The SDK listens on a call's signal (its retry backoff, its HTTP handler) for every call in
+  // flight, and one scan signal serves every region's calls: dozens of listeners, not a leak, and
+  // Node's MaxListenersExceededWarning would otherwise land on stderr.
+  if (signal) setMaxListeners(0, signal);
   const limit = pLimit(options.concurrency);
   const described: Promise<ClusterScan>[] = [];
   const tokens = new Set<string>();

@@ -32,7 +32,7 @@ const account: Fixture = {
   },
 };
 
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(REPO_ROOT, 'dist', 'eksposure.mjs');
 const totalCalls = (emulator: RunningEmulator) =>
   [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l.trim().length > 0);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { finished, Readable } from 'node:stream';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
+import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -50,46 +50,79 @@ function abortError(): Error {
   });
 }
 
+type Stop = (error: Error) => void;
+
+const expire = (stop: Stop, timeoutMs: number) => stop(timeoutError(timeoutMs));
+
+/**
+ * The attempts waiting on each abort signal, behind one listener per signal: the clients' signal
+ * and a scan's signal are shared by hundreds of attempts, and a listener per attempt costs CPU on
+ * every call and trips Node's MaxListenersExceededWarning past ten.
+ */
+function abortWatch() {
+  const waiting = new WeakMap<AbortSignal, Set<Stop>>();
+  return {
+    add(signal: AbortSignal, stop: Stop) {
+      let stops = waiting.get(signal);
+      if (!stops) {
+        const created = new Set<Stop>();
+        stops = created;
+        waiting.set(signal, created);
+        signal.addEventListener(
+          'abort',
+          () => {
+            for (const s of [...created]) s(abortError());
+          },
+          { once: true },
+        );
+      }
+      stops.add(stop);
+    },
+    remove(signal: AbortSignal, stop: Stop) {
+      waiting.get(signal)?.delete(stop);
+    },
+  };
+}
+
 /**
  * One attempt of a call, bounded from the moment it is sent to the last byte of the answer.
  * The SDK's own `requestTimeout` stops at the response headers, and a socket timeout measures
  * only silence: a server that stalls after the headers or trickles its body defeats both.
  * Sits just above the HTTP handler, below the retry, so every attempt gets the whole budget.
  * It also ends the attempt when the call's `abortSignal` or the clients' own signal aborts,
- * including while the body is still arriving.
+ * including while the body is still arriving. Per attempt it costs one timer (unref'd, cleared
+ * at the answer's last byte) and one entry in a set per signal.
  */
 export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
+  const watch = abortWatch();
   return <Args, Result extends { readonly response: unknown }>(
       next: AttemptHandler<Args, Result>,
       context: AttemptContext,
     ): AttemptHandler<Args, Result> =>
     (args) => {
-      const callSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
-      const signals =
-        callSignal instanceof AbortSignal ? [clientsSignal, callSignal] : [clientsSignal];
+      const given = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+      const callSignal = given instanceof AbortSignal ? given : undefined;
+      if (clientsSignal.aborted || callSignal?.aborted) return Promise.reject(abortError());
       return new Promise<Result>((resolve, reject) => {
         let body: Readable | undefined;
         let settled = false;
-        const stop = (error: Error) => {
-          cleanUp();
-          body?.destroy(error);
-          reject(error);
-        };
-        const onAbort = () => stop(abortError());
-        const timer = setTimeout(() => stop(timeoutError(timeoutMs)), timeoutMs);
-        // A call still pending keeps the process alive through its socket, not through this timer.
-        timer.unref();
         const cleanUp = () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          for (const s of signals) s.removeEventListener('abort', onAbort);
+          watch.remove(clientsSignal, stop);
+          if (callSignal) watch.remove(callSignal, stop);
         };
-        if (signals.some((s) => s.aborted)) {
-          stop(abortError());
-          return;
-        }
-        for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
+        const stop: Stop = (error) => {
+          cleanUp();
+          body?.destroy(error);
+          reject(error);
+        };
+        const timer = setTimeout(expire, timeoutMs, stop, timeoutMs);
+        // A call still pending keeps the process alive through its socket, not through this timer.
+        timer.unref();
+        watch.add(clientsSignal, stop);
+        if (callSignal) watch.add(callSignal, stop);
         next(args).then(
           (result) => {
             const answer = (result.response as { body?: unknown } | undefined)?.body;
@@ -113,6 +146,18 @@ export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
       });
     };
 }
+
+const ignore = () => undefined;
+
+/**
+ * The SDK's logger middleware builds a filtered copy of every call's input and output for
+ * `logger.info`, and of its input for `logger.error`, even for its default no-op logger; it calls
+ * them as `logger?.info?.(...)`, so a logger without them skips that work. The SDK's other messages
+ * (warnings, debug) are dropped, as its default logger drops them.
+ */
+const SILENT_SDK_LOGGER = { debug: ignore, warn: ignore, trace: ignore } as unknown as NonNullable<
+  EKSClientConfig['logger']
+>;
 
 /** Below the deserializer, which reads the body: the deadline covers that read too. */
 const DEADLINE_PLACE = {
@@ -138,6 +183,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     credentials: options.credentials,
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
+    logger: SILENT_SDK_LOGGER,
     ...(endpoint ? { endpoint } : {}),
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs,

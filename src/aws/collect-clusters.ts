@@ -2,14 +2,61 @@ import {
   type Cluster,
   DescribeClusterCommand,
   type EKSClient,
+  type KubernetesNetworkConfigResponse,
   ListClustersCommand,
   type ListClustersCommandOutput,
+  type VpcConfigResponse,
 } from '@aws-sdk/client-eks';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { type AwsErrorInfo, toErrorInfo } from './errors.js';
 
+/**
+ * What the audit and remediation read from a DescribeCluster answer, in the SDK's own field names,
+ * and nothing more: the rules (endpoint access), the planner and its pre-flight checks (name, ARN,
+ * status, VPC, IPv6 endpoint, managed-as-code tags). A whole answer is about ten times larger
+ * (subnets, security groups, logging, OIDC issuer, certificate), and a scan holds every cluster
+ * of the account until the report is built. A full `Cluster` fits this type, so the change path's
+ * fresh DescribeCluster answers need no conversion.
+ * Note: certificateAuthority is left out on purpose; a check that probes the API endpoint over
+ * TLS will need it (add `certificateAuthority` here and in slimCluster then).
+ */
+export interface ClusterRecord extends Pick<
+  Cluster,
+  'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags'
+> {
+  readonly resourcesVpcConfig?:
+    | Pick<
+        VpcConfigResponse,
+        'vpcId' | 'endpointPublicAccess' | 'endpointPrivateAccess' | 'publicAccessCidrs'
+      >
+    | undefined;
+  readonly kubernetesNetworkConfig?: Pick<KubernetesNetworkConfigResponse, 'ipFamily'> | undefined;
+}
+
+/** Pure: the record kept of a DescribeCluster answer (see ClusterRecord). */
+export function slimCluster(cluster: Cluster): ClusterRecord {
+  const vpc = cluster.resourcesVpcConfig;
+  const network = cluster.kubernetesNetworkConfig;
+  return {
+    name: cluster.name,
+    arn: cluster.arn,
+    status: cluster.status,
+    version: cluster.version,
+    endpoint: cluster.endpoint,
+    tags: cluster.tags,
+    resourcesVpcConfig: vpc && {
+      vpcId: vpc.vpcId,
+      endpointPublicAccess: vpc.endpointPublicAccess,
+      endpointPrivateAccess: vpc.endpointPrivateAccess,
+      publicAccessCidrs: vpc.publicAccessCidrs,
+    },
+    kubernetesNetworkConfig: network && { ipFamily: network.ipFamily },
+  };
+}
+
 export type ClusterScan =
-  | { readonly name: string; readonly ok: true; readonly cluster: Cluster }
+  | { readonly name: string; readonly ok: true; readonly cluster: ClusterRecord }
   | { readonly name: string; readonly ok: false; readonly error: AwsErrorInfo };
 
 export interface RegionScan {
@@ -27,7 +74,12 @@ export interface ScanProgress {
 export interface RegionScanOptions {
   /** DescribeCluster calls in flight. */
   readonly concurrency: number;
-  /** Aborting it abandons the calls in flight; the scan then ends with errors. */
+  /**
+   * Aborting it abandons the calls in flight, and the SDK's backoff between attempts; the scan
+   * then ends with errors. (The SDK's `cacheMiddleware` would save building each call's middleware
+   * stack, but only for calls sent without options, so without this signal, and it shares one
+   * handler context between concurrent calls: not used.)
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -105,7 +157,7 @@ async function describeCluster(
         },
       };
     }
-    return { name, ok: true, cluster: answer.cluster };
+    return { name, ok: true, cluster: slimCluster(answer.cluster) };
   } catch (error) {
     return { name, ok: false, error: toErrorInfo(error) };
   }
@@ -122,6 +174,10 @@ export async function scanRegion(
   progress: ScanProgress,
 ): Promise<RegionScan> {
   const { signal } = options;
+  // The SDK listens on a call's signal (its retry backoff, its HTTP handler) for every call in
+  // flight, and one scan signal serves every region's calls: dozens of listeners, not a leak, and
+  // Node's MaxListenersExceededWarning would otherwise land on stderr.
+  if (signal) setMaxListeners(0, signal);
   const limit = pLimit(options.concurrency);
   const described: Promise<ClusterScan>[] = [];
   const tokens = new Set<string>();

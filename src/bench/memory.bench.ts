@@ -5,8 +5,8 @@
  */
 import { startEmulator } from '../emulator/server.js';
 import { emulatorEnv } from '../tools/spawn-cli.js';
-import { accountFixture, clusterCount, skewedAccount } from './fixtures.js';
-import { type BenchRow, round, runProbedCli, verdict } from './measure.js';
+import { accountFixture, clusterCount, evenAccount, skewedAccount } from './fixtures.js';
+import { type BenchRow, round, runProbedCli, SEVENTEEN_REGIONS, verdict } from './measure.js';
 
 const SIZES = [1_000, 5_000, 10_000];
 const TARGET_MB = 150;
@@ -18,8 +18,14 @@ interface Measured {
   readonly outputBytes: number;
 }
 
-async function measure(command: string[], total: number): Promise<Measured> {
-  const account = skewedAccount(total);
+interface Probed extends Measured {
+  readonly cpuMs: number;
+}
+
+async function measureAccount(
+  command: readonly string[],
+  account: Readonly<Record<string, number>>,
+): Promise<Probed> {
   const emulator = await startEmulator({ fixture: accountFixture(account), seed: 42 });
   try {
     const run = await runProbedCli([...command, '--output', 'json'], emulatorEnv(emulator.url));
@@ -30,11 +36,15 @@ async function measure(command: string[], total: number): Promise<Measured> {
       rssMb: run.maxRssKb / 1024,
       wallMs: run.wallMs,
       outputBytes: Buffer.byteLength(run.stdout),
+      cpuMs: run.cpuMs,
     };
   } finally {
     await emulator.close();
   }
 }
+
+const measure = (command: readonly string[], total: number) =>
+  measureAccount(command, skewedAccount(total));
 
 function rowsFor(label: string, measured: readonly Measured[]): BenchRow[] {
   const first = measured[0]!;
@@ -69,4 +79,40 @@ export async function memoryRows(): Promise<BenchRow[]> {
     rows.push(...rowsFor(label, measured));
   }
   return rows;
+}
+
+const PER_REGION = 300;
+/** Many regions may cost at most this much more than one region holding the same clusters. */
+const SPREAD_TOLERANCE = 1.1;
+
+/**
+ * The same clusters spread over 17 regions and held by one (the 16 others empty, so both audits
+ * make the same calls): regions are scanned side by side, each with its own client and its own
+ * calls in flight, and that must not cost much more memory or CPU than one big region.
+ */
+export async function regionSpreadRows(): Promise<BenchRow[]> {
+  const total = PER_REGION * SEVENTEEN_REGIONS.length;
+  const spread = await measureAccount(['audit'], evenAccount(PER_REGION));
+  const oneRegion = await measureAccount(['audit'], {
+    ...evenAccount(0),
+    [SEVENTEEN_REGIONS[0]]: total,
+  });
+  const describe = (m: Probed) =>
+    `${round(m.rssMb, 1)} MB, ${round(m.cpuMs)} ms CPU, wall ${round(m.wallMs)} ms`;
+  const rss = spread.rssMb / oneRegion.rssMb;
+  const cpu = spread.cpuMs / oneRegion.cpuMs;
+  return [
+    {
+      name: `audit of ${total} clusters, 17 regions x ${PER_REGION} against 1 region x ${total}: peak RSS`,
+      figure: `${round(rss, 2)}x (${describe(spread)} against ${describe(oneRegion)})`,
+      target: `<= ${SPREAD_TOLERANCE}x`,
+      verdict: verdict(rss <= SPREAD_TOLERANCE),
+    },
+    {
+      name: `same, CPU time`,
+      figure: `${round(cpu, 2)}x`,
+      target: `<= ${SPREAD_TOLERANCE}x`,
+      verdict: verdict(cpu <= SPREAD_TOLERANCE),
+    },
+  ];
 }

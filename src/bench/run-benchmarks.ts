@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark of docs/performance.md, in one run on one machine, each row with
  * its figure, its target and PASS or MISS, then one summary table. Not part of the tests.
+ * `npm run bench -- 4 5` runs only the sections with those numbers.
  */
 import { cpus, loadavg } from 'node:os';
 import { renderTable } from '../report/text-table.js';
@@ -8,7 +9,7 @@ import { applyRows } from './apply.bench.js';
 import { cpuPerCallRows, scanRows } from './audit.bench.js';
 import { awsCliRows } from './aws-cli.bench.js';
 import { type BenchRow, printRow } from './measure.js';
-import { memoryRows } from './memory.bench.js';
+import { memoryRows, regionSpreadRows } from './memory.bench.js';
 import { startupRows } from './startup.bench.js';
 
 const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
@@ -18,11 +19,16 @@ const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['cpu', '4. CPU per AWS call', cpuPerCallRows],
   ['memory', '5. peak memory', memoryRows],
   ['apply', '6. apply', applyRows],
+  ['regions', '7. many regions against one', regionSpreadRows],
 ];
 
-// `npm run bench -- startup scan` runs only those sections; no argument runs them all.
+// `npm run bench -- startup scan` (or `-- 1 3`) runs only those sections; no argument runs them all.
 const chosen = process.argv.slice(2);
-const unknown = chosen.filter((name) => !sections.some(([key]) => key === name));
+const picks = (key: string, title: string) =>
+  chosen.length === 0 || chosen.includes(key) || chosen.includes(title.split('.')[0] ?? '');
+const unknown = chosen.filter(
+  (name) => !sections.some(([key, title]) => key === name || title.startsWith(`${name}.`)),
+);
 if (unknown.length > 0) {
   process.stderr.write(
     `unknown benchmark ${unknown.join(', ')}: choose from ${sections.map(([key]) => key).join(', ')}\n`,
@@ -40,7 +46,7 @@ process.stdout.write(
 const started = performance.now();
 const rows: BenchRow[] = [];
 for (const [key, title, run] of sections) {
-  if (chosen.length > 0 && !chosen.includes(key)) continue;
+  if (!picks(key, title)) continue;
   process.stdout.write(`\n${title}\n`);
   for (const row of await run()) {
     printRow(row);

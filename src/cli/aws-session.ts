@@ -4,6 +4,7 @@ import { checkCredentials } from '../aws/credentials.js';
 import { REGION_NAME_PATTERN } from '../aws-names.js';
 import type { AwsAccess } from './aws-options.js';
 import { CliError } from './cli-error.js';
+import { keepHeapNearLiveSize } from './heap-growth.js';
 import type { CliDeps } from './deps.js';
 
 const DEFAULT_HOME_REGION = 'us-east-1';
@@ -41,6 +42,7 @@ export async function openAwsSession(
       `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
     );
   }
+  keepHeapNearLiveSize();
   const clients = await deps.createClients({
     credentials,
     endpoints: access.endpoints,

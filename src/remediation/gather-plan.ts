@@ -1,7 +1,7 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
-import type { RegionScan } from '../aws/collect-clusters.js';
+import type { ClusterRecord, RegionScan } from '../aws/collect-clusters.js';
 import { toErrorInfo } from '../aws/errors.js';
 import {
   describeCluster,
@@ -49,7 +49,7 @@ function vpcDnsOf(
 export async function gatherFacts(
   clients: AwsClients,
   region: string,
-  cluster: Cluster,
+  cluster: ClusterRecord,
   change: EndpointChange,
   signal?: AbortSignal,
 ): Promise<ClusterFacts> {
@@ -87,7 +87,7 @@ export async function planFromScans(
   const wanted = (name: string) => !named || named.has(name);
   const unread: UnreadScope[] = [];
   const found = new Set<string>();
-  const candidates: { region: string; cluster: Cluster; fails: boolean }[] = [];
+  const candidates: { region: string; cluster: ClusterRecord; fails: boolean }[] = [];
   for (const scan of scans) {
     if (scan.error) unread.push({ region: scan.region, clusterName: null, error: scan.error });
     for (const c of scan.clusters) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from '@aws-sdk/client-eks';
+import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import {
   applyChange,
@@ -87,10 +88,10 @@ export function clientRequestToken(planId: string, arn: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** A cluster as read for planning: the DescribeCluster answer and the facts the checks need. */
+/** A cluster as read for planning: the DescribeCluster answer (the fields a scan keeps) and the facts the checks need. */
 export interface ClusterFacts {
   readonly region: string;
-  readonly cluster: Cluster;
+  readonly cluster: ClusterRecord;
   readonly updatesInProgress: Fact<readonly string[]>;
   readonly vpcDns: Fact<VpcDns> | undefined;
 }

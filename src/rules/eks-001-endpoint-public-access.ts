@@ -1,4 +1,4 @@
-import type { Cluster } from '@aws-sdk/client-eks';
+import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { describeAccess, endpointAccessOf } from './endpoint-access.js';
 import type { CheckResult, Rule, RuleMetadata } from './types.js';
 
@@ -33,7 +33,7 @@ export const metadata: RuleMetadata = {
  * CIDRs whose union is the whole IPv4 or IPv6 space, or no list at all (AWS's default is 0.0.0.0/0).
  * A cluster whose public endpoint is off passes whatever publicAccessCidrs still says.
  */
-export function check(cluster: Cluster): CheckResult {
+export function check(cluster: ClusterRecord): CheckResult {
   const access = endpointAccessOf(cluster);
   const mode = describeAccess(access);
   if (access.mode !== 'public-open') {

@@ -1,4 +1,4 @@
-import type { Cluster } from '@aws-sdk/client-eks';
+import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { coversWholeInternet } from '../net/cidr.js';
 
 export type AccessMode = 'private' | 'public-restricted' | 'public-open';
@@ -23,7 +23,7 @@ export const DEFAULT_PUBLIC_ACCESS_CIDRS: readonly string[] = ['0.0.0.0/0'];
  * endpointPrivateAccess=false and publicAccessCidrs=["0.0.0.0/0"]; a missing field therefore
  * means the open default.
  */
-export function endpointAccessOf(cluster: Cluster): EndpointAccess {
+export function endpointAccessOf(cluster: ClusterRecord): EndpointAccess {
   const vpc = cluster.resourcesVpcConfig ?? {};
   const publicAccess = vpc.endpointPublicAccess ?? true;
   const privateAccess = vpc.endpointPrivateAccess ?? false;

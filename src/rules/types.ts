@@ -1,4 +1,4 @@
-import type { Cluster } from '@aws-sdk/client-eks';
+import type { ClusterRecord } from '../aws/collect-clusters.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -26,6 +26,6 @@ export interface CheckResult {
 
 export interface Rule {
   readonly metadata: RuleMetadata;
-  /** Pure: the cluster as DescribeCluster returned it, in; a verdict with a reason, out. */
-  readonly check: (cluster: Cluster) => CheckResult;
+  /** Pure: the cluster as DescribeCluster returned it (the fields a scan keeps), in; a verdict with a reason, out. */
+  readonly check: (cluster: ClusterRecord) => CheckResult;
 }

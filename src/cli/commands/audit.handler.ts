@@ -1,6 +1,6 @@
 import { runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
-import { formatJson } from '../../report/json.formatter.js';
+import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
 import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
@@ -47,11 +47,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    deps.stdout.write(
-      args.output === 'json'
-        ? formatJson(report)
-        : formatTable(report, { width: deps.stdout.columns }),
-    );
+    if (args.output === 'json') writeJson(report, deps.stdout);
+    else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),

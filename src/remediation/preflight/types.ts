@@ -1,4 +1,4 @@
-import type { Cluster } from '@aws-sdk/client-eks';
+import type { ClusterRecord } from '../../aws/collect-clusters.js';
 import type { AwsErrorInfo } from '../../aws/errors.js';
 import type { EndpointConfig } from '../endpoint-config.js';
 import type { LeftOutCidr } from '../endpoint-stack.js';
@@ -25,8 +25,8 @@ export interface VpcDns {
 /** Everything a check may look at: plain data, gathered beforehand by the AWS layer. */
 export interface PreflightInput {
   readonly region: string;
-  /** As DescribeCluster returned it. */
-  readonly cluster: Cluster;
+  /** As DescribeCluster returned it: the fields a scan keeps. */
+  readonly cluster: ClusterRecord;
   readonly before: EndpointConfig;
   readonly after: EndpointConfig;
   /** Ids of the cluster's updates whose status is InProgress (ListUpdates + DescribeUpdate). */

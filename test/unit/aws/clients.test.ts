@@ -1,7 +1,8 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
-import { type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { attemptDeadline, type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
 import { rejection } from '../../support/sdk.js';
 
 type Behaviour = (res: http.ServerResponse) => void;
@@ -122,5 +123,22 @@ describe('createAwsClients: every attempt of a call is bounded', () => {
       clients.destroy();
       await server.close();
     }
+  });
+});
+
+describe('attemptDeadline', () => {
+  it('watches a shared signal with one listener, however many attempts wait on it, and ends them all', async () => {
+    const clients = new AbortController();
+    const scan = new AbortController();
+    const pending = () => new Promise<{ response: unknown }>(() => undefined);
+    const handler = attemptDeadline(30_000, clients.signal)(pending, {
+      __smithy_context: { abortSignal: scan.signal },
+    });
+    const attempts = Array.from({ length: 50 }, () => rejection(handler({})));
+    expect(getEventListeners(clients.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(scan.signal, 'abort')).toHaveLength(1);
+    clients.abort();
+    const errors = await Promise.all(attempts);
+    expect(errors.map((e) => e.name)).toEqual(Array(50).fill('AbortError'));
   });
 });

@@ -1,4 +1,5 @@
-import { checkListPage, type ListingSeen } from '../../../src/aws/collect-clusters.js';
+import type { Cluster } from '@aws-sdk/client-eks';
+import { checkListPage, type ListingSeen, slimCluster } from '../../../src/aws/collect-clusters.js';
 
 const nothingSeen: ListingSeen = { tokens: new Set(), names: new Set() };
 
@@ -50,5 +51,53 @@ describe('checkListPage', () => {
       ok: false,
       error: { code: 'PaginationLoop' },
     });
+  });
+});
+
+describe('slimCluster', () => {
+  it('keeps what the rules and the planner read, and drops the rest of the answer', () => {
+    const answer: Cluster = {
+      name: 'prod',
+      arn: 'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
+      status: 'ACTIVE',
+      version: '1.31',
+      endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+      roleArn: 'arn:aws:iam::123456789012:role/prod-cluster-role',
+      resourcesVpcConfig: {
+        subnetIds: ['subnet-1', 'subnet-2'],
+        securityGroupIds: ['sg-1'],
+        clusterSecurityGroupId: 'sg-2',
+        vpcId: 'vpc-1',
+        endpointPublicAccess: true,
+        endpointPrivateAccess: false,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      },
+      kubernetesNetworkConfig: { ipFamily: 'ipv6', serviceIpv6Cidr: 'fd00::/108' },
+      certificateAuthority: { data: 'LS0tLS1CRUdJTi...' },
+      identity: { oidc: { issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' } },
+      tags: { 'alpha.eksctl.io/cluster-name': 'prod' },
+    };
+    expect(slimCluster(answer)).toEqual({
+      name: 'prod',
+      arn: 'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
+      status: 'ACTIVE',
+      version: '1.31',
+      endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+      tags: { 'alpha.eksctl.io/cluster-name': 'prod' },
+      resourcesVpcConfig: {
+        vpcId: 'vpc-1',
+        endpointPublicAccess: true,
+        endpointPrivateAccess: false,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      },
+      kubernetesNetworkConfig: { ipFamily: 'ipv6' },
+    });
+  });
+
+  it('leaves out what the answer leaves out, so AWS defaults still apply downstream', () => {
+    const slim = slimCluster({ name: 'bare' });
+    expect(slim.resourcesVpcConfig).toBeUndefined();
+    expect(slim.kubernetesNetworkConfig).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(slim))).toEqual({ name: 'bare' });
   });
 });

@@ -104,14 +104,22 @@ function editChange(plan: EditablePlan, cidrs: string[]) {
   cluster.after.publicAccessCidrs = cidrs;
 }
 
+/** Applies a saved plan (JSON report) that must be refused before any submit, changing nothing. */
+async function applyRefused(emulator: RunningEmulator, plan: string, dir: string): Promise<CliRun> {
+  const before = allConfigs(emulator);
+  const run = await cliAgainst(emulator, 'apply', plan, ...confirmed(join(dir, 'j')), ...JSON_OUT);
+  expect(submits(emulator)).toBe(0);
+  expect(allConfigs(emulator)).toEqual(before);
+  return run;
+}
+
 describe('apply checks again what the plan claims', () => {
   it('refuses, by name, a plan made in another account: nothing submitted there', async () => {
     const dir = tempDir();
     const plan = await withEmulator((a) => savePlan(a, dir, '--cluster', 'open-a'));
     const otherAccount: Fixture = { ...remediationAccount, accountId: '444455556666' };
     await withEmulator(async (b) => {
-      const before = allConfigs(b);
-      const run = await cliAgainst(b, 'apply', plan, ...confirmed(join(dir, 'j')), ...JSON_OUT);
+      const run = await applyRefused(b, plan, dir);
       expect(run.code).toBe(1);
       expect(outcomeOf(run, 'open-a')).toMatchObject({
         result: 'skipped',
@@ -120,8 +128,6 @@ describe('apply checks again what the plan claims', () => {
       expect(run.stderr).toContain(
         'us-east-1/open-a: refused: the cluster these credentials reach is arn:aws:eks:us-east-1:444455556666:cluster/open-a, not the plan',
       );
-      expect(submits(b)).toBe(0);
-      expect(allConfigs(b)).toEqual(before);
     }, otherAccount);
   });
 
@@ -134,22 +140,13 @@ describe('apply checks again what the plan claims', () => {
         if (cluster) cluster.action = 'update';
         p.summary = { update: 1, blocked: 0, skip: 0 };
       });
-      const before = allConfigs(emulator);
-      const run = await cliAgainst(
-        emulator,
-        'apply',
-        plan,
-        ...confirmed(join(dir, 'j')),
-        ...JSON_OUT,
-      );
+      const run = await applyRefused(emulator, plan, dir);
       expect(run.code).toBe(1);
       expect(outcomeOf(run, 'no-dns')).toMatchObject({
         result: 'skipped',
         reason: expect.stringContaining('vpc-dns'),
         errors: [expect.objectContaining({ code: 'PreflightBlocked' })],
       });
-      expect(submits(emulator)).toBe(0);
-      expect(allConfigs(emulator)).toEqual(before);
     });
   });
 
@@ -158,21 +155,12 @@ describe('apply checks again what the plan claims', () => {
       const dir = tempDir();
       const plan = await saveAllowlistPlan(emulator, dir);
       editPlan(plan, (p) => editChange(p, ['203.0.113.0/24', '0.0.0.0/0']));
-      const before = allConfigs(emulator);
-      const run = await cliAgainst(
-        emulator,
-        'apply',
-        plan,
-        ...confirmed(join(dir, 'j')),
-        ...JSON_OUT,
-      );
+      const run = await applyRefused(emulator, plan, dir);
       expect(run.code).toBe(1);
       expect(outcomeOf(run, 'open-a')).toMatchObject({
         result: 'skipped',
         errors: [expect.objectContaining({ code: 'ChangeNotFromPlan' })],
       });
-      expect(submits(emulator)).toBe(0);
-      expect(allConfigs(emulator)).toEqual(before);
     });
   });
 

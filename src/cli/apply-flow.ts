@@ -6,6 +6,7 @@ import { awsChangePort } from '../remediation/gather-plan.js';
 import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
+import { exitCodeForSignal } from '../report/audit-report.js';
 import {
   applyExitCode,
   buildApplyReport,
@@ -95,8 +96,19 @@ async function confirmed(deps: CliDeps, plan: RemediationPlan, yes: boolean): Pr
   requireWayToConfirm(deps, yes);
   if (yes) return true;
   deps.stderr.write(describeChanges(plan));
-  const answer = await deps.prompt('Type "yes" to apply these changes: ');
-  return answer?.trim().toLowerCase() === 'yes';
+  // A signal while the question waits ends the command (nothing was changed), as it does
+  // everywhere else: `docker stop` or a SIGTERM must not wait for an answer that never comes.
+  const reply = await Promise.race([
+    deps.prompt('Type "yes" to apply these changes: ').then((text) => ({ text })),
+    deps.untilSignal().then((signal) => ({ signal })),
+  ]);
+  if ('signal' in reply) {
+    throw new CliError(
+      `${reply.signal} received before the question was answered; nothing was changed.`,
+      exitCodeForSignal(reply.signal),
+    );
+  }
+  return reply.text?.trim().toLowerCase() === 'yes';
 }
 
 /** Prints the result, says what is still running in AWS and how to resume watching it. */

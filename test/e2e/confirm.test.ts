@@ -72,6 +72,27 @@ describe('confirmation on a terminal', () => {
     expect(publicAccess()).toBe(true);
   });
 
+  it('ends on SIGTERM while the question waits: exit 143, nothing changed', async () => {
+    const t = terminal(undefined);
+    let signal: (name: string) => void = () => undefined;
+    const signalled = new Promise<string>((resolve) => (signal = resolve));
+    const deps: CliDeps = {
+      ...t.deps,
+      untilSignal: () => signalled,
+      // Nobody answers: the question is left waiting, and the signal comes instead.
+      prompt: () => {
+        signal('SIGTERM');
+        return new Promise<string | undefined>(() => undefined);
+      },
+    };
+    expect(await remediate(deps)).toBe(143);
+    expect(t.err()).toContain(
+      'SIGTERM received before the question was answered; nothing was changed.',
+    );
+    expect(emulator.stats.calls.get('eks:UpdateClusterConfig')).toBeUndefined();
+    expect(publicAccess()).toBe(true);
+  });
+
   it('applies after "yes"', async () => {
     const t = terminal('yes');
     expect(await remediate(t.deps)).toBe(0);

@@ -1,6 +1,9 @@
+import type { Logger } from 'pino';
 import type { AwsClients } from '../aws/clients.js';
 import { exitCodeForSignal } from '../report/audit-report.js';
 import { interruptible } from './apply-flow.js';
+import type { AwsConnection } from './aws-options.js';
+import { openAwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
@@ -44,4 +47,30 @@ export function interruptScanOnSignal(deps: CliDeps): ScanInterrupt {
       released = true;
     },
   };
+}
+
+export interface ScanSession {
+  readonly logger: Logger;
+  readonly interrupt: ScanInterrupt;
+  readonly clients: AwsClients;
+  readonly homeRegion: string;
+}
+
+/**
+ * How audit and remediate start a scan: the logger, signals watched before the session opens (so a
+ * signal during credential resolution is not lost), then the clients, which a signal abandons.
+ */
+export async function openScanSession(
+  deps: CliDeps,
+  connection: AwsConnection,
+  logLevel: string,
+): Promise<ScanSession> {
+  const logger = await deps.createLogger(logLevel);
+  const interrupt = interruptScanOnSignal(deps);
+  const { clients, homeRegion } = await openAwsSession(deps, connection, {
+    maxSockets: connection.concurrency + 2,
+    fallbackRegion: connection.regions?.[0],
+  });
+  interrupt.watch(clients);
+  return { logger, interrupt, clients, homeRegion };
 }

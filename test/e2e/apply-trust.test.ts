@@ -13,16 +13,15 @@ import {
 import {
   allConfigs,
   cliAgainst,
+  confirmed,
   FAST,
-  tempDir,
+  JSON_OUT,
   readJournal,
   remediationAccount,
   submits,
+  tempDir,
   updatesOf,
 } from '../support/remediation.js';
-
-const JSON_OUT = ['--output', 'json'];
-const confirmed = (journal: string) => ['--yes', '--journal', journal, ...FAST];
 
 async function withEmulator<T>(
   body: (emulator: RunningEmulator) => Promise<T>,

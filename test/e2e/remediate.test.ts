@@ -10,18 +10,17 @@ import { type CliRun, isolatedAwsEnv, runCli, startCli } from '../support/cli.js
 import {
   allConfigs,
   cliAgainst,
+  confirmed,
   FAST,
-  tempDir,
+  JSON_OUT,
   readJournal,
   remediationAccount,
   submits,
+  tempDir,
   updatesOf,
 } from '../support/remediation.js';
 import { emulatorClientConfig } from '../support/sdk.js';
 
-const JSON_OUT = ['--output', 'json'];
-/** Apply without asking, journal to the given file, poll fast. */
-const confirmed = (journal: string) => ['--yes', '--journal', journal, ...FAST];
 const applying = (journal: string) => ['--apply', ...confirmed(journal)];
 
 async function withEmulator<T>(

@@ -36,6 +36,11 @@ export const remediationAccount: Fixture = {
 /** Poll updates fast: the emulator's updates take a fraction of a second in these tests. */
 export const FAST = ['--poll-interval', '0.05'];
 
+export const JSON_OUT = ['--output', 'json'];
+
+/** Apply without asking, journal to the given file, poll fast. */
+export const confirmed = (journal: string) => ['--yes', '--journal', journal, ...FAST];
+
 /** The built CLI against the emulator. */
 export const cliAgainst = (emulator: RunningEmulator, ...args: string[]): Promise<CliRun> =>
   runCli([...args, '--endpoint-url', emulator.url]);

@@ -5,10 +5,9 @@ import { silentProgress, terminalProgress } from '../../report/progress.js';
 import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
-import { openAwsSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { interruptScanOnSignal } from '../scan-interrupt.js';
+import { openScanSession } from '../scan-interrupt.js';
 
 export interface AuditArgs extends AwsConnectionArgs {
   readonly output: 'table' | 'json';
@@ -17,13 +16,11 @@ export interface AuditArgs extends AwsConnectionArgs {
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
-  const logger = await deps.createLogger(args['log-level']);
-  const interrupt = interruptScanOnSignal(deps);
-  const { clients, homeRegion } = await openAwsSession(deps, connection, {
-    maxSockets: connection.concurrency + 2,
-    fallbackRegion: connection.regions?.[0],
-  });
-  interrupt.watch(clients);
+  const { logger, interrupt, clients, homeRegion } = await openScanSession(
+    deps,
+    connection,
+    args['log-level'],
+  );
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };

@@ -19,12 +19,12 @@ import { toolVersion } from '../../version.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
-import { logFinished, openAwsSession } from '../aws-session.js';
+import { logFinished } from '../aws-session.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
-import { interruptScanOnSignal } from '../scan-interrupt.js';
+import { openScanSession } from '../scan-interrupt.js';
 
 export interface RemediateArgs extends AwsConnectionArgs {
   readonly mode: 'private' | 'allowlist';
@@ -118,13 +118,11 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   checkWritableFile('--journal', args.journal);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
-  const logger = await deps.createLogger(args['log-level']);
-  const interrupt = interruptScanOnSignal(deps);
-  const { clients, homeRegion } = await openAwsSession(deps, connection, {
-    maxSockets: connection.concurrency + 2,
-    fallbackRegion: connection.regions?.[0],
-  });
-  interrupt.watch(clients);
+  const { logger, interrupt, clients, homeRegion } = await openScanSession(
+    deps,
+    connection,
+    args['log-level'],
+  );
   try {
     const outcome = await runAudit(
       {

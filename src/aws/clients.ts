@@ -212,7 +212,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         return client;
       }),
     ec2: async (region) => {
-      const { EC2Client } = await import('@aws-sdk/client-ec2');
+      const { EC2Client } = await import('./sdk/ec2.js');
       return cached(ec2Clients, region, () => {
         const client = new EC2Client(configFor(region, options.endpoints?.ec2));
         client.middlewareStack.add(deadline, DEADLINE_PLACE);

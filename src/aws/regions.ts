@@ -49,7 +49,7 @@ export async function listAccountRegions(
 ): Promise<RegionList> {
   try {
     // The EC2 module is loaded here, on the first call, not with the audit.
-    const { DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+    const { DescribeRegionsCommand } = await import('./sdk/ec2.js');
     const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }), {
       abortSignal: signal,
     });

@@ -68,7 +68,7 @@ const REGION_NOT_SET = 'Region is missing';
 
 async function configuredRegion(profile: string | undefined): Promise<string | undefined> {
   // Any client resolves the region the same way; EKS's module is the smaller one to load.
-  const { EKSClient } = await import('@aws-sdk/client-eks');
+  const { EKSClient } = await import('../aws/sdk/eks.js');
   const client = new EKSClient(profile ? { profile } : {});
   try {
     return await client.config.region();
@@ -175,7 +175,7 @@ export function realDeps(options: { readonly runtimeNote?: string | undefined } 
     clock: () => new Date(),
     createLogger,
     createCredentials: async (profile) => {
-      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+      const { fromNodeProviderChain } = await import('../aws/sdk/credential-providers.js');
       return fromNodeProviderChain({
         ...(profile ? { profile } : {}),
         logger: credentialChainLogger(stderr),

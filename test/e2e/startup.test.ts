@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,17 +28,20 @@ function recordingEnv() {
   return { env, list };
 }
 
+/** The files of the package that the process read, relative to its root. */
+const filesLoaded = (list: string) =>
+  readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:'))
+    .map((url) => relative(REPO_ROOT, fileURLToPath(url)));
+
 /** The packages whose code is in the files of dist/ that the process read (from the build). */
 function packagesLoaded(list: string): Set<string> {
   const packagesByFile = JSON.parse(
     readFileSync(join(REPO_ROOT, 'dist', 'eksposure.packages.json'), 'utf8'),
   ) as Record<string, string[]>;
-  const files = readFileSync(list, 'utf8')
-    .split('\n')
-    .filter((url) => url.startsWith('file:'))
-    .map((url) => relative(REPO_ROOT, fileURLToPath(url)));
   return new Set(
-    files.flatMap((file) => {
+    filesLoaded(list).flatMap((file) => {
       const packages = packagesByFile[file];
       if (!packages) throw new Error(`${file} was loaded but is not one of the build's outputs`);
       return packages;
@@ -83,7 +86,13 @@ describe('start-up loads only what the command uses', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('could not list the account');
     expect(heavyOf(packagesLoaded(list))).toEqual(
-      expect.arrayContaining(['@aws-sdk/client-eks', 'pino']),
+      expect.arrayContaining(['@aws-sdk/client-eks', '@aws-sdk/client-ec2', 'pino']),
     );
+    // Only the SDK commands eksposure sends: about 1 MB in all, where the whole EC2 client alone is 2 MB.
+    const bytes = filesLoaded(list).reduce(
+      (sum, file) => sum + statSync(join(REPO_ROOT, file)).size,
+      0,
+    );
+    expect(bytes).toBeLessThan(1_500_000);
   });
 });

@@ -122,5 +122,6 @@ await build({
     { in: 'src/demo/run-demo.ts', out: 'demo/run-demo' },
     { in: 'src/bench/run-benchmarks.ts', out: 'bench/run-benchmarks' },
     { in: 'src/bench/usage-probe.ts', out: 'bench/usage-probe' },
+    { in: 'src/bench/sdk-floor.ts', out: 'bench/sdk-floor' },
   ],
 });

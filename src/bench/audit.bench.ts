@@ -2,12 +2,20 @@
  * The audit against the emulator: 17 regions x 100 clusters at 50 ms per call against the ideal
  * wall time for its concurrency, and the CLI's CPU time per AWS call at 0 ms.
  */
+import { fileURLToPath } from 'node:url';
 import type { FaultRule } from '../emulator/faults.js';
 import { startEmulator } from '../emulator/server.js';
 import type { AuditReport } from '../report/audit-report.js';
 import { emulatorEnv } from '../tools/spawn-cli.js';
 import { accountFixture, evenAccount } from './fixtures.js';
-import { type BenchRow, round, runProbedCli, SEVENTEEN_REGIONS, verdict } from './measure.js';
+import {
+  type BenchRow,
+  round,
+  runProbedCli,
+  runProbedScript,
+  SEVENTEEN_REGIONS,
+  verdict,
+} from './measure.js';
 
 const CLUSTERS_PER_REGION = 100;
 const LATENCY_MS = 50;
@@ -83,9 +91,24 @@ export async function scanRows(): Promise<BenchRow[]> {
   return rows;
 }
 
+const SDK_FLOOR = fileURLToPath(new URL('./sdk-floor.mjs', import.meta.url));
+
+/** The same calls sent by a bare EKSClient in its own process: what the SDK alone costs. */
+async function sdkFloor() {
+  const emulator = await startEmulator({ fixture, faults: [], seed: 42 });
+  try {
+    const run = await runProbedScript(SDK_FLOOR, SEVENTEEN_REGIONS, emulatorEnv(emulator.url));
+    return { run, calls: Number(run.stdout.trim()) };
+  } finally {
+    await emulator.close();
+  }
+}
+
 export async function cpuPerCallRows(): Promise<BenchRow[]> {
   const { run, report, calls } = await auditOnce([]);
   const perCall = run.cpuMs / calls;
+  const floor = await sdkFloor();
+  const floorPerCall = floor.run.cpuMs / floor.calls;
   return [
     {
       name: `CLI CPU per AWS call, audit ${SCAN} at 0 ms`,
@@ -94,6 +117,14 @@ export async function cpuPerCallRows(): Promise<BenchRow[]> {
         `${report.summary.clusters} clusters, wall ${round(run.wallMs)} ms)`,
       target: '<= 0.5 ms',
       verdict: verdict(perCall <= 0.5),
+    },
+    {
+      name: `  the same ListClusters and DescribeCluster calls from a bare EKSClient (no eksposure)`,
+      figure:
+        `${round(floorPerCall, 2)} ms (${round(floor.run.cpuMs)} ms CPU incl. start-up / ${floor.calls} calls); ` +
+        `eksposure ${round(perCall / floorPerCall, 2)}x`,
+      target: 'none',
+      verdict: 'INFO',
     },
   ];
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnCli, type SpawnedCli } from '../tools/spawn-cli.js';
+import { CLI_PATH, spawnCli, type SpawnedCli } from '../tools/spawn-cli.js';
 
 /** One line of the summary: what was measured, against which target. */
 export interface BenchRow {
@@ -57,13 +57,19 @@ export interface ProbedRun extends SpawnedCli {
 }
 
 /** Runs the built CLI with the usage probe loaded, and reads back its CPU time and peak RSS. */
-export async function runProbedCli(
+export function runProbedCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ProbedRun> {
+  return runProbedScript(CLI_PATH, args, env);
+}
+
+/** Runs a script of dist/ (the CLI or a benchmark's own) with the usage probe loaded. */
+export async function runProbedScript(
+  script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<ProbedRun> {
   const usageFile = join(mkdtempSync(join(tmpdir(), 'eksposure-bench-')), 'usage.json');
   const started = performance.now();
-  const run = await spawnCli(args, { ...env, EKSPOSURE_USAGE_FILE: usageFile }, 'pipe', undefined, {
+  const run = await spawnCli(args, { ...env, EKSPOSURE_USAGE_FILE: usageFile }, 'pipe', script, {
     path: process.execPath,
     args: ['--import', USAGE_PROBE],
   });

@@ -347,6 +347,7 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
     expect(report.requestedRegions).toEqual(['eu-west-1']);
     expect(report.regions).toEqual([
       {
+        accountId: '123456789012',
         region: 'eu-west-1',
         status: 'ok',
         optInStatus: 'opt-in-not-required',

@@ -357,6 +357,10 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
       },
     ]);
     expect(report.summary).toEqual({
+      accounts: 1,
+      accountsScanned: 1,
+      accountsFailed: 0,
+      accountsSkipped: 0,
       regionsScanned: 1,
       regionsSkipped: 0,
       regionsFailed: 0,

@@ -61,3 +61,21 @@ export function selectShard<T extends { readonly accountId: string }>(
 export function formatShard(shard: Shard): string {
   return `${shard.index}/${shard.count}`;
 }
+
+/**
+ * Pure: a selection's share. Skipped accounts are shared out too, so each account, scanned or
+ * skipped, is reported by exactly one shard.
+ */
+export function shardSelection<
+  S extends {
+    readonly scan: readonly { readonly accountId: string }[];
+    readonly skipped: readonly { readonly accountId: string }[];
+  },
+>(selection: S, shard: Shard | null): S {
+  if (!shard) return selection;
+  return {
+    ...selection,
+    scan: selectShard(selection.scan, shard),
+    skipped: selectShard(selection.skipped, shard),
+  };
+}

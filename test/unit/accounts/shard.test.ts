@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { parseShard, selectShard, shardOfAccount } from '../../../src/accounts/shard.js';
+import {
+  parseShard,
+  selectShard,
+  shardOfAccount,
+  shardSelection,
+} from '../../../src/accounts/shard.js';
 import { CliError } from '../../../src/cli/cli-error.js';
 import { resolveShard } from '../../../src/cli/shard-option.js';
 
@@ -82,5 +87,19 @@ describe('--shard I/N', () => {
   it('keeps every target, in order, without --shard', () => {
     const targets = [{ accountId: '222222222222' }, { accountId: '111111111111' }];
     expect(selectShard(targets, null)).toEqual(targets);
+  });
+
+  it('shares out skipped accounts too: each account is reported by one shard', () => {
+    fc.assert(
+      fc.property(accountList, accountList, shardCount, (scan, skipped, count) => {
+        const shards = Array.from({ length: count }, (_, index) =>
+          shardSelection({ scan, skipped }, { index, count }),
+        );
+        const ids = (list: readonly { accountId: string }[]) => list.map((a) => a.accountId).sort();
+        expect(ids(shards.flatMap((s) => s.skipped))).toEqual(ids(skipped));
+        expect(ids(shards.flatMap((s) => s.scan))).toEqual(ids(scan));
+      }),
+      { numRuns: 50 },
+    );
   });
 });

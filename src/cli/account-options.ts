@@ -6,10 +6,12 @@ import {
   parseAccountIds,
   parseAccountsFile,
 } from '../accounts/targets.js';
+import type { Shard } from '../accounts/shard.js';
 import type { RoleOptions } from '../aws/assume-role.js';
 import { countFlag, wholeNumber } from './aws-options.js';
 import { CliError } from './cli-error.js';
 import { systemErrorCause } from './file-checks.js';
+import { resolveShard, shardOption } from './shard-option.js';
 
 /** Flags choosing the accounts of audit and remediate, and the role assumed in each. */
 export const accountOptions = {
@@ -53,6 +55,7 @@ export const accountOptions = {
   },
   'role-duration': countFlag('Seconds each assumed-role session lasts (900 to 43200)', 3600),
   'account-concurrency': countFlag('Accounts scanned at once', 20),
+  ...shardOption,
 } as const satisfies Record<string, Options>;
 
 export interface AccountArgs {
@@ -66,6 +69,7 @@ export interface AccountArgs {
   readonly 'role-session-name': string;
   readonly 'role-duration': number | string;
   readonly 'account-concurrency': number | string;
+  readonly shard?: string | undefined;
 }
 
 /** Where the list of accounts comes from. */
@@ -86,6 +90,8 @@ export interface AccountScope {
   readonly roleArnTemplate: string | undefined;
   readonly role: RoleOptions;
   readonly accountConcurrency: number;
+  /** --shard: this run's share of the account list; null: every account. */
+  readonly shard: Shard | null;
 }
 
 // As IAM documents them: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
@@ -231,5 +237,6 @@ export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8
       ...(externalId === undefined ? {} : { externalId }),
     },
     accountConcurrency: wholeNumber('account-concurrency', args['account-concurrency'], 500),
+    shard: resolveShard(args.shard, source.kind === 'named' || source.kind === 'organization'),
   };
 }

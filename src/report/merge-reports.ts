@@ -1,23 +1,6 @@
 import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
 import { isObject } from '../json-shape.js';
-import type { AuditReport as ReportV1 } from './audit-report.js';
-
-// TEMPORARY until s3-acct's report 2.0.0 lands: the contract's fields.
-interface AccountResult {
-  readonly accountId: string;
-  readonly name: string | null;
-  readonly status: 'ok' | 'error' | 'skipped';
-  readonly roleArn: string | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  readonly reason: string | null;
-}
-type AuditReport = Omit<ReportV1, 'regions' | 'findings' | 'summary'> & {
-  readonly accounts: readonly AccountResult[];
-  readonly shard: Shard | null;
-  readonly summary: ReportV1['summary'] & Readonly<Record<string, number>>;
-  readonly regions: readonly (ReportV1['regions'][number] & { readonly accountId: string })[];
-  readonly findings: readonly (ReportV1['findings'][number] & { readonly accountId: string })[];
-};
+import type { AuditReport, AuditSummary } from './audit-report.js';
 
 /** A report file as read: its name (for the refusals) and its text. */
 export interface ReportFile {
@@ -164,11 +147,12 @@ function byAccount<T extends { readonly accountId: string }>(
 }
 
 /** Every count in a summary adds up across shards: no account is in two of them. */
-function sumSummaries(summaries: readonly AuditReport['summary'][]): AuditReport['summary'] {
+function sumSummaries(summaries: readonly AuditSummary[]): AuditSummary {
   const total: Record<string, number> = {};
   for (const summary of summaries)
-    for (const [key, count] of Object.entries(summary)) total[key] = (total[key] ?? 0) + count;
-  return total as unknown as AuditReport['summary'];
+    for (const [key, count] of Object.entries<number>({ ...summary }))
+      total[key] = (total[key] ?? 0) + count;
+  return total as unknown as AuditSummary;
 }
 
 function missingShardsOf(reads: readonly ReadReport[]): Shard[] {

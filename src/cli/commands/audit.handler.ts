@@ -64,7 +64,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
               ),
             },
             await selectAccounts(scope, clients, logger, interrupt.signal),
-            { ...options, accountConcurrency: scope.accountConcurrency },
+            { ...options, accountConcurrency: scope.accountConcurrency, shard: scope.shard },
           )
         : await runAudit({ ...auditDeps, clients }, options);
     progress.done();

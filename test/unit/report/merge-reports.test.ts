@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { type Shard, shardOfAccount } from '../../../src/accounts/shard.js';
-import { exitCodeFor } from '../../../src/report/audit-report.js';
+import { type AuditReport, exitCodeFor } from '../../../src/report/audit-report.js';
 import { mergeReports, type ReportFile } from '../../../src/report/merge-reports.js';
+import { schemaErrors } from '../../support/schema.js';
 
 type ClusterResult = 'PASS' | 'FAIL' | 'ERROR';
 interface AccountScan {
@@ -17,14 +18,14 @@ function reportOf(
   scans: readonly AccountScan[],
   shard: Shard | null,
   startedAt = '2026-11-25T10:00:00.000Z',
-) {
+): AuditReport {
   const sorted = [...scans].sort((a, b) => a.accountId.localeCompare(b.accountId));
   const scanned = sorted.filter((a) => a.status === 'ok');
   const regions = scanned.flatMap((a) =>
     REGIONS.map((region) => ({
       accountId: a.accountId,
       region,
-      status: 'ok',
+      status: 'ok' as const,
       optInStatus: 'opt-in-not-required',
       clusterCount: a.clusters.filter((_, i) => REGIONS[i % 2] === region).length,
       error: null,
@@ -37,7 +38,7 @@ function reportOf(
         accountId: a.accountId,
         ruleId: 'EKS-001',
         status,
-        severity: 'HIGH',
+        severity: 'high' as const,
         region: REGIONS[i % 2]!,
         clusterName: `c${i}`,
         arn: `arn:aws:eks:${REGIONS[i % 2]}:${a.accountId}:cluster/c${i}`,
@@ -75,7 +76,7 @@ function reportOf(
       fail: count('FAIL'),
       error: count('ERROR'),
     },
-    rules: [{ id: 'EKS-001', title: 'EKS API endpoint open to the internet', severity: 'HIGH' }],
+    rules: [{ id: 'EKS-001', title: 'EKS API endpoint open to the internet', severity: 'high' }],
     shard,
     accounts: sorted.map((a) => ({
       accountId: a.accountId,
@@ -142,7 +143,8 @@ describe('merging shard reports', () => {
         const single = reportOf(scans, null);
         expect(outcome.missingShards).toEqual([]);
         expect({ ...outcome.report, startedAt: single.startedAt }).toEqual(single);
-        expect(exitCodeFor(outcome.report)).toBe(exitCodeFor(single as never));
+        expect(schemaErrors('audit-report.schema.json', outcome.report)).toEqual([]);
+        expect(exitCodeFor(outcome.report)).toBe(exitCodeFor(single));
       }),
       { numRuns: 40 },
     );

@@ -89,7 +89,7 @@ export async function organizationRows(): Promise<BenchRow[]> {
         name: `audit --organization, ${ACCOUNTS} accounts x 17 regions x ${CLUSTERS_PER_REGION} clusters, ${LATENCY_MS} ms per call, AWS-like token buckets`,
         figure:
           `${round(run.wallMs / 1000, 1)} s (${evaluated} of ${expectedClusters} clusters evaluated, ${errors} errors, ` +
-          `${calls} calls, ${throttled} throttled (${round((100 * throttled) / calls, 1)} %), ${throttled} retries, exit ${run.code})`,
+          `${calls} calls, ${throttled} throttled (${round((100 * throttled) / calls, 1)} %), ${emulator.stats.retried} retries, exit ${run.code})`,
         target: `every cluster, 0 errors, throttled <= ${THROTTLED_TARGET * 100} %, <= ${WALL_TARGET_MS / 1000} s`,
         verdict: verdict(pass),
       },

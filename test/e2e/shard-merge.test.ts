@@ -33,6 +33,7 @@ let env: Record<string, string>;
 let folder: string;
 let single: CliRun;
 let shardFiles: string[];
+let shardCodes: (number | null)[];
 
 const callCount = () => [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 
@@ -55,6 +56,7 @@ beforeAll(async () => {
     ),
   ]);
   single = runs[0]!;
+  shardCodes = runs.slice(1).map((run) => run.code);
   shardFiles = runs.slice(1).map((run, i) => {
     const path = join(folder, `report-${i}.json`);
     writeFileSync(path, run.stdout);
@@ -79,6 +81,9 @@ describe('shards of an organization, merged', () => {
     expect(shards.flatMap((s) => s.accounts.map((a) => a.accountId)).sort()).toEqual(
       one.accounts.map((a) => a.accountId),
     );
+    // This fixture's accounts all hash to shards 0 and 2: shard 1 is empty, reports so, and passes.
+    expect(shards[1]!.accounts).toEqual([]);
+    expect(shardCodes[1]).toBe(0);
 
     const merged = await runCli(['merge', ...shardFiles, '--output', 'json'], env);
     expect(merged.stderr).toBe('');
@@ -94,6 +99,25 @@ describe('shards of an organization, merged', () => {
     expect(report.startedAt).toBe(shards.map((s) => s.startedAt).sort()[0]);
     expect(report.finishedAt).toBe(shards.map((s) => s.finishedAt).sort()[SHARDS - 1]);
   });
+
+  it('give exit 1, as one run does, when every account is read and a cluster fails', async () => {
+    const scan = [...ORGANIZATION_SCAN, '--exclude-accounts', '555555555555'];
+    const [whole, ...shards] = await Promise.all([
+      runCli(scan, env),
+      ...Array.from({ length: SHARDS }, (_, i) =>
+        runCli([...scan, '--shard', `${i}/${SHARDS}`], env),
+      ),
+    ]);
+    const files = shards.map((run, i) => {
+      const path = join(folder, `clean-${i}.json`);
+      writeFileSync(path, run.stdout);
+      return path;
+    });
+    const merged = await runCli(['merge', ...files, '--output', 'json'], env);
+    expect(whole.code).toBe(1);
+    expect(merged.code).toBe(1);
+    expect(parseReport(merged.stdout).findings).toEqual(parseReport(whole.stdout).findings);
+  }, 15_000);
 
   it('prints the table of one run, with its exit code', async () => {
     const merged = await runCli(['merge', ...shardFiles], env);

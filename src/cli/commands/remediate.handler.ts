@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runAudit } from '../../audit/run-audit.js';
 import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
@@ -16,6 +15,8 @@ import { planExitCode } from '../../report/apply-report.js';
 import { formatPlan } from '../../report/plan.formatter.js';
 import { silentProgress } from '../../report/progress.js';
 import { toolVersion } from '../../version.js';
+import { type AccountArgs, resolveAccountScope } from '../account-options.js';
+import { runScan } from '../account-session.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
@@ -26,7 +27,7 @@ import type { CliDeps } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface RemediateArgs extends AwsConnectionArgs {
+export interface RemediateArgs extends AwsConnectionArgs, AccountArgs {
   readonly mode: 'private' | 'allowlist';
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
@@ -103,6 +104,12 @@ function writePlan(path: string, plan: RemediationPlan): void {
 
 export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
+  const scope = resolveAccountScope(args);
+  // Plans across accounts need plan entries that carry the account and role (issue 9, xacct).
+  if (scope.source.kind !== 'caller')
+    throw new CliError(
+      'remediate scans the caller’s own account only for now: audit the other accounts with eksposure audit and the same account flags, and remediate each with its own credentials.',
+    );
   const request = resolveRequest(args);
   const operatorIp = resolveOperatorIp(args['my-ip']);
   const clusterNames = resolveClusterNames(args.cluster);
@@ -118,28 +125,16 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   checkWritableFile('--journal', args.journal);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
-  const { logger, interrupt, clients, homeRegion } = await openScanSession(
-    deps,
-    connection,
-    args['log-level'],
-  );
+  const session = await openScanSession(deps, connection, args['log-level']);
+  const { logger, interrupt, clients } = session;
   try {
-    const outcome = await runAudit(
-      {
-        clients,
-        clock: deps.clock,
-        logger,
-        progress: silentProgress,
-        toolVersion,
-      },
-      {
-        homeRegion,
-        regions: connection.regions,
-        concurrency: connection.concurrency,
-        regionConcurrency: connection.regionConcurrency,
-        signal: interrupt.signal,
-      },
-    );
+    const outcome = await runScan(deps, session, {
+      connection,
+      scope,
+      callerPacer: undefined,
+      progress: silentProgress,
+      toolVersion,
+    });
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const scanned = await planFromScans(clients, outcome.scans, request, {

@@ -10,6 +10,7 @@ import { cpuPerCallRows, scanRows } from './audit.bench.js';
 import { awsCliRows } from './aws-cli.bench.js';
 import { type BenchRow, printRow } from './measure.js';
 import { memoryRows, regionSpreadRows } from './memory.bench.js';
+import { organizationRows } from './org.bench.js';
 import { startupRows } from './startup.bench.js';
 
 const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
@@ -20,6 +21,7 @@ const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['memory', '5. peak memory', memoryRows],
   ['apply', '6. apply', applyRows],
   ['regions', '7. many regions against one', regionSpreadRows],
+  ['org', '8. an organization, and its shards merged', organizationRows],
 ];
 
 // `npm run bench -- startup scan` (or `-- 1 3`) runs only those sections; no argument runs them all.

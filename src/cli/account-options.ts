@@ -6,11 +6,13 @@ import {
   parseAccountIds,
   parseAccountsFile,
 } from '../accounts/targets.js';
+import type { Shard } from '../accounts/shard.js';
 import type { RoleOptions } from '../aws/assume-role.js';
 import { type BucketRate, DEFAULT_RATES, type PacedService } from '../aws/pacing.js';
 import { countFlag, wholeNumber } from './aws-options.js';
 import { CliError } from './cli-error.js';
 import { systemErrorCause } from './file-checks.js';
+import { resolveShard, shardOption } from './shard-option.js';
 
 /** Flags choosing the accounts of audit and remediate, and the role assumed in each. */
 export const accountOptions = {
@@ -60,6 +62,7 @@ export const accountOptions = {
     describe:
       'Across accounts: client-side pacing per account, region and service, SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off (default: eks=20/10 ec2=20/5 sts=10/10 organizations=5/2)',
   },
+  ...shardOption,
 } as const satisfies Record<string, Options>;
 
 export interface AccountArgs {
@@ -74,6 +77,7 @@ export interface AccountArgs {
   readonly 'role-duration': number | string;
   readonly 'account-concurrency': number | string;
   readonly pace?: readonly string[] | undefined;
+  readonly shard?: string | undefined;
 }
 
 /** Where the list of accounts comes from. */
@@ -96,6 +100,8 @@ export interface AccountScope {
   readonly accountConcurrency: number;
   /** Buckets per account, region and service for a run across accounts; null: --pace off. */
   readonly pacing: Readonly<Record<PacedService, BucketRate>> | null;
+  /** --shard: this run's share of the account list; null: every account. */
+  readonly shard: Shard | null;
 }
 
 // As IAM documents them: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
@@ -264,5 +270,6 @@ export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8
     },
     accountConcurrency: wholeNumber('account-concurrency', args['account-concurrency'], 500),
     pacing: parsePacing(args.pace),
+    shard: resolveShard(args.shard, source.kind === 'named' || source.kind === 'organization'),
   };
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from 'pino';
+import { shardSelection } from '../accounts/shard.js';
 import {
   type AccountSelection,
   type AccountTarget,
@@ -56,7 +57,10 @@ export async function selectAccounts(
   if (source.kind === 'caller') throw new Error('selectAccounts is for account flags only');
   if (source.kind === 'named' || source.kind === 'role') {
     const ids = source.kind === 'named' ? source.accountIds : [source.accountId];
-    return selectNamedAccounts(ids, scope.exclude, scope.roleArnTemplate);
+    return shardSelection(
+      selectNamedAccounts(ids, scope.exclude, scope.roleArnTemplate),
+      scope.shard,
+    );
   }
   const listed = await listOrganizationAccounts(
     await callerClients.organizations(),
@@ -87,7 +91,8 @@ export async function selectAccounts(
     throw new CliError(
       `nothing to scan: the organization${source.parentId ? `'s ${source.parentId}` : ''} lists no account${scope.exclude.size > 0 ? ' left after --exclude-accounts' : ''}.`,
     );
-  return selection;
+  // A shard may be empty: it reports no account, and merge counts it as present.
+  return shardSelection(selection, scope.shard);
 }
 
 /**
@@ -159,7 +164,6 @@ export interface ScanRequest {
     ((result: AccountScanResult, clients: AwsClients) => Promise<void>) | undefined;
   /** A run across accounts: narrows the selected accounts (e.g. to one shard) before any is opened. */
   readonly narrow?: ((selection: AccountSelection) => AccountSelection) | undefined;
-  readonly shard?: { readonly index: number; readonly count: number } | null | undefined;
 }
 
 /**
@@ -208,6 +212,6 @@ export async function runScan(
       afterScan: request.afterScan,
     },
     request.narrow ? request.narrow(selected) : selected,
-    { ...options, accountConcurrency: scope.accountConcurrency, shard: request.shard },
+    { ...options, accountConcurrency: scope.accountConcurrency, shard: scope.shard },
   );
 }

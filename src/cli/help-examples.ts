@@ -53,3 +53,11 @@ export const EMULATOR_EXAMPLES: Examples = [
     'With one call in five throttled',
   ],
 ];
+
+export const MERGE_EXAMPLES: Examples = [
+  [
+    '$0 merge report-*.json --output json > report.json',
+    'One report from the reports of every shard',
+  ],
+  ['$0 merge reports/*.json', 'The same, as a table'],
+];

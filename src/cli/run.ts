@@ -5,6 +5,7 @@ import { CliError } from './cli-error.js';
 import { applyCommand } from './commands/apply.command.js';
 import { auditCommand } from './commands/audit.command.js';
 import { emulatorCommand } from './commands/emulator.command.js';
+import { mergeCommand } from './commands/merge.command.js';
 import { remediateCommand } from './commands/remediate.command.js';
 import { resumeCommand } from './commands/resume.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
@@ -30,8 +31,12 @@ export async function buildParser(deps: CliDeps, setExitCode: (code: number) => 
     .command(applyCommand(deps, setExitCode))
     .command(rollbackCommand(deps, setExitCode))
     .command(resumeCommand(deps, setExitCode))
+    .command(mergeCommand(deps, setExitCode))
     .command(emulatorCommand(deps, setExitCode))
-    .demandCommand(1, 'Name a command: audit, remediate, apply, rollback, resume or emulator.')
+    .demandCommand(
+      1,
+      'Name a command: audit, remediate, apply, rollback, resume, merge or emulator.',
+    )
     .strict()
     .fail((message, error) => {
       // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.

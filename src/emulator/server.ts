@@ -43,6 +43,8 @@ export interface EmulatorStats {
   readonly injected: Map<string, number>;
   /** Calls refused by a token bucket, per `account/region/service`. */
   readonly throttled: Map<string, number>;
+  /** Calls the client marks as a retry (`amz-sdk-request: attempt=2` or later, as the AWS SDKs send). */
+  retried: number;
   inFlight: number;
   maxInFlight: number;
 }
@@ -66,6 +68,10 @@ const isService = (name: string | undefined): name is Service =>
   name !== undefined && Object.hasOwn(APIS, name);
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+/** `amz-sdk-request: attempt=2; max=10`: the SDK's count of tries, sent with every call. */
+const isRetry = (header: string | string[] | undefined): boolean =>
+  typeof header === 'string' && Number(/attempt=(\d+)/.exec(header)?.[1] ?? 1) > 1;
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -115,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     calls: new Map(),
     injected: new Map(),
     throttled: new Map(),
+    retried: 0,
     inFlight: 0,
     maxInFlight: 0,
   };
@@ -153,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     );
     if (routed instanceof ApiError) return api.failure(routed, requestId);
     bump(stats.calls, `${service}:${routed.operation}`);
+    if (isRetry(req.headers['amz-sdk-request'])) stats.retried += 1;
     // Taken on arrival, as AWS counts a call when it comes in.
     const bucketOpen = buckets.take(
       { account: caller.accountId, region: scope.region, service },

@@ -98,6 +98,18 @@ describe('token buckets', () => {
     expect(emulator.stats.throttled.get(`${B}/us-east-1/eks`)).toBeUndefined();
   });
 
+  it('counts the calls the SDK marks as retries (amz-sdk-request attempt 2 and later)', async () => {
+    const client = new EKSClient({ ...config(KEY_B, 'eu-west-1'), maxAttempts: 2 });
+    clients.push(client);
+    const list = () => client.send(new ListClustersCommand({}));
+    await list();
+    await list();
+    const before = emulator.stats.retried;
+    // The bucket is empty and the clock stands still: the first try and its one retry are throttled.
+    expect(await failure(list())).toMatchObject({ name: 'ThrottlingException' });
+    expect(emulator.stats.retried - before).toBe(1);
+  });
+
   it('answers TooManyRequestsException where a fault rule says EKS throttles that way', async () => {
     expect((await drain(eks(KEY_A, 'ap-south-1'))).failed).toEqual({
       name: 'TooManyRequestsException',

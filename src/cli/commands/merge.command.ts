@@ -1,0 +1,32 @@
+/** The `merge` command's definition; its handler loads only when it runs. */
+import type { Argv, CommandModule } from 'yargs';
+import type { CliDeps } from '../deps.js';
+import { MERGE_EXIT_CODES_HELP } from '../exit-codes.js';
+import { MERGE_EXAMPLES, withHelp } from '../help-examples.js';
+import type { MergeArgs } from './merge.handler.js';
+
+export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
+  return {
+    command: 'merge [reports..]',
+    describe:
+      'Combine the JSON reports of audit --shard runs into the report, and exit code, of one run',
+    builder: (yargs: Argv) =>
+      withHelp(yargs, MERGE_EXAMPLES, MERGE_EXIT_CODES_HELP)
+        .positional('reports', {
+          type: 'string',
+          array: true,
+          describe: 'Report files from eksposure audit --shard I/N --output json',
+        })
+        .options({
+          output: {
+            choices: ['table', 'json'] as const,
+            default: 'table' as const,
+            describe: 'Report format on stdout',
+          },
+        }),
+    handler: async (argv) => {
+      const { merge } = await import('./merge.handler.js');
+      setExitCode(merge(deps, argv as unknown as MergeArgs));
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
+import { isObject } from '../json-shape.js';
+import type { AuditReport, AuditSummary } from './audit-report.js';
+
+/** A report file as read: its name (for the refusals) and its text. */
+export interface ReportFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export type MergeOutcome =
+  | {
+      readonly ok: true;
+      readonly report: AuditReport;
+      /** Shards of the run no file was given for: the merged report is then incomplete. */
+      readonly missingShards: readonly Shard[];
+    }
+  | { readonly ok: false; readonly message: string };
+
+interface ReadReport {
+  readonly name: string;
+  readonly report: AuditReport;
+}
+
+const MERGEABLE_MAJOR = '2.';
+const HOW_TO_FIX = 'pass the reports that `eksposure audit --output json` wrote';
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isDate = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const hasAccountId = (v: unknown): boolean => isObject(v) && typeof v.accountId === 'string';
+
+function shardProblem(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (!isObject(value) || !isCount(value.index) || !isCount(value.count) || value.count < 1)
+    return '"shard" is neither null nor { index, count }';
+  if (value.index >= value.count) return `its shard index ${value.index} is not below its count`;
+  return undefined;
+}
+
+/** The first thing merge relies on that a report lacks: enough to refuse a damaged or foreign file. */
+function reportProblem(v: Record<string, unknown>): string | undefined {
+  if (!isObject(v.tool) || v.tool.name !== 'eksposure') return 'it has no "tool" eksposure';
+  if (!isDate(v.startedAt) || !isDate(v.finishedAt))
+    return 'its startedAt/finishedAt are not dates';
+  if (typeof v.homeRegion !== 'string') return 'it has no homeRegion';
+  if (
+    v.requestedRegions !== null &&
+    !(Array.isArray(v.requestedRegions) && v.requestedRegions.every((r) => typeof r === 'string'))
+  )
+    return '"requestedRegions" is neither null nor a list of regions';
+  if (typeof v.complete !== 'boolean') return 'it has no "complete"';
+  if (!isObject(v.summary) || !Object.values(v.summary).every(isCount))
+    return '"summary" is not a set of counts';
+  if (!Array.isArray(v.rules) || !v.rules.every((r) => isObject(r) && typeof r.id === 'string'))
+    return '"rules" is not a list of rules';
+  for (const list of ['accounts', 'regions', 'findings'] as const) {
+    const items = v[list];
+    if (!Array.isArray(items) || !items.every(hasAccountId))
+      return `"${list}" is not a list of entries with an accountId`;
+  }
+  const accounts = new Set((v.accounts as { accountId: string }[]).map((a) => a.accountId));
+  if (accounts.size !== (v.accounts as unknown[]).length) return 'it lists an account twice';
+  for (const list of ['regions', 'findings'] as const) {
+    const stray = (v[list] as { accountId: string }[]).find((e) => !accounts.has(e.accountId));
+    if (stray) return `its ${list} name account ${stray.accountId}, which "accounts" does not list`;
+  }
+  return shardProblem(v.shard);
+}
+
+function readReport(
+  file: ReportFile,
+): { ok: true; read: ReadReport } | { ok: false; message: string } {
+  const fail = (why: string) => ({
+    ok: false as const,
+    message: `${file.name} is not a usable audit report: ${why}; ${HOW_TO_FIX}.`,
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(file.text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(value)) return fail('not a JSON object');
+  const version = value.schemaVersion;
+  if (typeof version !== 'string' || !version.startsWith(MERGEABLE_MAJOR))
+    return {
+      ok: false,
+      message: `${file.name} has schemaVersion ${JSON.stringify(version ?? null)}; merge reads ${MERGEABLE_MAJOR}x audit reports (one account list per report): run each shard with this eksposure.`,
+    };
+  const problem = reportProblem(value);
+  if (problem) return fail(problem);
+  const report = value as unknown as AuditReport;
+  // A shard holds only its own accounts: anything else was split another way, or edited.
+  const { shard } = report;
+  const foreign = shard
+    ? report.accounts.find((a) => shardOfAccount(a.accountId, shard.count) !== shard.index)
+    : undefined;
+  if (shard && foreign)
+    return fail(
+      `it says shard ${formatShard(shard)} but holds account ${foreign.accountId}, which belongs to shard ${shardOfAccount(foreign.accountId, shard.count)}`,
+    );
+  return { ok: true, read: { name: file.name, report } };
+}
+
+/** Why these reports are not the shards of one run, if they are not. */
+function setProblem(reads: readonly ReadReport[]): string | undefined {
+  const [first] = reads;
+  if (!first) return `no report to merge; ${HOW_TO_FIX}.`;
+  const shardName = (r: ReadReport) =>
+    r.report.shard ? `shard ${formatShard(r.report.shard)}` : 'not a shard (no --shard)';
+  const sameRun = 'merge the shards of one run (the same --shard count and flags)';
+  const countOf = (r: ReadReport) => r.report.shard?.count ?? null;
+  const otherCount = reads.find((r) => countOf(r) !== countOf(first));
+  if (otherCount)
+    return `${first.name} is ${shardName(first)} but ${otherCount.name} is ${shardName(otherCount)}: ${sameRun}.`;
+  const regionsOf = (r: ReadReport) =>
+    JSON.stringify(r.report.requestedRegions?.toSorted() ?? null);
+  const otherRegions = reads.find((r) => regionsOf(r) !== regionsOf(first));
+  if (otherRegions)
+    return `${first.name} and ${otherRegions.name} scanned different --regions: ${sameRun}.`;
+  const byShard = new Map<number, string>();
+  const byAccount = new Map<string, string>();
+  for (const { name, report } of reads) {
+    if (report.shard) {
+      const twice = byShard.get(report.shard.index);
+      if (twice)
+        return `${twice} and ${name} are both shard ${formatShard(report.shard)}: pass each shard once.`;
+      byShard.set(report.shard.index, name);
+    }
+    for (const { accountId } of report.accounts) {
+      const twice = byAccount.get(accountId);
+      if (twice)
+        return `account ${accountId} is in both ${twice} and ${name}: pass each account's report once.`;
+      byAccount.set(accountId, name);
+    }
+  }
+  return undefined;
+}
+
+/** Stable: within an account, entries keep the order the scan gave them (by region, then cluster). */
+function byAccount<T extends { readonly accountId: string }>(
+  lists: readonly (readonly T[])[],
+): T[] {
+  return lists
+    .flat()
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+}
+
+/** Every count in a summary adds up across shards: no account is in two of them. */
+function sumSummaries(summaries: readonly AuditSummary[]): AuditSummary {
+  const total: Record<string, number> = {};
+  for (const summary of summaries)
+    for (const [key, count] of Object.entries<number>({ ...summary }))
+      total[key] = (total[key] ?? 0) + count;
+  return total as unknown as AuditSummary;
+}
+
+function missingShardsOf(reads: readonly ReadReport[]): Shard[] {
+  const count = reads[0]?.report.shard?.count;
+  if (count === undefined) return [];
+  const present = new Set(reads.map((r) => r.report.shard?.index));
+  return Array.from({ length: count }, (_, index) => ({ index, count })).filter(
+    (s) => !present.has(s.index),
+  );
+}
+
+/**
+ * Pure: shard reports in, the report one run over all their accounts would have written. Refuses
+ * (one line) a file that is not a 2.x audit report, and reports that are not shards of one run; a
+ * shard without its report leaves the merged report incomplete.
+ */
+export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
+  const reads: ReadReport[] = [];
+  for (const file of files) {
+    const read = readReport(file);
+    if (!read.ok) return read;
+    reads.push(read.read);
+  }
+  reads.sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
+  const problem = setProblem(reads);
+  if (problem) return { ok: false, message: problem };
+  const reports = reads.map((r) => r.report);
+  const first = reports[0]!;
+  const missingShards = missingShardsOf(reads);
+  const rules = new Map<string, AuditReport['rules'][number]>();
+  for (const rule of reports.flatMap((r) => r.rules))
+    if (!rules.has(rule.id)) rules.set(rule.id, rule);
+  const earliest = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
+  const latest = Math.max(...reports.map((r) => Date.parse(r.finishedAt)));
+  const report: AuditReport = {
+    ...first,
+    startedAt: new Date(earliest).toISOString(),
+    finishedAt: new Date(latest).toISOString(),
+    complete: missingShards.length === 0 && reports.every((r) => r.complete),
+    summary: sumSummaries(reports.map((r) => r.summary)),
+    rules: [...rules.values()],
+    shard: null,
+    accounts: byAccount(reports.map((r) => r.accounts)),
+    regions: byAccount(reports.map((r) => r.regions)),
+    findings: byAccount(reports.map((r) => r.findings)),
+  };
+  return { ok: true, report, missingShards };
+}

@@ -57,8 +57,12 @@ export interface ProbedRun extends SpawnedCli {
 }
 
 /** Runs the built CLI with the usage probe loaded, and reads back its CPU time and peak RSS. */
-export function runProbedCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ProbedRun> {
-  return runProbedScript(CLI_PATH, args, env);
+export function runProbedCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  nodePath: string = process.execPath,
+): Promise<ProbedRun> {
+  return runProbedScript(CLI_PATH, args, env, nodePath);
 }
 
 /** Runs a script of dist/ (the CLI or a benchmark's own) with the usage probe loaded. */
@@ -66,11 +70,12 @@ export async function runProbedScript(
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  nodePath: string = process.execPath,
 ): Promise<ProbedRun> {
   const usageFile = join(mkdtempSync(join(tmpdir(), 'eksposure-bench-')), 'usage.json');
   const started = performance.now();
   const run = await spawnCli(args, { ...env, EKSPOSURE_USAGE_FILE: usageFile }, 'pipe', script, {
-    path: process.execPath,
+    path: nodePath,
     args: ['--import', USAGE_PROBE],
   });
   const wallMs = performance.now() - started;

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClientOptions, AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { REGION_NAME_PATTERN } from '../aws-names.js';
 import type { AwsAccess } from './aws-options.js';
+import type { CallerSession } from './account-sessions.js';
 import { CliError } from './cli-error.js';
 import { keepHeapNearLiveSize } from './heap-growth.js';
 import type { CliDeps } from './deps.js';
@@ -14,6 +15,9 @@ export interface AwsSession {
   readonly clients: AwsClients;
   /** Where account-wide calls (DescribeRegions) go. */
   readonly homeRegion: string;
+  /** The caller's own credentials, and how the clients were made: other accounts' clients reuse both. */
+  readonly credentials: CredentialsProvider;
+  readonly clientOptions: AwsClientOptions;
 }
 
 /**
@@ -43,15 +47,31 @@ export async function openAwsSession(
     );
   }
   keepHeapNearLiveSize();
-  const clients = await deps.createClients({
+  const clientOptions: AwsClientOptions = {
     credentials,
     endpoints: access.endpoints,
     maxAttempts: access.maxAttempts,
     maxSockets: options.maxSockets,
     requestTimeoutMs: access.requestTimeoutMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
-  });
-  return { clients, homeRegion };
+  };
+  const clients = await deps.createClients(clientOptions);
+  return { clients, homeRegion, credentials, clientOptions };
+}
+
+/** The caller's session as the cross-account change commands need it. */
+export function callerSessionOf(session: AwsSession, access: AwsAccess): CallerSession {
+  return {
+    ...session,
+    stsEndpoint: access.endpoints.sts,
+    callerAccount: async () =>
+      (await import('../aws/caller-identity.js')).callerAccountId(session.credentials, {
+        region: session.homeRegion,
+        endpoint: access.endpoints.sts,
+        maxAttempts: access.maxAttempts,
+        requestTimeoutMs: access.requestTimeoutMs,
+      }),
+  };
 }
 
 /** Logs the process's peak memory with the command's own figures. */

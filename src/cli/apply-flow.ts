@@ -12,7 +12,7 @@ import {
   EXIT_NOT_ALL_APPLIED,
   planExitCode,
 } from '../report/apply-report.js';
-import type { AccountSessions } from './account-sessions.js';
+import type { AccountSessions } from './change-accounts.js';
 import { logFinished } from './aws-session.js';
 import type { WatchSettings } from './change-command.js';
 import { CliError } from './cli-error.js';

@@ -1,23 +1,22 @@
 import type { Logger } from 'pino';
-import type { AwsClientOptions, AwsClients, CredentialsProvider } from '../aws/clients.js';
+import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
+import type { Pacer } from '../aws/pacing.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { REGION_NAME_PATTERN } from '../aws-names.js';
 import type { AwsAccess } from './aws-options.js';
-import type { CallerSession } from './account-sessions.js';
 import { CliError } from './cli-error.js';
 import { keepHeapNearLiveSize } from './heap-growth.js';
 import type { CliDeps } from './deps.js';
 
 const DEFAULT_HOME_REGION = 'us-east-1';
-const CONNECT_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface AwsSession {
   readonly clients: AwsClients;
+  /** The caller's credentials (what roles in other accounts are assumed with). */
+  readonly credentials: CredentialsProvider;
   /** Where account-wide calls (DescribeRegions) go. */
   readonly homeRegion: string;
-  /** The caller's own credentials, and how the clients were made: other accounts' clients reuse both. */
-  readonly credentials: CredentialsProvider;
-  readonly clientOptions: AwsClientOptions;
 }
 
 /**
@@ -27,7 +26,11 @@ export interface AwsSession {
 export async function openAwsSession(
   deps: CliDeps,
   access: AwsAccess,
-  options: { readonly maxSockets: number; readonly fallbackRegion?: string | undefined },
+  options: {
+    readonly maxSockets: number;
+    readonly fallbackRegion?: string | undefined;
+    readonly pacer?: Pacer | undefined;
+  },
 ): Promise<AwsSession> {
   if (deps.runtimeNote) deps.stderr.write(`${deps.runtimeNote}\n`);
   if (access.profile && deps.env.AWS_ACCESS_KEY_ID && deps.env.AWS_SECRET_ACCESS_KEY) {
@@ -47,31 +50,16 @@ export async function openAwsSession(
     );
   }
   keepHeapNearLiveSize();
-  const clientOptions: AwsClientOptions = {
+  const clients = await deps.createClients({
     credentials,
     endpoints: access.endpoints,
     maxAttempts: access.maxAttempts,
     maxSockets: options.maxSockets,
     requestTimeoutMs: access.requestTimeoutMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
-  };
-  const clients = await deps.createClients(clientOptions);
-  return { clients, homeRegion, credentials, clientOptions };
-}
-
-/** The caller's session as the cross-account change commands need it. */
-export function callerSessionOf(session: AwsSession, access: AwsAccess): CallerSession {
-  return {
-    ...session,
-    stsEndpoint: access.endpoints.sts,
-    callerAccount: async () =>
-      (await import('../aws/caller-identity.js')).callerAccountId(session.credentials, {
-        region: session.homeRegion,
-        endpoint: access.endpoints.sts,
-        maxAttempts: access.maxAttempts,
-        requestTimeoutMs: access.requestTimeoutMs,
-      }),
-  };
+    pacer: options.pacer,
+  });
+  return { clients, credentials, homeRegion };
 }
 
 /** Logs the process's peak memory with the command's own figures. */

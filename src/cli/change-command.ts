@@ -11,13 +11,13 @@ import {
 } from './aws-options.js';
 import type { RoleOptions } from '../aws/assume-role.js';
 import type { AccountRef } from '../remediation/accounts.js';
-import { type AccountSource, openAccountSessions } from './account-sessions.js';
-import { resolveRoleOptions } from './account-options.js';
-import { callerSessionOf, openAwsSession } from './aws-session.js';
+import { type AccountSource, callerSessionOf, openAccountSessions } from './change-accounts.js';
+import { type RoleArgs, resolveRoleOptions } from './account-options.js';
+import { openAwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
-export interface ChangeCommandArgs extends AwsAccessArgs {
+export interface ChangeCommandArgs extends AwsAccessArgs, RoleArgs {
   readonly timeout: string;
   readonly 'poll-interval': number;
   readonly concurrency: number;
@@ -78,10 +78,8 @@ export async function withAwsSession<T>(
   });
   try {
     const accounts = await openAccountSessions(
-      deps,
-      callerSessionOf(caller, settings.access),
+      callerSessionOf(deps, caller, settings.access, settings.role, settings.concurrency),
       reach.refs,
-      settings.role,
       reach.source,
     );
     try {

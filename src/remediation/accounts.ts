@@ -1,21 +1,15 @@
+import { ACCOUNT_ID_PATTERN, type AccountTarget, accountIdOfRoleArn } from '../accounts/targets.js';
+
 /**
  * Which account a plan entry or journal line acts in, and with which role: null when the caller's
  * own credentials are used. Apply, rollback and resume assume the role again (never from stored
  * secrets) and check, before submitting anything, that the caller's own credentials act in the
  * account the entries without a role were planned in.
  */
-export interface AccountRef {
-  readonly accountId: string;
-  readonly roleArn: string | null;
-}
-
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export type AccountRef = Pick<AccountTarget, 'accountId' | 'roleArn'>;
 
 /** arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE: the account field of a cluster or role ARN. */
-export function accountOfArn(arn: string): string | undefined {
-  const account = arn.split(':')[4];
-  return account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
-}
+export const accountOfArn = accountIdOfRoleArn;
 
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 

@@ -151,6 +151,17 @@ export async function planFromScans(
   return { clusters, unread, notFound };
 }
 
+/** Pure: one plan from each account's: a --cluster name is missing only if no account had it. */
+export function mergeScannedPlans(plans: readonly ScannedPlan[]): ScannedPlan {
+  return {
+    clusters: plans.flatMap((p) => p.clusters),
+    unread: plans.flatMap((p) => p.unread),
+    notFound: (plans[0]?.notFound ?? []).filter((name) =>
+      plans.every((p) => p.notFound.includes(name)),
+    ),
+  };
+}
+
 /**
  * Rollback: each cluster the journal shows changed and verified, planned back to its configuration
  * before, read in its own account with the journal line's role.

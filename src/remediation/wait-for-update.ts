@@ -43,9 +43,9 @@ export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promi
       // AbortSignal.any refers to, and the deadline then never comes (a DescribeUpdate that
       // never answers would hang the watch).
       const deadline = AbortSignal.timeout(remaining);
-      const update = await deps.describe(AbortSignal.any([options.signal, deadline])).finally(
-        () => deadline.aborted,
-      );
+      const update = await deps
+        .describe(AbortSignal.any([options.signal, deadline]))
+        .finally(() => deadline.aborted);
       lastError = undefined;
       const status = update.status ?? 'InProgress';
       if (status !== lastStatus) {

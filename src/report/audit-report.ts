@@ -1,7 +1,7 @@
 import type { Severity } from '../rules/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '1.1.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.0.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR';
@@ -11,7 +11,23 @@ export interface ReportError {
   readonly message: string;
 }
 
+export type AccountStatus = 'ok' | 'error' | 'skipped';
+
+export interface AccountResult {
+  readonly accountId: string;
+  /** The account's name in AWS Organizations, when known. */
+  readonly name: string | null;
+  /** ok: its regions were listed (some may still have failed); error: it could not be scanned at all. */
+  readonly status: AccountStatus;
+  /** The role assumed in it; null: the caller's own credentials. */
+  readonly roleArn: string | null;
+  readonly error: ReportError | null;
+  /** Why it was skipped (e.g. "state SUSPENDED"); null otherwise. */
+  readonly reason: string | null;
+}
+
 export interface RegionResult {
+  readonly accountId: string;
   readonly region: string;
   readonly status: RegionStatus;
   readonly optInStatus: string;
@@ -23,6 +39,7 @@ export interface RegionResult {
 }
 
 export interface Finding {
+  readonly accountId: string;
   readonly ruleId: string;
   readonly status: FindingStatus;
   readonly severity: Severity;
@@ -42,6 +59,10 @@ export interface Finding {
 }
 
 export interface AuditSummary {
+  readonly accounts: number;
+  readonly accountsScanned: number;
+  readonly accountsFailed: number;
+  readonly accountsSkipped: number;
   readonly regionsScanned: number;
   readonly regionsSkipped: number;
   readonly regionsFailed: number;
@@ -60,7 +81,9 @@ export interface AuditReport {
   readonly homeRegion: string;
   /** The --regions filter, or null for every region of the account. */
   readonly requestedRegions: readonly string[] | null;
-  /** False when any region or cluster could not be read: the findings may then be missing clusters. */
+  /** This report's share of the accounts (--shard), index from 0; null: every account. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** False when any account, region or cluster could not be read: the findings may then be missing clusters. */
   readonly complete: boolean;
   readonly summary: AuditSummary;
   readonly rules: readonly {
@@ -68,6 +91,8 @@ export interface AuditReport {
     readonly title: string;
     readonly severity: Severity;
   }[];
+  /** Sorted by account id. */
+  readonly accounts: readonly AccountResult[];
   readonly regions: readonly RegionResult[];
   readonly findings: readonly Finding[];
 }

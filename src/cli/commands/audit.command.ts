@@ -1,6 +1,7 @@
 /** The `audit` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
+import { accountOptions } from '../account-options.js';
 import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
@@ -13,6 +14,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
     builder: (yargs: Argv) =>
       withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
+        ...accountOptions,
         output: {
           choices: ['table', 'json'] as const,
           default: 'table' as const,

@@ -1,6 +1,7 @@
 /** The `remediate` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
+import { accountOptions } from '../account-options.js';
 import { confirmOption, watchOptions } from '../apply-options.js';
 import { awsConnectionOptions, countFlag } from '../aws-options.js';
 import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
@@ -17,6 +18,7 @@ export function remediateCommand(
     builder: (yargs: Argv) =>
       withHelp(yargs, REMEDIATE_EXAMPLES, REMEDIATION_EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
+        ...accountOptions,
         mode: {
           choices: ['private', 'allowlist'] as const,
           default: 'private' as const,

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runAudit } from '../../audit/run-audit.js';
+import { runAccountsAudit, runAudit } from '../../audit/run-audit.js';
 import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
@@ -8,7 +8,11 @@ import {
   parseAllowlist,
   readAllowlistFile,
 } from '../../remediation/allowlist.js';
-import { planFromScans } from '../../remediation/gather-plan.js';
+import {
+  mergeScannedPlans,
+  planFromScans,
+  type ScannedPlan,
+} from '../../remediation/gather-plan.js';
 import type { RemediationPlan } from '../../remediation/plan.js';
 import { serializePlan } from '../../remediation/plan-file.js';
 import { assemblePlan, type RemediationRequest } from '../../remediation/planner.js';
@@ -16,7 +20,10 @@ import { planExitCode } from '../../report/apply-report.js';
 import { formatPlan } from '../../report/plan.formatter.js';
 import { silentProgress } from '../../report/progress.js';
 import { toolVersion } from '../../version.js';
+import { type AccountArgs, resolveAccountScope } from '../account-options.js';
+import { accountOpener, realPacer, selectAccounts } from '../account-session.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
+import { callerSessionOf, openAccountSessions } from '../change-accounts.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
 import { logFinished } from '../aws-session.js';
@@ -26,7 +33,7 @@ import type { CliDeps } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface RemediateArgs extends AwsConnectionArgs {
+export interface RemediateArgs extends AwsConnectionArgs, AccountArgs {
   readonly mode: 'private' | 'allowlist';
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
@@ -116,37 +123,82 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   }
   checkWritableFile('--out', args.out);
   checkWritableFile('--journal', args.journal);
+  const scope = resolveAccountScope(args);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
-  const { logger, interrupt, clients, homeRegion } = await openScanSession(
-    deps,
-    connection,
-    args['log-level'],
-  );
+  const severalAccounts = scope.source.kind !== 'caller';
+  const callerPacer = severalAccounts ? realPacer(deps) : undefined;
+  const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
+  const { logger, interrupt, clients, credentials, homeRegion } = session;
   try {
-    const outcome = await runAudit(
-      {
-        clients,
-        clock: deps.clock,
-        logger,
-        progress: silentProgress,
-        toolVersion,
-      },
-      {
-        homeRegion,
-        regions: connection.regions,
-        concurrency: connection.concurrency,
-        regionConcurrency: connection.regionConcurrency,
-        signal: interrupt.signal,
-      },
-    );
+    const selection = { clusterNames, operatorIp, concurrency: connection.concurrency };
+    const auditDeps = { clock: deps.clock, logger, progress: silentProgress, toolVersion };
+    const options = {
+      homeRegion,
+      regions: connection.regions,
+      concurrency: connection.concurrency,
+      regionConcurrency: connection.regionConcurrency,
+      signal: interrupt.signal,
+    };
+    // Across accounts, each account is planned while its clients (its role) are still open.
+    const planned: ScannedPlan[] = [];
+    const outcome =
+      severalAccounts && callerPacer
+        ? await runAccountsAudit(
+            {
+              ...auditDeps,
+              openAccount: accountOpener(
+                deps,
+                credentials,
+                scope,
+                connection,
+                homeRegion,
+                callerPacer,
+              ),
+              afterScan: async (result, accountClients) => {
+                if (!result.ok) return;
+                planned.push(
+                  await planFromScans(
+                    [
+                      {
+                        account: result.target,
+                        ok: true,
+                        clients: accountClients,
+                        scans: result.scans,
+                      },
+                    ],
+                    request,
+                    selection,
+                  ),
+                );
+              },
+            },
+            await selectAccounts(scope, clients, logger, interrupt.signal),
+            { ...options, accountConcurrency: scope.accountConcurrency },
+          )
+        : await runAudit({ ...auditDeps, clients }, options);
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
-    const scanned = await planFromScans(clients, outcome.scans, request, {
-      clusterNames,
-      operatorIp,
-      concurrency: connection.concurrency,
-    });
+    for (const account of outcome.accounts) {
+      if (!account.ok) {
+        planned.push(
+          await planFromScans(
+            [{ account: account.target, ok: false, error: account.error }],
+            request,
+            selection,
+          ),
+        );
+      } else if (!severalAccounts) {
+        planned.push(
+          await planFromScans(
+            [{ account: account.target, ok: true, clients, scans: account.scans }],
+            request,
+            selection,
+          ),
+        );
+      }
+    }
+    const scanned = mergeScannedPlans(planned);
     // Nothing is written from a plan whose facts were cut short.
     interrupt.throwIfInterrupted();
     interrupt.release();
@@ -191,14 +243,24 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     }
     if (args.output === 'text')
       deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    return await confirmAndApply(deps, { clients, logger }, plan, {
-      yes: args.yes,
-      journalPath,
-      timeoutMs,
-      pollIntervalMs,
-      concurrency: applyConcurrency,
-      output: args.output,
-    });
+    const caller = callerSessionOf(deps, session, connection, scope.role, applyConcurrency);
+    const accounts = await openAccountSessions(
+      caller,
+      plan.clusters.filter((c) => c.action === 'update'),
+      { what: `the plan ${planPath ?? plan.planId}` },
+    );
+    try {
+      return await confirmAndApply(deps, { accounts, logger }, plan, {
+        yes: args.yes,
+        journalPath,
+        timeoutMs,
+        pollIntervalMs,
+        concurrency: applyConcurrency,
+        output: args.output,
+      });
+    } finally {
+      accounts.destroy();
+    }
   } finally {
     clients.destroy();
   }

@@ -1,8 +1,9 @@
 import pLimit from 'p-limit';
-import type { AwsClientOptions, AwsClients, CredentialsProvider } from '../aws/clients.js';
-import { type AwsErrorInfo, toErrorInfo, formatErrorInfo } from '../aws/errors.js';
+import type { OpenedAccount } from '../audit/run-audit.js';
 import type { RoleOptions } from '../aws/assume-role.js';
-import { accountCredentials } from '../aws/assume-role.js';
+import type { AwsClients } from '../aws/clients.js';
+import { type AwsErrorInfo, formatErrorInfo } from '../aws/errors.js';
+import type { CallerAccount } from '../aws/identity.js';
 import {
   type AccountRef,
   accountKey,
@@ -12,18 +13,48 @@ import {
 } from '../remediation/accounts.js';
 import type { AccountPort } from '../remediation/executor.js';
 import { type AccountClients, awsChangePort } from '../remediation/gather-plan.js';
+import { accountOpener, realPacer } from './account-session.js';
+import type { AwsAccess } from './aws-options.js';
+import type { AwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
-/** What the caller's own session brings: its credentials, its clients, and how to make more. */
+/** The caller's own session, and how other accounts are reached from it. */
 export interface CallerSession {
-  readonly credentials: CredentialsProvider;
   readonly clients: AwsClients;
-  readonly clientOptions: AwsClientOptions;
-  readonly homeRegion: string;
-  readonly stsEndpoint: string | undefined;
   /** STS GetCallerIdentity with the caller's credentials: the account they act in. */
-  callerAccount(): Promise<string>;
+  callerAccount(): Promise<CallerAccount>;
+  /** Assumes the account's role now and makes its clients, or says why it cannot. */
+  openAccount(account: AccountRef): Promise<OpenedAccount>;
+}
+
+/** The caller's session as apply, rollback and resume use it: roles assumed as `role` says. */
+export function callerSessionOf(
+  deps: CliDeps,
+  session: AwsSession,
+  access: AwsAccess,
+  role: RoleOptions,
+  concurrency: number,
+): CallerSession {
+  const open = accountOpener(
+    deps,
+    session.credentials,
+    { role },
+    { ...access, concurrency },
+    session.homeRegion,
+    realPacer(deps),
+  );
+  return {
+    clients: session.clients,
+    // Each attempt is bounded by the clients' request timeout: no signal needed.
+    callerAccount: async () =>
+      (await import('../aws/identity.js')).callerAccountId(
+        session.clients,
+        session.homeRegion,
+        undefined,
+      ),
+    openAccount: (account) => open({ ...account, name: null }),
+  };
 }
 
 /** Each account a plan or journal names, reached once: its clients, or why it cannot be reached. */
@@ -38,7 +69,7 @@ export interface AccountSessions {
 export interface AccountSource {
   /** e.g. "the plan plan.json". */
   readonly what: string;
-  /** The other way out, e.g. "plan again with these (eksposure remediate --out FILE)". */
+  /** Another way out, e.g. "plan again with them (eksposure remediate --out FILE)". */
   readonly orElse?: string | undefined;
 }
 
@@ -52,29 +83,25 @@ const unreachable = (error: AwsErrorInfo): AccountClients => ({ ok: false, error
  * - entries without a role are refused as a whole (one line, exit 2) unless the caller's own
  *   credentials act in their account (STS GetCallerIdentity): a plan applied with the wrong
  *   profile changes nothing;
- * - each role is assumed again now (with the flags given to this command, never stored secrets)
- *   through one refreshing credentials provider shared by that account's clients, so a long run
- *   never signs with expired keys; a role that cannot be assumed leaves its account unreachable,
- *   which its clusters report, and the other accounts go on.
+ * - each role is assumed again now (with this command's --external-id, --role-session-name and
+ *   --role-duration, never stored secrets) through one refreshing credentials provider that all
+ *   that account's clients share, so a long run never signs with expired keys; a role that cannot
+ *   be assumed leaves its account unreachable, which its clusters report, and the others go on.
  */
 export async function openAccountSessions(
-  deps: Pick<CliDeps, 'createClients'>,
   caller: CallerSession,
   refs: readonly AccountRef[],
-  role: RoleOptions,
   source: AccountSource,
 ): Promise<AccountSessions> {
   const accounts = distinctAccounts(refs);
   if (ownCredentialAccounts(accounts).length > 0) {
-    let callerAccount: string;
-    try {
-      callerAccount = await caller.callerAccount();
-    } catch (error) {
+    const identity = await caller.callerAccount();
+    if (!identity.ok) {
       throw new CliError(
-        `could not tell which account these credentials act in (STS GetCallerIdentity: ${formatErrorInfo(toErrorInfo(error))}), so ${source.what} was not applied to it; check the credentials and the network. Nothing was changed.`,
+        `could not tell which account these credentials act in (STS GetCallerIdentity: ${formatErrorInfo(identity.error)}), so ${source.what} was not used; check the credentials and the network. Nothing was changed.`,
       );
     }
-    const refusal = wrongAccountRefusal(callerAccount, accounts, source.what, source.orElse);
+    const refusal = wrongAccountRefusal(identity.accountId, accounts, source.what, source.orElse);
     if (refusal) throw new CliError(refusal);
   }
   const reached = new Map<string, AccountClients>();
@@ -87,35 +114,9 @@ export async function openAccountSessions(
           reached.set(accountKey(account), { ok: true, clients: caller.clients });
           return;
         }
-        const credentials = accountCredentials(
-          caller.credentials,
-          { ...account, name: null },
-          role,
-          caller.stsEndpoint,
-          {
-            region: caller.homeRegion,
-            maxAttempts: caller.clientOptions.maxAttempts,
-            requestTimeoutMs: caller.clientOptions.requestTimeoutMs,
-          },
-        );
-        try {
-          // Assumed once here so a refused role is known before anything is submitted; the
-          // provider keeps the credentials and refreshes them before they expire.
-          await credentials();
-        } catch (error) {
-          const info = toErrorInfo(error);
-          reached.set(
-            accountKey(account),
-            unreachable({
-              code: info.code,
-              message: `the role ${account.roleArn} could not be assumed: ${info.message}`,
-            }),
-          );
-          return;
-        }
-        const clients = await deps.createClients({ ...caller.clientOptions, credentials });
-        opened.push(clients);
-        reached.set(accountKey(account), { ok: true, clients });
+        const result = await caller.openAccount(account);
+        if (result.ok) opened.push(result.clients);
+        reached.set(accountKey(account), result);
       }),
     ),
   );

@@ -316,13 +316,16 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   clearTimeout(grace);
   options.signal?.removeEventListener('abort', stopWithScan);
   if (!scan.ok) return { kind: 'refused', exitCode: scan.exitCode, message: scan.message };
-  if (caller && !caller.ok && !options.signal?.aborted)
-    deps.logger.warn(
-      { err: caller.error },
-      'STS GetCallerIdentity failed: the account id is read from the clusters',
+  const fromClusters = caller?.ok ? undefined : accountIdFromScans(scan.scans);
+  const accountId = (caller?.ok ? caller.accountId : fromClusters) ?? UNKNOWN_ACCOUNT_ID;
+  if (caller && !caller.ok && !options.signal?.aborted) {
+    // Not the scan's failure: only the report's account id is at stake.
+    const level = fromClusters ? 'info' : 'warn';
+    deps.logger[level](
+      { err: caller.error, accountId },
+      `STS GetCallerIdentity failed: the account id is ${fromClusters ? "read from a cluster's ARN" : 'unknown'}`,
     );
-  const accountId =
-    (caller?.ok ? caller.accountId : accountIdFromScans(scan.scans)) ?? UNKNOWN_ACCOUNT_ID;
+  }
   const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
   const report = buildAuditReport(rules, {
     toolVersion: deps.toolVersion,

@@ -7,7 +7,14 @@ import {
   selectNamedAccounts,
   selectOrganizationAccounts,
 } from '../accounts/targets.js';
-import type { OpenedAccount } from '../audit/run-audit.js';
+import type { AccountScanResult } from '../audit/evaluate.js';
+import {
+  type AuditOutcome,
+  type AuditProgress,
+  type OpenedAccount,
+  runAccountsAudit,
+  runAudit,
+} from '../audit/run-audit.js';
 import { accountCredentials } from '../aws/assume-role.js';
 import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { formatErrorInfo, toErrorInfo } from '../aws/errors.js';
@@ -19,6 +26,7 @@ import type { AwsConnection } from './aws-options.js';
 import { CONNECT_TIMEOUT_MS } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
+import type { ScanSession } from './scan-interrupt.js';
 
 /** Error codes meaning the caller may not list the organization (not its management account). */
 const NOT_ALLOWED = new Set(['AccessDeniedException', 'AWSOrganizationsNotInUseException']);
@@ -126,4 +134,73 @@ export function accountOpener(
     });
     return { ok: true, clients };
   };
+}
+
+/** Only a run across accounts is paced: a single account keeps the speed it had. */
+export const callerPacerFor = (deps: CliDeps, scope: AccountScope): Pacer | undefined =>
+  scope.source.kind === 'caller' ? undefined : realPacer(deps);
+
+export interface ScanRequest {
+  readonly connection: AwsConnection;
+  readonly scope: AccountScope;
+  /** The pacer openScanSession was given (callerPacerFor). */
+  readonly callerPacer: Pacer | undefined;
+  readonly progress: AuditProgress;
+  readonly toolVersion: string;
+  /** A run across accounts: called with each account's clients still open (remediate reads more). */
+  readonly afterScan?:
+    ((result: AccountScanResult, clients: AwsClients) => Promise<void>) | undefined;
+  /** A run across accounts: narrows the selected accounts (e.g. to one shard) before any is opened. */
+  readonly narrow?: ((selection: AccountSelection) => AccountSelection) | undefined;
+  readonly shard?: { readonly index: number; readonly count: number } | null | undefined;
+}
+
+/**
+ * The scan audit and remediate share: the caller's own account with its session's clients, or
+ * every selected account through its role (accounts listed, narrowed, then scanned).
+ */
+export async function runScan(
+  deps: CliDeps,
+  session: ScanSession,
+  request: ScanRequest,
+): Promise<AuditOutcome> {
+  const { connection, scope } = request;
+  const auditDeps = {
+    clock: deps.clock,
+    logger: session.logger,
+    progress: request.progress,
+    toolVersion: request.toolVersion,
+  };
+  const options = {
+    homeRegion: session.homeRegion,
+    regions: connection.regions,
+    concurrency: connection.concurrency,
+    regionConcurrency: connection.regionConcurrency,
+    signal: session.interrupt.signal,
+  };
+  if (scope.source.kind === 'caller')
+    return runAudit({ ...auditDeps, clients: session.clients }, options);
+  const callerPacer = request.callerPacer ?? realPacer(deps);
+  const selected = await selectAccounts(
+    scope,
+    session.clients,
+    session.logger,
+    session.interrupt.signal,
+  );
+  return runAccountsAudit(
+    {
+      ...auditDeps,
+      openAccount: accountOpener(
+        deps,
+        session.credentials,
+        scope,
+        connection,
+        session.homeRegion,
+        callerPacer,
+      ),
+      afterScan: request.afterScan,
+    },
+    request.narrow ? request.narrow(selected) : selected,
+    { ...options, accountConcurrency: scope.accountConcurrency, shard: request.shard },
+  );
 }

@@ -39,7 +39,7 @@ export const awsConnectionOptions = {
       'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
   },
   concurrency: countFlag('DescribeCluster calls in flight per region', 10),
-  'region-concurrency': countFlag('Regions scanned at once', 32),
+  'region-concurrency': countFlag('Regions scanned at once, across all accounts', 32),
 } as const satisfies Record<string, Options>;
 
 export interface AwsAccessArgs {

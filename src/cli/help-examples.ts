@@ -12,6 +12,10 @@ export const AUDIT_EXAMPLES: Examples = [
   ['$0 audit', 'Every cluster in every enabled region, as a table'],
   ['$0 audit --regions us-east-1,eu-west-1 --output json', 'Two regions, as JSON'],
   ['$0 audit --profile prod', 'With the credentials and region of profile prod'],
+  [
+    "$0 audit --organization --role-arn 'arn:aws:iam::{account}:role/EksposureAudit'",
+    'Every ACTIVE account of the organization, through that role in each',
+  ],
 ];
 
 export const REMEDIATE_EXAMPLES: Examples = [

@@ -1,11 +1,10 @@
-import { runAccountsAudit, runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
 import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
 import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { accountOpener, realPacer, selectAccounts } from '../account-session.js';
+import { callerPacerFor, runScan } from '../account-session.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
@@ -19,15 +18,9 @@ export interface AuditArgs extends AwsConnectionArgs, AccountArgs {
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const scope = resolveAccountScope(args);
-  const severalAccounts = scope.source.kind !== 'caller';
-  // Only a run across accounts is paced: a single account keeps the speed it had.
-  const callerPacer = severalAccounts ? realPacer(deps) : undefined;
-  const { logger, interrupt, clients, credentials, homeRegion } = await openScanSession(
-    deps,
-    connection,
-    args['log-level'],
-    callerPacer,
-  );
+  const callerPacer = callerPacerFor(deps, scope);
+  const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
+  const { logger, interrupt, clients, homeRegion } = session;
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
@@ -41,32 +34,13 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     'audit starting',
   );
   try {
-    const auditDeps = { clock: deps.clock, logger, progress, toolVersion };
-    const options = {
-      homeRegion,
-      regions: connection.regions,
-      concurrency: connection.concurrency,
-      regionConcurrency: connection.regionConcurrency,
-      signal: interrupt.signal,
-    };
-    const outcome =
-      severalAccounts && callerPacer
-        ? await runAccountsAudit(
-            {
-              ...auditDeps,
-              openAccount: accountOpener(
-                deps,
-                credentials,
-                scope,
-                connection,
-                homeRegion,
-                callerPacer,
-              ),
-            },
-            await selectAccounts(scope, clients, logger, interrupt.signal),
-            { ...options, accountConcurrency: scope.accountConcurrency },
-          )
-        : await runAudit({ ...auditDeps, clients }, options);
+    const outcome = await runScan(deps, session, {
+      connection,
+      scope,
+      callerPacer,
+      progress,
+      toolVersion,
+    });
     progress.done();
     // A scan cut short is not reported: its errors are ours, not the account's.
     interrupt.throwIfInterrupted();

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runAccountsAudit, runAudit } from '../../audit/run-audit.js';
 import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
@@ -21,7 +20,7 @@ import { formatPlan } from '../../report/plan.formatter.js';
 import { silentProgress } from '../../report/progress.js';
 import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { accountOpener, realPacer, selectAccounts } from '../account-session.js';
+import { callerPacerFor, runScan } from '../account-session.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { callerSessionOf, openAccountSessions } from '../change-accounts.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
@@ -127,56 +126,25 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
   const severalAccounts = scope.source.kind !== 'caller';
-  const callerPacer = severalAccounts ? realPacer(deps) : undefined;
+  const callerPacer = callerPacerFor(deps, scope);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
-  const { logger, interrupt, clients, credentials, homeRegion } = session;
+  const { logger, interrupt, clients } = session;
   try {
     const selection = { clusterNames, operatorIp, concurrency: connection.concurrency };
-    const auditDeps = { clock: deps.clock, logger, progress: silentProgress, toolVersion };
-    const options = {
-      homeRegion,
-      regions: connection.regions,
-      concurrency: connection.concurrency,
-      regionConcurrency: connection.regionConcurrency,
-      signal: interrupt.signal,
-    };
     // Across accounts, each account is planned while its clients (its role) are still open.
     const planned: ScannedPlan[] = [];
-    const outcome =
-      severalAccounts && callerPacer
-        ? await runAccountsAudit(
-            {
-              ...auditDeps,
-              openAccount: accountOpener(
-                deps,
-                credentials,
-                scope,
-                connection,
-                homeRegion,
-                callerPacer,
-              ),
-              afterScan: async (result, accountClients) => {
-                if (!result.ok) return;
-                planned.push(
-                  await planFromScans(
-                    [
-                      {
-                        account: result.target,
-                        ok: true,
-                        clients: accountClients,
-                        scans: result.scans,
-                      },
-                    ],
-                    request,
-                    selection,
-                  ),
-                );
-              },
-            },
-            await selectAccounts(scope, clients, logger, interrupt.signal),
-            { ...options, accountConcurrency: scope.accountConcurrency },
-          )
-        : await runAudit({ ...auditDeps, clients }, options);
+    const outcome = await runScan(deps, session, {
+      connection,
+      scope,
+      callerPacer,
+      progress: silentProgress,
+      toolVersion,
+      afterScan: async (result, accountClients) => {
+        if (!result.ok) return;
+        const read = { account: result.target, ok: true as const, clients: accountClients };
+        planned.push(await planFromScans([{ ...read, scans: result.scans }], request, selection));
+      },
+    });
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     for (const account of outcome.accounts) {

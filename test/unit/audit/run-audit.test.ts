@@ -1,5 +1,10 @@
-import { nothingToScan } from '../../../src/audit/run-audit.js';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EKSClient } from '@aws-sdk/client-eks';
+import { pino } from 'pino';
+import { nothingToScan, runAccountsAudit } from '../../../src/audit/run-audit.js';
+import type { AwsClients } from '../../../src/aws/clients.js';
 import { planRegions } from '../../../src/aws/regions.js';
+import { silentProgress } from '../../../src/report/progress.js';
 
 const account = [
   { name: 'us-east-1', optInStatus: 'opt-in-not-required' },
@@ -27,5 +32,79 @@ describe('nothingToScan', () => {
     expect(nothingToScan(planRegions(disabled, undefined), undefined)).toMatchObject({
       exitCode: 3,
     });
+  });
+});
+
+describe('runAccountsAudit', () => {
+  const silentLogger = pino({ level: 'silent' });
+  const target = (accountId: string) => ({ accountId, name: null, roleArn: `role-${accountId}` });
+
+  /** Clients whose every call fails: each account ends as one that could not be listed. */
+  function failingClients(onDestroy: () => void): AwsClients {
+    const refuse = { send: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    return {
+      eks: () => refuse as unknown as EKSClient,
+      ec2: () => Promise.resolve(refuse as unknown as EC2Client),
+      sts: () => Promise.reject(new Error('unused')),
+      organizations: () => Promise.reject(new Error('unused')),
+      destroy: onDestroy,
+    };
+  }
+
+  it('keeps at most --account-concurrency accounts open, closes each, and reports every account', async () => {
+    let open = 0;
+    let mostOpen = 0;
+    let destroyed = 0;
+    const outcome = await runAccountsAudit(
+      {
+        clock: () => new Date(0),
+        logger: silentLogger,
+        progress: silentProgress,
+        toolVersion: '9.9.9',
+        openAccount: async (t) => {
+          if (t.accountId === '222222222222')
+            return { ok: false, error: { code: 'AccessDenied', message: 'not trusted' } };
+          open += 1;
+          mostOpen = Math.max(mostOpen, open);
+          await Promise.resolve();
+          return {
+            ok: true,
+            clients: failingClients(() => {
+              open -= 1;
+              destroyed += 1;
+            }),
+          };
+        },
+      },
+      {
+        scan: ['555555555555', '111111111111', '222222222222', '333333333333', '444444444444'].map(
+          target,
+        ),
+        skipped: [{ accountId: '666666666666', name: 'old', reason: 'state SUSPENDED' }],
+      },
+      {
+        homeRegion: 'us-east-1',
+        regions: ['us-east-1'],
+        concurrency: 2,
+        regionConcurrency: 4,
+        accountConcurrency: 2,
+        shard: { index: 1, count: 3 },
+      },
+    );
+    if (outcome.kind !== 'report') throw new Error('expected a report');
+    const { report } = outcome;
+    expect(mostOpen).toBeLessThanOrEqual(2);
+    expect(destroyed).toBe(4);
+    expect(report.accounts.map((a) => [a.accountId, a.status, a.error?.code ?? a.reason])).toEqual([
+      ['111111111111', 'error', 'Error'],
+      ['222222222222', 'error', 'AccessDenied'],
+      ['333333333333', 'error', 'Error'],
+      ['444444444444', 'error', 'Error'],
+      ['555555555555', 'error', 'Error'],
+      ['666666666666', 'skipped', 'state SUSPENDED'],
+    ]);
+    expect(report.complete).toBe(false);
+    expect(report.shard).toEqual({ index: 1, count: 3 });
+    expect(report.summary).toMatchObject({ accounts: 6, accountsFailed: 5, accountsSkipped: 1 });
   });
 });

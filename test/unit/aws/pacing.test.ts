@@ -1,3 +1,4 @@
+import { isThrottlingError } from '@smithy/core/retry';
 import { createPacer, DEFAULT_RATES, reserveToken } from '../../../src/aws/pacing.js';
 
 describe('token bucket pacing', () => {
@@ -41,5 +42,19 @@ describe('token bucket pacing', () => {
   it('stays below the buckets AWS documents for EC2 (100 tokens, 20 a second)', () => {
     expect(DEFAULT_RATES.ec2.burst).toBeLessThanOrEqual(100);
     expect(DEFAULT_RATES.ec2.perSecond).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('throttling, as the SDK’s retry sees it', () => {
+  it.each([
+    ['ThrottlingException', 400],
+    ['TooManyRequestsException', 429],
+    ['RequestLimitExceeded', 503],
+  ])('retries %s as throttling (with its longer backoff)', (name, status) => {
+    const error = Object.assign(new Error('Rate exceeded'), {
+      name,
+      $metadata: { httpStatusCode: status },
+    });
+    expect(isThrottlingError(error as Parameters<typeof isThrottlingError>[0])).toBe(true);
   });
 });

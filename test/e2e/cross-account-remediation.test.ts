@@ -167,4 +167,46 @@ describe('remediation across accounts', () => {
     expect(publicAccess(PAYMENTS, 'payments')).toBe(false);
     expect(submitsIn()).toBe(1);
   });
+
+  it("resume watches each account's update through its role; an account whose role is refused stays in flight", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ fixture, faults: [], updateDurationMs: 1500 });
+    const journal = join(tempDir(), 'journal.ndjson');
+    const applied = await as(
+      KEYS.central,
+      'remediate',
+      ...acrossAccounts,
+      '--apply',
+      '--yes',
+      '--journal',
+      journal,
+      '--timeout',
+      '0.3s',
+      ...FAST,
+    );
+    expect(applied.code).toBe(4);
+    const resume = (...extra: string[]) =>
+      as(KEYS.central, 'resume', '--journal', journal, ...extra, ...FAST, ...JSON_OUT);
+
+    const withoutExternalId = await resume();
+    expect(withoutExternalId.code).toBe(4);
+    const first = JSON.parse(withoutExternalId.stdout) as ApplyReport;
+    expect(first.clusters.map((c) => [c.accountId, c.result])).toEqual([
+      [PAYMENTS, 'verified'],
+      [PLATFORM, 'in-flight'],
+    ]);
+    expect(first.clusters[1]?.errors).toEqual([expect.objectContaining({ code: 'AccessDenied' })]);
+
+    const withExternalId = await resume('--external-id', 'platform-4f1c');
+    expect(withExternalId.code).toBe(0);
+    expect((JSON.parse(withExternalId.stdout) as ApplyReport).clusters).toEqual([
+      expect.objectContaining({
+        accountId: PLATFORM,
+        roleArn: roleIn(PLATFORM),
+        result: 'verified',
+      }),
+    ]);
+    expect(publicAccess(PLATFORM, 'platform')).toBe(false);
+    expect(readJournal(journal).at(-1)).toMatchObject({ accountId: PLATFORM, status: 'Verified' });
+  });
 });

@@ -104,9 +104,24 @@ const targetOf = (entry: ClusterPlan): UpdateTarget => ({
 
 const labelOf = clusterLabel;
 
-/** The command's signal, also aborted when the deadline passes: no call outlives either. */
-const until = (signal: AbortSignal, deadline: number, now: () => number) =>
-  AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - now()))]);
+/**
+ * Runs `call` with the command's signal, also aborted when the deadline passes: no call outlives
+ * either. The timeout signal is held until the call settles: Node 20 can collect a timeout
+ * signal that only AbortSignal.any refers to, and its deadline then never comes.
+ */
+async function until<T>(
+  signal: AbortSignal,
+  deadline: number,
+  now: () => number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeout = AbortSignal.timeout(Math.max(1, deadline - now()));
+  try {
+    return await call(AbortSignal.any([signal, timeout]));
+  } finally {
+    void timeout.aborted;
+  }
+}
 
 /** How every update (ours, or another one a busy cluster is running) is polled. */
 const pollOptions = (options: WatchOptions, deadline: number): WaitOptions => ({
@@ -203,10 +218,8 @@ async function verifyCluster(
   const wanted = applyChange(target.before, target.requested);
   let problems: string | undefined;
   try {
-    const cluster = await deps.aws.describeCluster(
-      target.region,
-      target.clusterName,
-      until(options.signal, deps.now() + options.timeoutMs, deps.now),
+    const cluster = await until(options.signal, deps.now() + options.timeoutMs, deps.now, (s) =>
+      deps.aws.describeCluster(target.region, target.clusterName, s),
     );
     problems = verifyProblems(options.mode, wanted, cluster, target.arn);
   } catch (error) {
@@ -384,11 +397,8 @@ async function settleWith(
   }
   deps.progress(`${label}: ${what}; asking EKS whether the update started`);
   const deadline = deps.now() + options.timeoutMs;
-  const found = await lookForSubmit(
-    deps.aws,
-    target,
-    submittedAt,
-    until(options.signal, deadline, deps.now),
+  const found = await until(options.signal, deadline, deps.now, (s) =>
+    lookForSubmit(deps.aws, target, submittedAt, s),
   );
   if (found.kind === 'unknown') {
     return outcome(

@@ -310,12 +310,16 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     },
     pLimit(options.regionConcurrency),
   );
+  if (!scan.ok) {
+    stopIdentity.abort();
+    options.signal?.removeEventListener('abort', stopWithScan);
+    return { kind: 'refused', exitCode: scan.exitCode, message: scan.message };
+  }
   // Sent long before the scans end; a slow or unreachable STS must not hold the report back.
   const grace = setTimeout(stopWithScan, IDENTITY_GRACE_MS);
   const caller = await identity;
   clearTimeout(grace);
   options.signal?.removeEventListener('abort', stopWithScan);
-  if (!scan.ok) return { kind: 'refused', exitCode: scan.exitCode, message: scan.message };
   const fromClusters = caller?.ok ? undefined : accountIdFromScans(scan.scans);
   const accountId = (caller?.ok ? caller.accountId : fromClusters) ?? UNKNOWN_ACCOUNT_ID;
   if (caller && !caller.ok && !options.signal?.aborted) {

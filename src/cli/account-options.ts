@@ -7,6 +7,7 @@ import {
   parseAccountsFile,
 } from '../accounts/targets.js';
 import type { RoleOptions } from '../aws/assume-role.js';
+import { type BucketRate, DEFAULT_RATES, type PacedService } from '../aws/pacing.js';
 import { countFlag, wholeNumber } from './aws-options.js';
 import { CliError } from './cli-error.js';
 import { systemErrorCause } from './file-checks.js';
@@ -53,6 +54,12 @@ export const accountOptions = {
   },
   'role-duration': countFlag('Seconds each assumed-role session lasts (900 to 43200)', 3600),
   'account-concurrency': countFlag('Accounts scanned at once', 20),
+  pace: {
+    type: 'string',
+    array: true,
+    describe:
+      'Across accounts: client-side pacing per account, region and service, SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off (default: eks=20/10 ec2=20/5 sts=10/10 organizations=5/2)',
+  },
 } as const satisfies Record<string, Options>;
 
 export interface AccountArgs {
@@ -66,6 +73,7 @@ export interface AccountArgs {
   readonly 'role-session-name': string;
   readonly 'role-duration': number | string;
   readonly 'account-concurrency': number | string;
+  readonly pace?: readonly string[] | undefined;
 }
 
 /** Where the list of accounts comes from. */
@@ -86,6 +94,8 @@ export interface AccountScope {
   readonly roleArnTemplate: string | undefined;
   readonly role: RoleOptions;
   readonly accountConcurrency: number;
+  /** Buckets per account, region and service for a run across accounts; null: --pace off. */
+  readonly pacing: Readonly<Record<PacedService, BucketRate>> | null;
 }
 
 // As IAM documents them: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
@@ -211,6 +221,28 @@ export function resolveRoleOptions(args: RoleArgs): RoleOptions {
   };
 }
 
+const PACE = /^(?<service>eks|ec2|sts|organizations)=(?<burst>\d+)\/(?<perSecond>\d+(?:\.\d+)?)$/;
+
+/** `--pace eks=40/20 --pace sts=5/5` over the defaults, or `--pace off`. */
+export function parsePacing(
+  values: readonly string[] | undefined,
+): Readonly<Record<PacedService, BucketRate>> | null {
+  const rates = { ...DEFAULT_RATES };
+  for (const value of (values ?? []).flatMap((v) => String(v).split(','))) {
+    const text = value.trim();
+    if (text === 'off') return null;
+    const match = PACE.exec(text);
+    const burst = Number(match?.groups?.burst);
+    const perSecond = Number(match?.groups?.perSecond);
+    if (!match?.groups || burst < 1 || !(perSecond > 0))
+      throw new CliError(
+        `--pace "${text}" is not SERVICE=BURST/PER_SECOND with SERVICE one of eks, ec2, sts, organizations, a burst of at least 1 and a rate above 0 (e.g. eks=20/10), nor off.`,
+      );
+    rates[match.groups.service as PacedService] = { burst, perSecond };
+  }
+  return rates;
+}
+
 /** Validates the account flags (reading --accounts-file), before any credential or network is touched. */
 export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8): AccountScope {
   const roleArnTemplate = roleArnTemplateOf(args);
@@ -245,5 +277,6 @@ export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8
     roleArnTemplate,
     role: resolveRoleOptions(args),
     accountConcurrency: wholeNumber('account-concurrency', args['account-concurrency'], 500),
+    pacing: parsePacing(args.pace),
   };
 }

@@ -19,7 +19,7 @@ import { accountCredentials } from '../aws/assume-role.js';
 import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { formatErrorInfo, toErrorInfo } from '../aws/errors.js';
 import { listOrganizationAccounts } from '../aws/organization-accounts.js';
-import { createPacer, DEFAULT_RATES, type Pacer } from '../aws/pacing.js';
+import { createPacer, type Pacer } from '../aws/pacing.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import type { AccountScope } from './account-options.js';
 import type { AwsConnection } from './aws-options.js';
@@ -31,9 +31,16 @@ import type { ScanSession } from './scan-interrupt.js';
 /** Error codes meaning the caller may not list the organization (not its management account). */
 const NOT_ALLOWED = new Set(['AccessDeniedException', 'AWSOrganizationsNotInUseException']);
 
-/** The pacer of one account's calls, on the real clock. */
-export const realPacer = (deps: Pick<CliDeps, 'sleep'>): Pacer =>
-  createPacer(DEFAULT_RATES, Date.now, (ms) => deps.sleep(ms, new AbortController().signal));
+const NOT_PACED: Pacer = { take: () => Promise.resolve() };
+
+/** The pacer of one account's calls, on the real clock (none with --pace off). */
+export const realPacer = (
+  deps: Pick<CliDeps, 'sleep'>,
+  scope: Pick<AccountScope, 'pacing'>,
+): Pacer =>
+  scope.pacing === null
+    ? NOT_PACED
+    : createPacer(scope.pacing, Date.now, (ms) => deps.sleep(ms, new AbortController().signal));
 
 /**
  * The accounts a multi-account run covers: those named, or the organization's (or an OU's), less
@@ -91,7 +98,7 @@ export async function selectAccounts(
 export function accountOpener(
   deps: CliDeps,
   base: CredentialsProvider,
-  scope: Pick<AccountScope, 'role'>,
+  scope: Pick<AccountScope, 'role' | 'pacing'>,
   connection: Pick<AwsConnection, 'endpoints' | 'maxAttempts' | 'requestTimeoutMs' | 'concurrency'>,
   homeRegion: string,
   callerPacer: Pacer,
@@ -130,7 +137,7 @@ export function accountOpener(
       maxSockets: connection.concurrency + 2,
       requestTimeoutMs: connection.requestTimeoutMs,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      pacer: realPacer(deps),
+      pacer: realPacer(deps, scope),
     });
     return { ok: true, clients };
   };
@@ -138,7 +145,7 @@ export function accountOpener(
 
 /** Only a run across accounts is paced: a single account keeps the speed it had. */
 export const callerPacerFor = (deps: CliDeps, scope: AccountScope): Pacer | undefined =>
-  scope.source.kind === 'caller' ? undefined : realPacer(deps);
+  scope.source.kind === 'caller' ? undefined : realPacer(deps, scope);
 
 export interface ScanRequest {
   readonly connection: AwsConnection;
@@ -180,7 +187,7 @@ export async function runScan(
   };
   if (scope.source.kind === 'caller')
     return runAudit({ ...auditDeps, clients: session.clients }, options);
-  const callerPacer = request.callerPacer ?? realPacer(deps);
+  const callerPacer = request.callerPacer ?? realPacer(deps, scope);
   const selected = await selectAccounts(
     scope,
     session.clients,

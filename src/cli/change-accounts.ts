@@ -4,6 +4,7 @@ import type { RoleOptions } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsErrorInfo, formatErrorInfo } from '../aws/errors.js';
 import type { CallerAccount } from '../aws/identity.js';
+import { DEFAULT_RATES } from '../aws/pacing.js';
 import {
   type AccountRef,
   accountKey,
@@ -36,13 +37,15 @@ export function callerSessionOf(
   role: RoleOptions,
   concurrency: number,
 ): CallerSession {
+  // The change commands have no --pace: each account's calls are paced with the defaults.
+  const scope = { role, pacing: DEFAULT_RATES };
   const open = accountOpener(
     deps,
     session.credentials,
-    { role },
+    scope,
     { ...access, concurrency },
     session.homeRegion,
-    realPacer(deps),
+    realPacer(deps, scope),
   );
   return {
     clients: session.clients,

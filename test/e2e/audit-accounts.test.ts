@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Fixture, parseFixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { AuditReport } from '../../src/report/audit-report.js';
-import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli, startCli } from '../support/cli.js';
 import { parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -193,6 +193,37 @@ describe('--organization', () => {
     );
   });
 });
+
+it('on SIGTERM while accounts are being scanned: ends at once, exit 143, one line, no report', async () => {
+  const slow = await startEmulator({
+    fixture: organization,
+    faults: [{ service: 'eks', operation: 'DescribeCluster', latencyMs: 30_000 }],
+  });
+  try {
+    const described = () => slow.stats.calls.get('eks:DescribeCluster') ?? 0;
+    const running = startCli([
+      'audit',
+      '--endpoint-url',
+      slow.url,
+      '--accounts',
+      '222222222222,333333333333',
+      '--role-arn',
+      ROLE,
+    ]);
+    await running.waitFor(() => described() >= 2, 'DescribeCluster in both accounts');
+    const signalledAt = Date.now();
+    running.signal('SIGTERM');
+    const run = await running.exited;
+    expect(Date.now() - signalledAt).toBeLessThan(3_000);
+    expect(run.code).toBe(143);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'eksposure: SIGTERM received: the scan was interrupted before it finished; nothing was changed.',
+    );
+  } finally {
+    await slow.close();
+  }
+}, 15_000);
 
 describe('organization scale under token buckets', () => {
   const ACCOUNTS = ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005'];

@@ -17,6 +17,9 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { isolatedAwsEnv, runCli } from '../support/cli.js';
+import { parseReport } from '../support/report.js';
+import { schemaErrors } from '../support/schema.js';
 import { failure } from '../support/sdk.js';
 import { type MotoServer, onPath, startMotoServer } from '../support/moto-server.js';
 import { signedJsonCall, signedQueryCall, xmlText } from '../support/signed-request.js';
@@ -171,4 +174,34 @@ describeWithMoto('STS and Organizations: our emulator next to moto', () => {
       200,
     );
   });
+
+  it('eksposure audit --organization against moto: its accounts listed, each role assumed, each scanned', async () => {
+    const run = await runCli(
+      [
+        'audit',
+        '--endpoint-url',
+        moto.endpoint,
+        '--organization',
+        '--role-arn',
+        'arn:aws:iam::{account}:role/Audit',
+        '--regions',
+        'us-east-1',
+        '--output',
+        'json',
+      ],
+      isolatedAwsEnv({ AWS_ACCESS_KEY_ID: KEY }),
+    );
+    expect(run.code).toBe(0);
+    const report = parseReport(run.stdout);
+    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+    expect(report.accounts.map((a) => [a.name, a.status])).toEqual(
+      expect.arrayContaining([
+        ['master', 'ok'],
+        ['member', 'ok'],
+      ]),
+    );
+    expect(report.regions.map((r) => r.accountId).sort()).toEqual(
+      report.accounts.map((a) => a.accountId).sort(),
+    );
+  }, 20_000);
 });

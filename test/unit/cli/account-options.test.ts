@@ -1,4 +1,9 @@
-import { type AccountArgs, resolveAccountScope } from '../../../src/cli/account-options.js';
+import { DEFAULT_RATES } from '../../../src/aws/pacing.js';
+import {
+  type AccountArgs,
+  parsePacing,
+  resolveAccountScope,
+} from '../../../src/cli/account-options.js';
 import { CliError } from '../../../src/cli/cli-error.js';
 
 const defaults: AccountArgs = {
@@ -120,6 +125,24 @@ describe('account flags', () => {
     ).toContain('--accounts-file a.txt, line 2: "prod" is not an account id');
     expect(refusal({ 'accounts-file': 'a.txt', 'role-arn': TEMPLATE }, () => '# none\n')).toContain(
       'names no account',
+    );
+  });
+});
+
+describe('--pace', () => {
+  it('defaults to our buckets, takes one service’s over them, and turns off', () => {
+    expect(parsePacing(undefined)).toEqual(DEFAULT_RATES);
+    expect(parsePacing(['eks=40/20', 'sts=5/2.5'])).toEqual({
+      ...DEFAULT_RATES,
+      eks: { burst: 40, perSecond: 20 },
+      sts: { burst: 5, perSecond: 2.5 },
+    });
+    expect(parsePacing(['off'])).toBeNull();
+  });
+
+  it.each(['eks=0/10', 'eks=10/0', 'lambda=1/1', 'eks=10'])('refuses --pace %s', (value) => {
+    expect(refusal({ pace: [value] })).toContain(
+      `--pace "${value}" is not SERVICE=BURST/PER_SECOND`,
     );
   });
 });

@@ -106,13 +106,12 @@ export function formatPlan(
     plan.clusters.some((c) => c.roleArn !== null) ||
     new Set(plan.unread.map((u) => u.accountId)).size > 1;
   for (const u of plan.unread) {
-    const account = showAccounts || u.region === null ? `${u.accountId}/` : '';
     const scope =
       u.region === null
-        ? ' (whole account)'
-        : `${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}`;
+        ? `${u.accountId} (whole account)`
+        : `${showAccounts ? `${u.accountId}/` : ''}${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}`;
     parts.push(
-      `UNREAD  ${account}${scope}\n` +
+      `UNREAD  ${scope}\n` +
         wrapParagraph(`  could not be read: ${u.error.code}: ${u.error.message}`, options),
     );
   }

@@ -189,6 +189,44 @@ function roleArnTemplateOf(args: AccountArgs): string | undefined {
   return arn;
 }
 
+export type RoleArgs = Pick<AccountArgs, 'external-id' | 'role-session-name' | 'role-duration'>;
+
+/** How roles are assumed; apply, rollback and resume take these alone (the roles come from the plan or journal). */
+export const roleOptions = {
+  'external-id': accountOptions['external-id'],
+  'role-session-name': accountOptions['role-session-name'],
+  'role-duration': accountOptions['role-duration'],
+} as const satisfies Record<string, Options>;
+
+/** Validates --external-id, --role-session-name and --role-duration. */
+export function resolveRoleOptions(args: RoleArgs): RoleOptions {
+  const externalId = args['external-id'];
+  if (externalId !== undefined && !EXTERNAL_ID.test(externalId))
+    throw new CliError(
+      '--external-id must be 2 to 1224 characters: letters, digits and _+=,.@:/- only.',
+    );
+  const sessionName = args['role-session-name'];
+  if (!SESSION_NAME.test(sessionName))
+    throw new CliError(
+      `--role-session-name "${sessionName}" must be 2 to 64 characters: letters, digits and _+=,.@- only.`,
+    );
+  const duration = args['role-duration'];
+  if (
+    typeof duration !== 'number' ||
+    !Number.isInteger(duration) ||
+    duration < 900 ||
+    duration > 43200
+  )
+    throw new CliError(
+      `--role-duration must be a whole number of seconds from 900 to 43200, got ${typeof duration === 'number' ? String(duration) : `"${duration}"`}.`,
+    );
+  return {
+    sessionName,
+    durationSeconds: duration,
+    ...(externalId === undefined ? {} : { externalId }),
+  };
+}
+
 const PACE = /^(?<service>eks|ec2|sts|organizations)=(?<burst>\d+)\/(?<perSecond>\d+(?:\.\d+)?)$/;
 
 /** `--pace eks=40/20 --pace sts=5/5` over the defaults, or `--pace off`. */
@@ -235,39 +273,15 @@ export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8
   }
   if (source.kind === 'named' && source.accountIds.every((id) => exclude.has(id)))
     throw new CliError('nothing to scan: --exclude-accounts leaves out every account named.');
-  const externalId = args['external-id'];
-  if (externalId !== undefined && roleArnTemplate === undefined)
+  if (args['external-id'] !== undefined && roleArnTemplate === undefined)
     throw new CliError(
       '--external-id goes with --role-arn, the role whose trust policy asks for it.',
-    );
-  if (externalId !== undefined && !EXTERNAL_ID.test(externalId))
-    throw new CliError(
-      '--external-id must be 2 to 1224 characters: letters, digits and _+=,.@:/- only.',
-    );
-  const sessionName = args['role-session-name'];
-  if (!SESSION_NAME.test(sessionName))
-    throw new CliError(
-      `--role-session-name "${sessionName}" must be 2 to 64 characters: letters, digits and _+=,.@- only.`,
-    );
-  const duration = args['role-duration'];
-  if (
-    typeof duration !== 'number' ||
-    !Number.isInteger(duration) ||
-    duration < 900 ||
-    duration > 43200
-  )
-    throw new CliError(
-      `--role-duration must be a whole number of seconds from 900 to 43200, got ${typeof duration === 'number' ? String(duration) : `"${duration}"`}.`,
     );
   return {
     source,
     exclude,
     roleArnTemplate,
-    role: {
-      sessionName,
-      durationSeconds: duration,
-      ...(externalId === undefined ? {} : { externalId }),
-    },
+    role: resolveRoleOptions(args),
     accountConcurrency: wholeNumber('account-concurrency', args['account-concurrency'], 500),
     pacing: parsePacing(args.pace),
     shard: resolveShard(args.shard, source.kind === 'named' || source.kind === 'organization'),

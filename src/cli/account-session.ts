@@ -103,8 +103,8 @@ export async function selectAccounts(
 export function accountOpener(
   deps: CliDeps,
   base: CredentialsProvider,
-  scope: AccountScope,
-  connection: AwsConnection,
+  scope: Pick<AccountScope, 'role' | 'pacing'>,
+  connection: Pick<AwsConnection, 'endpoints' | 'maxAttempts' | 'requestTimeoutMs' | 'concurrency'>,
   homeRegion: string,
   callerPacer: Pacer,
 ): (target: AccountTarget) => Promise<OpenedAccount> {

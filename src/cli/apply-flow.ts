@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import type { AwsClients } from '../aws/clients.js';
+import { clusterLabel } from '../remediation/accounts.js';
 import { formatEndpointConfig } from '../remediation/endpoint-config.js';
-import { type ApplyDeps, applyPlan, type ClusterOutcome } from '../remediation/executor.js';
-import { awsChangePort } from '../remediation/gather-plan.js';
+import { applyPlan, type ClusterOutcome, type PlanApplyDeps } from '../remediation/executor.js';
 import { type Journal, openJournal } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import { formatApplyReport } from '../report/apply.formatter.js';
@@ -13,6 +12,7 @@ import {
   EXIT_NOT_ALL_APPLIED,
   planExitCode,
 } from '../report/apply-report.js';
+import type { AccountSessions } from './change-accounts.js';
 import { logFinished } from './aws-session.js';
 import type { WatchSettings } from './change-command.js';
 import { CliError } from './cli-error.js';
@@ -23,15 +23,20 @@ export interface ApplySettings extends WatchSettings {
   readonly journalPath: string;
 }
 
+/** Where changes are made: each account the plan or journal names, reached before anything is submitted. */
 export interface ApplySession {
-  readonly clients: AwsClients;
+  readonly accounts: AccountSessions;
   readonly logger: Logger;
 }
 
-/** The executor's edges: per-region EKS clients, the journal, the clock, and progress lines on stderr. */
-export function executorDeps(deps: CliDeps, session: ApplySession, journal: Journal): ApplyDeps {
+/** The executor's edges: each account's EKS clients, the journal, the clock, and progress lines on stderr. */
+export function executorDeps(
+  deps: CliDeps,
+  session: ApplySession,
+  journal: Journal,
+): PlanApplyDeps {
   return {
-    aws: awsChangePort(session.clients),
+    accountPort: (account) => session.accounts.portFor(account),
     journal,
     now: () => deps.clock().getTime(),
     sleep: deps.sleep,
@@ -75,7 +80,7 @@ function describeChanges(plan: RemediationPlan): string {
   const updates = plan.clusters.filter((c) => c.action === 'update');
   const lines = updates.map(
     (c) =>
-      `  ${c.region}/${c.clusterName}: ${formatEndpointConfig(c.before)} -> ${formatEndpointConfig(c.after)}`,
+      `  ${clusterLabel(c)}: ${formatEndpointConfig(c.before)} -> ${formatEndpointConfig(c.after)}`,
   );
   return `About to change ${updates.length} cluster${updates.length === 1 ? '' : 's'} (plan ${plan.planId}, mode ${plan.mode}):\n${lines.join('\n')}\n`;
 }
@@ -136,7 +141,7 @@ export function reportOutcomes(
   if (inFlight.length > 0) {
     for (const o of inFlight) {
       deps.stderr.write(
-        `eksposure: still in flight in AWS: ${o.region}/${o.clusterName} update ${o.updateId ?? '(id unknown: the answer to the submit was lost)'} (it goes on without eksposure)\n`,
+        `eksposure: still in flight in AWS: ${clusterLabel(o)} update ${o.updateId ?? '(id unknown: the answer to the submit was lost)'} (it goes on without eksposure)\n`,
       );
     }
     deps.stderr.write(

@@ -9,11 +9,15 @@ import {
   resolveAwsAccess,
   wholeNumber,
 } from './aws-options.js';
+import type { RoleOptions } from '../aws/assume-role.js';
+import type { AccountRef } from '../remediation/accounts.js';
+import { type AccountSource, callerSessionOf, openAccountSessions } from './change-accounts.js';
+import { type RoleArgs, resolveRoleOptions } from './account-options.js';
 import { openAwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
-export interface ChangeCommandArgs extends AwsAccessArgs {
+export interface ChangeCommandArgs extends AwsAccessArgs, RoleArgs {
   readonly timeout: string;
   readonly 'poll-interval': number;
   readonly concurrency: number;
@@ -31,6 +35,8 @@ export interface WatchSettings {
 
 export interface ChangeCommandSettings extends WatchSettings {
   readonly access: AwsAccess;
+  /** How each entry's role is assumed again (--external-id, --role-session-name, --role-duration). */
+  readonly role: RoleOptions;
 }
 
 /** Validates the shared flags, before any file, credential or network is touched. */
@@ -44,24 +50,45 @@ export function resolveChangeCommand(
     pollIntervalMs: parsePollInterval(args['poll-interval']),
     concurrency: wholeNumber('concurrency', args.concurrency, 50),
     output: args.output,
+    role: resolveRoleOptions(args),
   };
 }
 
-/** Opens the AWS session for the body and always closes its clients. */
+/** The accounts a plan or journal names, and where they come from (for the wrong-account refusal). */
+export interface AccountsToReach {
+  readonly refs: readonly AccountRef[];
+  readonly source: AccountSource;
+}
+
+/**
+ * Opens the AWS session, reaches every account named (see openAccountSessions: a plan applied
+ * with the wrong credentials is refused here, before anything is submitted) and always closes
+ * every client.
+ */
 export async function withAwsSession<T>(
   deps: CliDeps,
   settings: ChangeCommandSettings,
   logLevel: string,
+  reach: AccountsToReach,
   body: (session: ApplySession) => Promise<T>,
 ): Promise<T> {
   const logger = await deps.createLogger(logLevel);
-  const { clients } = await openAwsSession(deps, settings.access, {
+  const caller = await openAwsSession(deps, settings.access, {
     maxSockets: settings.concurrency + 2,
   });
   try {
-    return await body({ clients, logger });
+    const accounts = await openAccountSessions(
+      callerSessionOf(deps, caller, settings.access, settings.role, settings.concurrency),
+      reach.refs,
+      reach.source,
+    );
+    try {
+      return await body({ accounts, logger });
+    } finally {
+      accounts.destroy();
+    }
   } finally {
-    clients.destroy();
+    caller.clients.destroy();
   }
 }
 

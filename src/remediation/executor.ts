@@ -10,6 +10,7 @@ import {
   updateErrors,
   verifyProblems,
 } from './apply-decisions.js';
+import { type AccountRef, clusterLabel, describeAccount } from './accounts.js';
 import type { ChangePort } from './change-port.js';
 import {
   applyChange,
@@ -27,7 +28,8 @@ import { type WaitOptions, waitForUpdate } from './wait-for-update.js';
 /** verified: changed and confirmed. in-flight: still running (or maybe running) in AWS when eksposure stopped watching. */
 export type ClusterResult = 'verified' | 'failed' | 'skipped' | 'in-flight';
 
-export interface ClusterOutcome {
+/** accountId and roleArn: where the change was made, and with which role (null: the caller's own credentials). */
+export interface ClusterOutcome extends AccountRef {
   readonly region: string;
   readonly clusterName: string;
   readonly arn: string;
@@ -42,6 +44,7 @@ export interface ClusterOutcome {
   readonly errors: readonly AwsErrorInfo[];
 }
 
+/** The executor's edges for one account: its change port (clients with that account's credentials). */
 export interface ApplyDeps {
   readonly aws: ChangePort;
   readonly journal: Journal;
@@ -50,6 +53,16 @@ export interface ApplyDeps {
   /** One human line per event, for stderr. */
   readonly progress: (line: string) => void;
   readonly logger: Logger;
+}
+
+/** One account's change port, or why the account cannot be reached (its role could not be assumed). */
+export type AccountPort =
+  | { readonly ok: true; readonly aws: ChangePort }
+  | { readonly ok: false; readonly error: AwsErrorInfo };
+
+/** A plan's edges: a change port per account and role, made once per account by the caller. */
+export interface PlanApplyDeps extends Omit<ApplyDeps, 'aws'> {
+  readonly accountPort: (account: AccountRef) => AccountPort;
 }
 
 export interface ApplyOptions {
@@ -66,8 +79,8 @@ export interface ApplyOptions {
 
 type WatchOptions = Omit<ApplyOptions, 'concurrency'>;
 
-/** What is being changed on one cluster, as the journal records it. */
-export interface UpdateTarget {
+/** What is being changed on one cluster, and in which account with which role, as the journal records it. */
+export interface UpdateTarget extends AccountRef {
   readonly region: string;
   readonly clusterName: string;
   readonly arn: string;
@@ -80,6 +93,8 @@ const MAX_POLL_INTERVAL_MS = 30_000;
 const MAX_BUSY_WAITS = 3;
 
 const targetOf = (entry: ClusterPlan): UpdateTarget => ({
+  accountId: entry.accountId,
+  roleArn: entry.roleArn,
   region: entry.region,
   clusterName: entry.clusterName,
   arn: entry.arn,
@@ -87,11 +102,26 @@ const targetOf = (entry: ClusterPlan): UpdateTarget => ({
   requested: entry.change,
 });
 
-const labelOf = (target: UpdateTarget) => `${target.region}/${target.clusterName}`;
+const labelOf = clusterLabel;
 
-/** The command's signal, also aborted when the deadline passes: no call outlives either. */
-const until = (signal: AbortSignal, deadline: number, now: () => number) =>
-  AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - now()))]);
+/**
+ * Runs `call` with the command's signal, also aborted when the deadline passes: no call outlives
+ * either. The timeout signal is held until the call settles: Node 20 can collect a timeout
+ * signal that only AbortSignal.any refers to, and its deadline then never comes.
+ */
+async function until<T>(
+  signal: AbortSignal,
+  deadline: number,
+  now: () => number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeout = AbortSignal.timeout(Math.max(1, deadline - now()));
+  try {
+    return await call(AbortSignal.any([signal, timeout]));
+  } finally {
+    void timeout.aborted;
+  }
+}
 
 /** How every update (ours, or another one a busy cluster is running) is polled. */
 const pollOptions = (options: WatchOptions, deadline: number): WaitOptions => ({
@@ -139,6 +169,8 @@ function recorderFor(
       const written = deps.journal.record({
         planId: options.planId,
         mode: options.mode,
+        accountId: target.accountId,
+        roleArn: target.roleArn,
         region: target.region,
         clusterName: target.clusterName,
         clusterArn: target.arn,
@@ -186,10 +218,8 @@ async function verifyCluster(
   const wanted = applyChange(target.before, target.requested);
   let problems: string | undefined;
   try {
-    const cluster = await deps.aws.describeCluster(
-      target.region,
-      target.clusterName,
-      until(options.signal, deps.now() + options.timeoutMs, deps.now),
+    const cluster = await until(options.signal, deps.now() + options.timeoutMs, deps.now, (s) =>
+      deps.aws.describeCluster(target.region, target.clusterName, s),
     );
     problems = verifyProblems(options.mode, wanted, cluster, target.arn);
   } catch (error) {
@@ -367,11 +397,8 @@ async function settleWith(
   }
   deps.progress(`${label}: ${what}; asking EKS whether the update started`);
   const deadline = deps.now() + options.timeoutMs;
-  const found = await lookForSubmit(
-    deps.aws,
-    target,
-    submittedAt,
-    until(options.signal, deadline, deps.now),
+  const found = await until(options.signal, deadline, deps.now, (s) =>
+    lookForSubmit(deps.aws, target, submittedAt, s),
   );
   if (found.kind === 'unknown') {
     return outcome(
@@ -582,6 +609,24 @@ async function applyCluster(
   }
 }
 
+/**
+ * A cluster whose account cannot be reached (its role could not be assumed now): nothing is
+ * submitted, or, for an update already running, it cannot be watched.
+ */
+export function unreachableAccount(
+  target: UpdateTarget,
+  error: AwsErrorInfo,
+  result: 'failed' | 'in-flight',
+  updateId: string | null = null,
+): ClusterOutcome {
+  const why = `${describeAccount(target)} could not be reached: ${formatErrorInfo(error)}`;
+  const reason =
+    result === 'failed'
+      ? `not submitted: ${why}; fix the role or its trust policy, then apply the plan again.`
+      : `${why}; the update may still be running in AWS: fix the role, then resume again.`;
+  return outcome(target, result, reason, { updateId, errors: [error] });
+}
+
 function notSubmitted(entry: ClusterPlan): ClusterOutcome {
   const target = targetOf(entry);
   return entry.action === 'skip'
@@ -589,9 +634,13 @@ function notSubmitted(entry: ClusterPlan): ClusterOutcome {
     : outcome(target, 'skipped', `never submitted: ${entry.reason}`);
 }
 
-/** Applies every `update` entry of the plan, `concurrency` clusters at a time. Never throws per cluster. */
+/**
+ * Applies every `update` entry of the plan, `concurrency` clusters at a time, each with its
+ * account's port. Never throws per cluster; an account that cannot be reached fails its clusters
+ * and the other accounts go on.
+ */
 export async function applyPlan(
-  deps: ApplyDeps,
+  deps: PlanApplyDeps,
   plan: RemediationPlan,
   options: ApplyOptions,
 ): Promise<ClusterOutcome[]> {
@@ -601,22 +650,25 @@ export async function applyPlan(
     allowCidrs: plan.allowCidrs,
     operatorIp: plan.operatorIp,
   };
+  const applyEntry = (entry: ClusterPlan) => {
+    const port = deps.accountPort(entry);
+    if (!port.ok) return Promise.resolve(unreachableAccount(targetOf(entry), port.error, 'failed'));
+    return limit(() =>
+      applyCluster({ ...deps, aws: port.aws }, options, intent, entry).catch((error: unknown) => {
+        const info = toErrorInfo(error);
+        deps.logger.error({ err: info, cluster: entry.arn }, 'apply failed unexpectedly');
+        return outcome(
+          targetOf(entry),
+          'failed',
+          `internal error: ${formatErrorInfo(info)}; check the journal and the cluster before retrying.`,
+          { errors: [info] },
+        );
+      }),
+    );
+  };
   return Promise.all(
     plan.clusters.map((entry) =>
-      entry.action === 'update'
-        ? limit(() =>
-            applyCluster(deps, options, intent, entry).catch((error: unknown) => {
-              const info = toErrorInfo(error);
-              deps.logger.error({ err: info, cluster: entry.arn }, 'apply failed unexpectedly');
-              return outcome(
-                targetOf(entry),
-                'failed',
-                `internal error: ${formatErrorInfo(info)}; check the journal and the cluster before retrying.`,
-                { errors: [info] },
-              );
-            }),
-          )
-        : Promise.resolve(notSubmitted(entry)),
+      entry.action === 'update' ? applyEntry(entry) : Promise.resolve(notSubmitted(entry)),
     ),
   );
 }

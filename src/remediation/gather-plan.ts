@@ -2,7 +2,7 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import type { ClusterRecord, RegionScan } from '../aws/collect-clusters.js';
-import { toErrorInfo } from '../aws/errors.js';
+import { type AwsErrorInfo, toErrorInfo } from '../aws/errors.js';
 import {
   describeCluster,
   describeUpdate,
@@ -12,6 +12,7 @@ import {
   listUpdatesInProgress,
   submitEndpointUpdate,
 } from '../aws/updates.js';
+import type { AccountRef } from './accounts.js';
 import type { ChangePort } from './change-port.js';
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import type { EndpointChange } from './endpoint-config.js';
@@ -48,6 +49,7 @@ function vpcDnsOf(
 /** Reads what the pre-flight checks need about one cluster: updates in progress, and VPC DNS when it matters. */
 export async function gatherFacts(
   clients: AwsClients,
+  account: AccountRef,
   region: string,
   cluster: ClusterRecord,
   change: EndpointChange,
@@ -59,7 +61,7 @@ export async function gatherFacts(
     factOf(() => listUpdatesInProgress(clients.eks(region), name, signal)),
     needsVpcDns(change) ? vpcDnsOf(clients, region, vpcId, signal) : Promise.resolve(undefined),
   ]);
-  return { region, cluster, updatesInProgress, vpcDns };
+  return { account, region, cluster, updatesInProgress, vpcDns };
 }
 
 export interface ScanSelection {
@@ -76,10 +78,20 @@ export interface ScannedPlan {
   readonly notFound: string[];
 }
 
-/** From an audit's scans to one plan entry per failing (or named) cluster. */
+/** One account's clients (with its role's credentials), or why the account cannot be reached. */
+export type AccountClients =
+  | { readonly ok: true; readonly clients: AwsClients }
+  | { readonly ok: false; readonly error: AwsErrorInfo };
+
+/** What a scan read in one account: its regions, or why the account could not be read at all. */
+export type AccountScan = { readonly account: AccountRef } & (
+  | { readonly ok: true; readonly clients: AwsClients; readonly scans: readonly RegionScan[] }
+  | { readonly ok: false; readonly error: AwsErrorInfo }
+);
+
+/** From an audit's scans, account by account, to one plan entry per failing (or named) cluster. */
 export async function planFromScans(
-  clients: AwsClients,
-  scans: readonly RegionScan[],
+  accounts: readonly AccountScan[],
   request: RemediationRequest,
   selection: ScanSelection,
 ): Promise<ScannedPlan> {
@@ -87,26 +99,48 @@ export async function planFromScans(
   const wanted = (name: string) => !named || named.has(name);
   const unread: UnreadScope[] = [];
   const found = new Set<string>();
-  const candidates: { region: string; cluster: ClusterRecord; fails: boolean }[] = [];
-  for (const scan of scans) {
-    if (scan.error) unread.push({ region: scan.region, clusterName: null, error: scan.error });
-    for (const c of scan.clusters) {
-      if (!wanted(c.name)) continue;
-      found.add(c.name);
-      if (!c.ok) {
-        unread.push({ region: scan.region, clusterName: c.name, error: c.error });
-        continue;
+  const candidates: {
+    account: AccountRef;
+    clients: AwsClients;
+    region: string;
+    cluster: ClusterRecord;
+    fails: boolean;
+  }[] = [];
+  for (const read of accounts) {
+    const { accountId } = read.account;
+    if (!read.ok) {
+      unread.push({ accountId, region: null, clusterName: null, error: read.error });
+      continue;
+    }
+    for (const scan of read.scans) {
+      const { region } = scan;
+      if (scan.error) unread.push({ accountId, region, clusterName: null, error: scan.error });
+      for (const c of scan.clusters) {
+        if (!wanted(c.name)) continue;
+        found.add(c.name);
+        if (!c.ok) {
+          unread.push({ accountId, region, clusterName: c.name, error: c.error });
+          continue;
+        }
+        const fails = eks001(c.cluster).status === 'FAIL';
+        if (fails || named) {
+          candidates.push({
+            account: read.account,
+            clients: read.clients,
+            region,
+            cluster: c.cluster,
+            fails,
+          });
+        }
       }
-      const fails = eks001(c.cluster).status === 'FAIL';
-      if (fails || named) candidates.push({ region: scan.region, cluster: c.cluster, fails });
     }
   }
   const change = changeFor(request);
   const limit = pLimit(selection.concurrency);
   const clusters = await Promise.all(
-    candidates.map(({ region, cluster, fails }) =>
+    candidates.map(({ account, clients, region, cluster, fails }) =>
       limit(async () => {
-        const facts = await gatherFacts(clients, region, cluster, change);
+        const facts = await gatherFacts(clients, account, region, cluster, change);
         return fails
           ? planRemediationCluster(facts, request, selection.operatorIp)
           : planPassingCluster(facts);
@@ -117,9 +151,23 @@ export async function planFromScans(
   return { clusters, unread, notFound };
 }
 
-/** Rollback: each cluster the journal shows changed and verified, planned back to its configuration before. */
+/** Pure: one plan from each account's: a --cluster name is missing only if no account had it. */
+export function mergeScannedPlans(plans: readonly ScannedPlan[]): ScannedPlan {
+  return {
+    clusters: plans.flatMap((p) => p.clusters),
+    unread: plans.flatMap((p) => p.unread),
+    notFound: (plans[0]?.notFound ?? []).filter((name) =>
+      plans.every((p) => p.notFound.includes(name)),
+    ),
+  };
+}
+
+/**
+ * Rollback: each cluster the journal shows changed and verified, planned back to its configuration
+ * before, read in its own account with the journal line's role.
+ */
 export async function planRollback(
-  clients: AwsClients,
+  clientsFor: (account: AccountRef) => AccountClients,
   verified: readonly JournalEntry[],
   operatorIp: string | undefined,
   concurrency: number,
@@ -129,17 +177,30 @@ export async function planRollback(
   const planned = await Promise.all(
     verified.map((entry) =>
       limit(async () => {
-        const { region } = entry;
+        const { region, accountId } = entry;
+        const account = { accountId, roleArn: entry.roleArn };
+        const reached = clientsFor(account);
+        if (!reached.ok) {
+          unread.push({ accountId, region, clusterName: entry.clusterName, error: reached.error });
+          return undefined;
+        }
+        const { clients } = reached;
         let cluster: Cluster;
         try {
           cluster = await describeCluster(clients.eks(region), entry.clusterName);
         } catch (error) {
-          unread.push({ region, clusterName: entry.clusterName, error: toErrorInfo(error) });
+          unread.push({
+            accountId,
+            region,
+            clusterName: entry.clusterName,
+            error: toErrorInfo(error),
+          });
           return undefined;
         }
         if (cluster.arn !== entry.clusterArn) {
           const message = `the cluster these credentials reach is ${cluster.arn ?? '(no ARN)'}, not the journal's ${entry.clusterArn} (another account?); not rolled back`;
           unread.push({
+            accountId,
             region,
             clusterName: entry.clusterName,
             error: { code: 'ClusterArnMismatch', message },
@@ -147,7 +208,7 @@ export async function planRollback(
           return undefined;
         }
         const change = restoreChange(entry.before);
-        const facts = await gatherFacts(clients, region, cluster, change);
+        const facts = await gatherFacts(clients, account, region, cluster, change);
         return planCluster(
           facts,
           {
@@ -163,8 +224,8 @@ export async function planRollback(
   return { clusters: planned.filter((p): p is ClusterPlan => p !== undefined), unread };
 }
 
-/** The change path's AWS calls, on the session's per-region clients. */
-export function awsChangePort(clients: AwsClients): ChangePort {
+/** The change path's AWS calls, on one account's per-region clients. */
+export function awsChangePort(clients: AwsClients, account: AccountRef): ChangePort {
   return {
     describeCluster: (region, name, signal) => describeCluster(clients.eks(region), name, signal),
     describeUpdate: (region, name, updateId, signal) =>
@@ -173,6 +234,6 @@ export function awsChangePort(clients: AwsClients): ChangePort {
     submitEndpointUpdate: (region, name, change, token, signal) =>
       submitEndpointUpdate(clients.eks(region), name, change, token, signal),
     gatherFacts: (region, cluster, change, signal) =>
-      gatherFacts(clients, region, cluster, change, signal),
+      gatherFacts(clients, account, region, cluster, change, signal),
   };
 }

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { firstLine } from '../aws/errors.js';
 import { dirname, resolve } from 'node:path';
+import { type AccountRef, accountOfArn, accountProblem } from './accounts.js';
 import {
   type EndpointChange,
   type EndpointConfig,
@@ -18,7 +19,7 @@ import {
 } from './endpoint-config.js';
 
 /** Bump on any change a consumer could notice; schemas/journal-entry.schema.json mirrors this. */
-export const JOURNAL_SCHEMA_VERSION = '1.1.0';
+export const JOURNAL_SCHEMA_VERSION = '2.0.0';
 
 /**
  * Submitting: written before UpdateClusterConfig is sent. InProgress/Successful/Failed/Cancelled:
@@ -37,7 +38,8 @@ export type JournalStatus =
   | 'SubmitFailed'
   | 'WatchStopped';
 
-export interface JournalEntry {
+/** accountId and roleArn (null: the caller's own credentials) say where and how the change was made. */
+export interface JournalEntry extends AccountRef {
   readonly schemaVersion: string;
   readonly at: string;
   readonly planId: string;
@@ -170,13 +172,30 @@ const STATUSES = new Set<string>([
   'WatchStopped',
 ]);
 
-function entryProblem(v: unknown): string | undefined {
-  if (!isObject(v)) return 'not a JSON object';
-  if (typeof v.schemaVersion !== 'string' || !v.schemaVersion.startsWith('1.'))
-    return `schemaVersion ${JSON.stringify(v.schemaVersion)} is not 1.x`;
+const CURRENT_MAJOR = `${JOURNAL_SCHEMA_VERSION.split('.')[0]}.`;
+
+/**
+ * 1.x lines (written before accounts were recorded) are read as lines of the cluster ARN's account
+ * made with the caller's own credentials, which is what eksposure 1.x always used: a journal
+ * holds changes in flight or to roll back, and must outlive an upgrade.
+ */
+function upgradedLine(v: Record<string, unknown>): Record<string, unknown> {
+  if (typeof v.schemaVersion !== 'string' || !v.schemaVersion.startsWith('1.')) return v;
+  const accountId = typeof v.clusterArn === 'string' ? accountOfArn(v.clusterArn) : undefined;
+  return { ...v, accountId, roleArn: null };
+}
+
+function entryProblem(v: Record<string, unknown>): string | undefined {
+  if (
+    typeof v.schemaVersion !== 'string' ||
+    !(v.schemaVersion.startsWith('1.') || v.schemaVersion.startsWith(CURRENT_MAJOR))
+  )
+    return `schemaVersion ${JSON.stringify(v.schemaVersion)} is not 1.x or ${CURRENT_MAJOR}x (written by a newer eksposure?)`;
   for (const field of ['at', 'planId', 'mode', 'region', 'clusterName', 'clusterArn'] as const) {
     if (typeof v[field] !== 'string' || v[field] === '') return `${field} is missing`;
   }
+  const account = accountProblem(v, v.clusterArn as string);
+  if (account) return account.replace(/^has /, 'it has ');
   if (!isEndpointConfig(v.before)) return 'before is not an endpoint configuration';
   if (!isEndpointChange(v.requested)) return 'requested is not an endpoint change';
   if (v.updateId !== null && typeof v.updateId !== 'string') return 'updateId is not a string';
@@ -233,9 +252,12 @@ export function parseJournal(text: string, path: string): JournalRead {
         message: `${path} line ${index + 1} is not JSON: is this an eksposure journal?`,
       };
     }
-    const problem = entryProblem(value);
+    if (!isObject(value))
+      return { ok: false, message: `${path} line ${index + 1}: not a JSON object.` };
+    const entry = upgradedLine(value);
+    const problem = entryProblem(entry);
     if (problem) return { ok: false, message: `${path} line ${index + 1}: ${problem}.` };
-    entries.push(value as JournalEntry);
+    entries.push(entry as unknown as JournalEntry);
   }
   if (entries.length === 0 && !torn)
     return { ok: false, message: `${path} has no journal entries.` };

@@ -8,7 +8,16 @@ import {
   sameEndpointConfig,
 } from './endpoint-config.js';
 import { parseAllowlist } from './allowlist.js';
-import { PLAN_KIND, type RemediationPlan } from './plan.js';
+import { accountProblem, ownCredentialAccounts } from './accounts.js';
+import {
+  type ClusterPlan,
+  PLAN_KIND,
+  REMEDIATION_PLAN_SCHEMA_VERSION,
+  type RemediationPlan,
+} from './plan.js';
+
+/** Plans of this major are read; 1.x plans, which named no account, are refused (plan again). */
+const READ_MAJOR = `${REMEDIATION_PLAN_SCHEMA_VERSION.split('.')[0]}.`;
 
 export function serializePlan(plan: RemediationPlan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
@@ -24,6 +33,8 @@ function clusterProblem(value: unknown): string | undefined {
     return 'has no valid region';
   if (typeof c.clusterName !== 'string' || c.clusterName === '') return 'has no clusterName';
   if (typeof c.arn !== 'string' || !c.arn.startsWith('arn:')) return 'has no cluster ARN';
+  const account = accountProblem(c, c.arn);
+  if (account) return account;
   if (typeof c.action !== 'string' || !ACTIONS.has(c.action))
     return 'has an action other than update, blocked or skip';
   if (!isEndpointConfig(c.before) || !isEndpointConfig(c.after))
@@ -69,9 +80,14 @@ export function parsePlan(text: string, path: string): PlanRead {
   }
   if (!isObject(value) || value.kind !== PLAN_KIND) return fail(`"kind" is not "${PLAN_KIND}"`);
   const v = value;
-  if (typeof v.schemaVersion !== 'string' || !v.schemaVersion.startsWith('1.')) {
+  if (typeof v.schemaVersion === 'string' && v.schemaVersion.startsWith('1.')) {
     return fail(
-      `schemaVersion ${JSON.stringify(v.schemaVersion)} is not 1.x, which this eksposure reads`,
+      `schemaVersion ${v.schemaVersion} is a plan of an older eksposure, which did not record each cluster's account and role`,
+    );
+  }
+  if (typeof v.schemaVersion !== 'string' || !v.schemaVersion.startsWith(READ_MAJOR)) {
+    return fail(
+      `schemaVersion ${JSON.stringify(v.schemaVersion)} is not ${READ_MAJOR}x, which this eksposure reads`,
     );
   }
   if (typeof v.planId !== 'string' || v.planId.length < 8) return fail('it has no planId');
@@ -82,6 +98,12 @@ export function parsePlan(text: string, path: string): PlanRead {
   for (const [i, cluster] of v.clusters.entries()) {
     const problem = clusterProblem(cluster);
     if (problem) return fail(`clusters[${i}] ${problem}`);
+  }
+  const ownAccounts = ownCredentialAccounts(v.clusters as ClusterPlan[]);
+  if (ownAccounts.length > 1) {
+    return fail(
+      `clusters of accounts ${ownAccounts.join(' and ')} have no role, but one set of credentials acts in one account only`,
+    );
   }
   return { ok: true, plan: value as unknown as RemediationPlan };
 }

@@ -1,9 +1,10 @@
+import type { AccountRef } from './accounts.js';
 import type { EndpointChange, EndpointConfig } from './endpoint-config.js';
 import type { LeftOutCidr } from './endpoint-stack.js';
 import type { PreflightResult } from './preflight/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
-export const REMEDIATION_PLAN_SCHEMA_VERSION = '1.1.0';
+export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.0.0';
 export const PLAN_KIND = 'eksposure-remediation-plan';
 
 /** private / allowlist fix EKS-001; rollback restores what a journal recorded as the configuration before. */
@@ -15,7 +16,8 @@ export type PlanMode = 'private' | 'allowlist' | 'rollback';
  */
 export type PlanAction = 'update' | 'blocked' | 'skip';
 
-export interface ClusterPlan {
+/** accountId: the cluster's account; roleArn: the role assumed in it, null for the caller's own credentials. */
+export interface ClusterPlan extends AccountRef {
   readonly region: string;
   readonly clusterName: string;
   readonly arn: string;
@@ -40,8 +42,10 @@ export interface ClusterPlan {
 }
 
 export interface UnreadScope {
-  readonly region: string;
-  /** null when the whole region could not be listed. */
+  readonly accountId: string;
+  /** null when the whole account could not be read (its role could not be assumed). */
+  readonly region: string | null;
+  /** null when the whole region (or account) could not be listed. */
   readonly clusterName: string | null;
   readonly error: { readonly code: string; readonly message: string };
 }

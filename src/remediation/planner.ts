@@ -10,6 +10,7 @@ import {
   fingerprintOf,
   sameEndpointConfig,
 } from './endpoint-config.js';
+import type { AccountRef } from './accounts.js';
 import { fitChangeToCluster } from './endpoint-stack.js';
 import {
   type ClusterPlan,
@@ -90,6 +91,8 @@ export function clientRequestToken(planId: string, arn: string): string {
 
 /** A cluster as read for planning: the DescribeCluster answer (the fields a scan keeps) and the facts the checks need. */
 export interface ClusterFacts {
+  /** The account the cluster was read in, and the role used to read it. */
+  readonly account: AccountRef;
   readonly region: string;
   readonly cluster: ClusterRecord;
   readonly updatesInProgress: Fact<readonly string[]>;
@@ -122,6 +125,8 @@ export function planCluster(
   const { change, leftOut } = fitChangeToCluster(target.change, cluster);
   const after = applyChange(before, change);
   const base = {
+    accountId: facts.account.accountId,
+    roleArn: facts.account.roleArn,
     region,
     clusterName,
     arn: cluster.arn ?? '',
@@ -197,6 +202,8 @@ export function planPassingCluster(facts: ClusterFacts): ClusterPlan {
   const name = facts.cluster.name ?? '';
   const noChange = restoreChange(before);
   return {
+    accountId: facts.account.accountId,
+    roleArn: facts.account.roleArn,
     region: facts.region,
     clusterName: name,
     arn: facts.cluster.arn ?? '',
@@ -230,6 +237,7 @@ export function assemblePlan(
 ): RemediationPlan {
   const sorted = [...clusters].sort(
     (a, b) =>
+      a.accountId.localeCompare(b.accountId) ||
       byRegionThenName.compare(a.region, b.region) ||
       byRegionThenName.compare(a.clusterName, b.clusterName),
   );

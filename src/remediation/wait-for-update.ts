@@ -39,9 +39,13 @@ export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promi
     if (options.signal.aborted) return { kind: 'interrupted', lastStatus };
     try {
       const remaining = Math.max(1, options.deadline - deps.now());
-      const update = await deps.describe(
-        AbortSignal.any([options.signal, AbortSignal.timeout(remaining)]),
-      );
+      // Held until the call settles: Node 20 can collect a timeout signal that only
+      // AbortSignal.any refers to, and the deadline then never comes (a DescribeUpdate that
+      // never answers would hang the watch).
+      const deadline = AbortSignal.timeout(remaining);
+      const update = await deps
+        .describe(AbortSignal.any([options.signal, deadline]))
+        .finally(() => deadline.aborted);
       lastError = undefined;
       const status = update.status ?? 'InProgress';
       if (status !== lastStatus) {

@@ -3,7 +3,7 @@ import type { PlanMode, RemediationPlan } from '../remediation/plan.js';
 import { EXIT_INCOMPLETE, exitCodeForSignal } from './audit-report.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
-export const APPLY_REPORT_SCHEMA_VERSION = '1.1.0';
+export const APPLY_REPORT_SCHEMA_VERSION = '2.0.0';
 
 export interface ApplyReport {
   readonly kind: 'eksposure-apply-report';

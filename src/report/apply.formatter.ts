@@ -1,3 +1,4 @@
+import { clusterLabel } from '../remediation/accounts.js';
 import type { ApplyReport } from './apply-report.js';
 import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
 
@@ -12,7 +13,7 @@ const RESULT_LABEL = {
 export function formatApplyReport(report: ApplyReport, options: TextWidth = {}): string {
   const rows = report.clusters.map((o) => [
     RESULT_LABEL[o.result],
-    `${o.region}/${o.clusterName}`,
+    clusterLabel(o),
     o.updateId ?? '-',
     o.reason,
   ]);

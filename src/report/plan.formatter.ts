@@ -1,3 +1,4 @@
+import { clusterLabel } from '../remediation/accounts.js';
 import type { EndpointConfig } from '../remediation/endpoint-config.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
 import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
@@ -60,7 +61,7 @@ function shellLines(prefix: string, command: string, options: TextWidth): string
 
 function formatCluster(entry: ClusterPlan, options: TextWidth): string {
   const lines = [
-    wrapParagraph(`${ACTION_LABEL[entry.action]}  ${entry.region}/${entry.clusterName}`, options),
+    wrapParagraph(`${ACTION_LABEL[entry.action]}  ${clusterLabel(entry)}`, options),
     wrapParagraph(`  ${entry.reason}`, options),
   ];
   if (entry.action !== 'skip' || entry.preflight.length > 0) {
@@ -101,9 +102,16 @@ export function formatPlan(
     (a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action],
   );
   const parts = ordered.map((entry) => formatCluster(entry, options));
+  const showAccounts =
+    plan.clusters.some((c) => c.roleArn !== null) ||
+    new Set(plan.unread.map((u) => u.accountId)).size > 1;
   for (const u of plan.unread) {
+    const scope =
+      u.region === null
+        ? `${u.accountId} (whole account)`
+        : `${showAccounts ? `${u.accountId}/` : ''}${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}`;
     parts.push(
-      `UNREAD  ${u.region}${u.clusterName ? `/${u.clusterName}` : ' (whole region)'}\n` +
+      `UNREAD  ${scope}\n` +
         wrapParagraph(`  could not be read: ${u.error.code}: ${u.error.message}`, options),
     );
   }

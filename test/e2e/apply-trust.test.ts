@@ -113,20 +113,18 @@ async function applyRefused(emulator: RunningEmulator, plan: string, dir: string
 }
 
 describe('apply checks again what the plan claims', () => {
-  it('refuses, by name, a plan made in another account: nothing submitted there', async () => {
+  it("refuses a plan applied with another account's credentials before anything is submitted: one line naming both accounts, exit 2", async () => {
     const dir = tempDir();
     const plan = await withEmulator((a) => savePlan(a, dir, '--cluster', 'open-a'));
     const otherAccount: Fixture = { ...remediationAccount, accountId: '444455556666' };
     await withEmulator(async (b) => {
       const run = await applyRefused(b, plan, dir);
-      expect(run.code).toBe(1);
-      expect(outcomeOf(run, 'open-a')).toMatchObject({
-        result: 'skipped',
-        errors: [expect.objectContaining({ code: 'ClusterArnMismatch' })],
-      });
-      expect(run.stderr).toContain(
-        'us-east-1/open-a: refused: the cluster these credentials reach is arn:aws:eks:us-east-1:444455556666:cluster/open-a, not the plan',
-      );
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `eksposure: the plan ${plan} changes clusters of account 111122223333 with the caller's own credentials, but these credentials act in account 444455556666; use credentials of account 111122223333 (--profile or AWS_PROFILE), or plan again with them (eksposure remediate --out FILE). Nothing was changed.`,
+      ]);
+      expect(b.stats.calls.get('sts:GetCallerIdentity')).toBe(1);
     }, otherAccount);
   });
 

@@ -5,6 +5,8 @@ import type { Fact, PreflightInput, VpcDns } from '../../src/remediation/preflig
 export const REGION = 'eu-west-1';
 export const CLUSTER = 'payments';
 export const VPC = 'vpc-0a1b2c3d';
+/** The account cluster() is in, reached with the caller's own credentials. */
+export const ACCOUNT = { accountId: '123456789012', roleArn: null } as const;
 
 /** The AWS default the finding is about: public, open to the internet, private off. */
 export const publicOpen: EndpointConfig = {

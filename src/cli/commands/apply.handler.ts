@@ -22,7 +22,14 @@ export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
   if (!read.ok) throw new CliError(read.message);
   const { plan } = read;
   requireWayToConfirm(deps, args.yes);
-  return withAwsSession(deps, settings, args['log-level'], (session) =>
+  const reach = {
+    refs: plan.clusters.filter((c) => c.action === 'update'),
+    source: {
+      what: `the plan ${args.plan}`,
+      orElse: 'plan again with them (eksposure remediate --out FILE)',
+    },
+  };
+  return withAwsSession(deps, settings, args['log-level'], reach, (session) =>
     confirmAndApply(deps, session, plan, {
       ...settings,
       yes: args.yes,

@@ -1,8 +1,8 @@
 /** The `remediate` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { confirmOption, watchOptions } from '../apply-options.js';
 import { accountOptions } from '../account-options.js';
+import { confirmOption, watchOptions } from '../apply-options.js';
 import { awsConnectionOptions, countFlag } from '../aws-options.js';
 import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';

@@ -7,7 +7,11 @@ import {
   parseAllowlist,
   readAllowlistFile,
 } from '../../remediation/allowlist.js';
-import { planFromScans } from '../../remediation/gather-plan.js';
+import {
+  mergeScannedPlans,
+  planFromScans,
+  type ScannedPlan,
+} from '../../remediation/gather-plan.js';
 import type { RemediationPlan } from '../../remediation/plan.js';
 import { serializePlan } from '../../remediation/plan-file.js';
 import { assemblePlan, type RemediationRequest } from '../../remediation/planner.js';
@@ -16,8 +20,9 @@ import { formatPlan } from '../../report/plan.formatter.js';
 import { silentProgress } from '../../report/progress.js';
 import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { runScan } from '../account-session.js';
+import { callerPacerFor, runScan } from '../account-session.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
+import { callerSessionOf, openAccountSessions } from '../change-accounts.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
 import { logFinished } from '../aws-session.js';
@@ -104,12 +109,6 @@ function writePlan(path: string, plan: RemediationPlan): void {
 
 export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
-  const scope = resolveAccountScope(args);
-  // Plans across accounts need plan entries that carry the account and role (issue 9, xacct).
-  if (scope.source.kind !== 'caller')
-    throw new CliError(
-      'remediate scans the caller’s own account only for now: audit the other accounts with eksposure audit and the same account flags, and remediate each with its own credentials.',
-    );
   const request = resolveRequest(args);
   const operatorIp = resolveOperatorIp(args['my-ip']);
   const clusterNames = resolveClusterNames(args.cluster);
@@ -123,25 +122,51 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   }
   checkWritableFile('--out', args.out);
   checkWritableFile('--journal', args.journal);
+  const scope = resolveAccountScope(args);
   if (args.apply) requireWayToConfirm(deps, args.yes);
 
-  const session = await openScanSession(deps, connection, args['log-level']);
+  const severalAccounts = scope.source.kind !== 'caller';
+  const callerPacer = callerPacerFor(deps, scope);
+  const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
   const { logger, interrupt, clients } = session;
   try {
+    const selection = { clusterNames, operatorIp, concurrency: connection.concurrency };
+    // Across accounts, each account is planned while its clients (its role) are still open.
+    const planned: ScannedPlan[] = [];
     const outcome = await runScan(deps, session, {
       connection,
       scope,
-      callerPacer: undefined,
+      callerPacer,
       progress: silentProgress,
       toolVersion,
+      afterScan: async (result, accountClients) => {
+        if (!result.ok) return;
+        const read = { account: result.target, ok: true as const, clients: accountClients };
+        planned.push(await planFromScans([{ ...read, scans: result.scans }], request, selection));
+      },
     });
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
-    const scanned = await planFromScans(clients, outcome.scans, request, {
-      clusterNames,
-      operatorIp,
-      concurrency: connection.concurrency,
-    });
+    for (const account of outcome.accounts) {
+      if (!account.ok) {
+        planned.push(
+          await planFromScans(
+            [{ account: account.target, ok: false, error: account.error }],
+            request,
+            selection,
+          ),
+        );
+      } else if (!severalAccounts) {
+        planned.push(
+          await planFromScans(
+            [{ account: account.target, ok: true, clients, scans: account.scans }],
+            request,
+            selection,
+          ),
+        );
+      }
+    }
+    const scanned = mergeScannedPlans(planned);
     // Nothing is written from a plan whose facts were cut short.
     interrupt.throwIfInterrupted();
     interrupt.release();
@@ -186,14 +211,24 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     }
     if (args.output === 'text')
       deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    return await confirmAndApply(deps, { clients, logger }, plan, {
-      yes: args.yes,
-      journalPath,
-      timeoutMs,
-      pollIntervalMs,
-      concurrency: applyConcurrency,
-      output: args.output,
-    });
+    const caller = callerSessionOf(deps, session, connection, scope.role, applyConcurrency);
+    const accounts = await openAccountSessions(
+      caller,
+      plan.clusters.filter((c) => c.action === 'update'),
+      { what: `the plan ${planPath ?? plan.planId}` },
+    );
+    try {
+      return await confirmAndApply(deps, { accounts, logger }, plan, {
+        yes: args.yes,
+        journalPath,
+        timeoutMs,
+        pollIntervalMs,
+        concurrency: applyConcurrency,
+        output: args.output,
+      });
+    } finally {
+      accounts.destroy();
+    }
   } finally {
     clients.destroy();
   }

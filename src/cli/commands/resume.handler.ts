@@ -1,5 +1,12 @@
 import pLimit from 'p-limit';
-import { settleSubmit, watchUpdate } from '../../remediation/executor.js';
+import {
+  type ApplyDeps,
+  type ClusterOutcome,
+  settleSubmit,
+  unreachableAccount,
+  type UpdateTarget,
+  watchUpdate,
+} from '../../remediation/executor.js';
 import {
   type JournalEntry,
   unconfirmedSubmits,
@@ -20,7 +27,9 @@ export interface ResumeArgs extends ChangeCommandArgs {
   readonly journal: string;
 }
 
-const targetOf = (entry: JournalEntry) => ({
+const targetOf = (entry: JournalEntry): UpdateTarget => ({
+  accountId: entry.accountId,
+  roleArn: entry.roleArn,
   region: entry.region,
   clusterName: entry.clusterName,
   arn: entry.clusterArn,
@@ -45,7 +54,11 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
     );
     return torn ? 1 : 0;
   }
-  return withAwsSession(deps, settings, args['log-level'], (session) =>
+  const reach = {
+    refs: [...running, ...unconfirmed],
+    source: { what: `the journal ${args.journal}` },
+  };
+  return withAwsSession(deps, settings, args['log-level'], reach, (session) =>
     withJournal(deps, args.journal, async (journal) => {
       const executor = executorDeps(deps, session, journal);
       const interrupt = interruptible(deps, (name) =>
@@ -59,11 +72,24 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
       });
       const startedAt = deps.clock();
       const limit = pLimit(settings.concurrency);
+      /** The entry's account, reached with its role; an unreachable one leaves the update unwatched. */
+      const inAccount = (
+        entry: JournalEntry,
+        body: (account: ApplyDeps) => Promise<ClusterOutcome>,
+      ): Promise<ClusterOutcome> => {
+        const port = executor.accountPort(entry);
+        if (!port.ok) {
+          return Promise.resolve(
+            unreachableAccount(targetOf(entry), port.error, 'in-flight', entry.updateId),
+          );
+        }
+        return limit(() => body({ ...executor, aws: port.aws }));
+      };
       const outcomes = await Promise.all([
         ...running.map((entry) =>
-          limit(() =>
+          inAccount(entry, (account) =>
             watchUpdate(
-              executor,
+              account,
               options(entry),
               targetOf(entry),
               entry.updateId ?? '',
@@ -72,8 +98,8 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
           ),
         ),
         ...unconfirmed.map((entry) =>
-          limit(() =>
-            settleSubmit(executor, options(entry), targetOf(entry), new Date(entry.at), undefined),
+          inAccount(entry, (account) =>
+            settleSubmit(account, options(entry), targetOf(entry), new Date(entry.at), undefined),
           ),
         ),
       ]);

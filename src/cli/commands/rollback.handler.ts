@@ -51,9 +51,10 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       EXIT_NOT_ALL_APPLIED,
     );
   }
-  const code = await withAwsSession(deps, settings, args['log-level'], async (session) => {
+  const reach = { refs: candidates, source: { what: `the journal ${args.journal}` } };
+  const code = await withAwsSession(deps, settings, args['log-level'], reach, async (session) => {
     const planned = await planRollback(
-      session.clients,
+      (account) => session.accounts.clientsFor(account),
       candidates,
       undefined,
       settings.concurrency,

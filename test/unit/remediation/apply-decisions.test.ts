@@ -17,9 +17,11 @@ import {
   privateOnly,
   REGION,
   vpcDns,
+  ACCOUNT,
 } from '../../support/preflight.js';
 
 const facts = (overrides: Partial<ClusterFacts> = {}): ClusterFacts => ({
+  account: ACCOUNT,
   region: REGION,
   cluster: cluster(),
   updatesInProgress: ok([]),

@@ -1,10 +1,11 @@
 import type { Cluster, Update } from '@aws-sdk/client-eks';
 import { pino } from 'pino';
 import type { ChangePort } from '../../../src/remediation/change-port.js';
-import { applyPlan, type ApplyDeps } from '../../../src/remediation/executor.js';
+import { applyPlan, type PlanApplyDeps } from '../../../src/remediation/executor.js';
 import type { Journal, JournalEntry, JournalWrite } from '../../../src/remediation/journal.js';
+import type { RemediationPlan } from '../../../src/remediation/plan.js';
 import { assemblePlan, planRemediationCluster } from '../../../src/remediation/planner.js';
-import { cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
+import { ACCOUNT, cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
 
 type Recorded = Omit<JournalEntry, 'schemaVersion' | 'at'>;
 
@@ -41,9 +42,12 @@ function fakeEks(
     describeUpdate?: (signal: AbortSignal) => Promise<Update> | undefined;
     /** The submit takes effect, then its answer is lost. */
     loseSubmitAnswer?: boolean;
+    /** Another account's cluster. */
+    arn?: string;
   } = {},
 ) {
-  let current = cluster();
+  const own = behave.arn ? { arn: behave.arn } : {};
+  let current = cluster(own);
   const updates: Update[] = [];
   const port: ChangePort = {
     describeCluster: (_r, _n, signal) =>
@@ -65,6 +69,7 @@ function fakeEks(
       };
       updates.push(update);
       current = cluster({
+        ...own,
         resourcesVpcConfig: {
           ...current.resourcesVpcConfig,
           endpointPublicAccess: change.endpointPublicAccess,
@@ -77,6 +82,7 @@ function fakeEks(
     },
     gatherFacts: (region, c) =>
       Promise.resolve({
+        account: ACCOUNT,
         region,
         cluster: c,
         updatesInProgress: ok([]),
@@ -99,7 +105,13 @@ const plan = assemblePlan(
   },
   [
     planRemediationCluster(
-      { region: REGION, cluster: cluster(), updatesInProgress: ok([]), vpcDns: vpcDns(true, true) },
+      {
+        account: ACCOUNT,
+        region: REGION,
+        cluster: cluster(),
+        updatesInProgress: ok([]),
+        vpcDns: vpcDns(true, true),
+      },
       { mode: 'private' },
       undefined,
     ),
@@ -107,9 +119,20 @@ const plan = assemblePlan(
 );
 
 function run(port: ChangePort, journal: Journal, signal = new AbortController().signal) {
+  return runPlan(plan, () => ({ ok: true, aws: port }), journal, signal).then(
+    ({ outcomes: [outcome], progress }) => ({ outcome, progress }),
+  );
+}
+
+function runPlan(
+  applied: RemediationPlan,
+  accountPort: PlanApplyDeps['accountPort'],
+  journal: Journal,
+  signal = new AbortController().signal,
+) {
   const progress: string[] = [];
-  const deps: ApplyDeps = {
-    aws: port,
+  const deps: PlanApplyDeps = {
+    accountPort,
     journal,
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
@@ -117,14 +140,14 @@ function run(port: ChangePort, journal: Journal, signal = new AbortController().
     logger: pino({ level: 'silent' }),
   };
   const options = {
-    planId: plan.planId,
-    mode: plan.mode,
+    planId: applied.planId,
+    mode: applied.mode,
     timeoutMs: 200,
     pollIntervalMs: 5,
     concurrency: 1,
     signal,
   };
-  return applyPlan(deps, plan, options).then(([outcome]) => ({ outcome, progress }));
+  return applyPlan(deps, applied, options).then((outcomes) => ({ outcomes, progress }));
 }
 
 describe('the executor, with a fake EKS and journal', () => {
@@ -195,5 +218,86 @@ describe('the executor, with a fake EKS and journal', () => {
       reason: expect.stringContaining('state unknown, still in flight'),
     });
     expect(journal.statuses().at(-1)).toBe('WatchStopped');
+  });
+});
+
+describe('the executor across accounts', () => {
+  const OTHER = '222222222222';
+  const OTHER_ROLE = `arn:aws:iam::${OTHER}:role/SecurityAudit`;
+  const THIRD = '333333333333';
+  const THIRD_ROLE = `arn:aws:iam::${THIRD}:role/SecurityAudit`;
+  const arnIn = (account: string) => `arn:aws:eks:${REGION}:${account}:cluster/payments`;
+  const entryIn = (accountId: string, roleArn: string) =>
+    planRemediationCluster(
+      {
+        account: { accountId, roleArn },
+        region: REGION,
+        cluster: cluster({ arn: arnIn(accountId) }),
+        updatesInProgress: ok([]),
+        vpcDns: vpcDns(true, true),
+      },
+      { mode: 'private' },
+      undefined,
+    );
+  const twoAccounts = assemblePlan(
+    { ...plan, createdAt: new Date(), toolVersion: 'test', unread: [] },
+    [entryIn(OTHER, OTHER_ROLE), entryIn(THIRD, THIRD_ROLE)],
+  );
+
+  it("each cluster is changed through its own account's port, and its journal lines name the account and role", async () => {
+    const other = fakeEks({ arn: arnIn(OTHER) });
+    const third = fakeEks({ arn: arnIn(THIRD) });
+    const journal = memoryJournal();
+    const { outcomes, progress } = await runPlan(
+      twoAccounts,
+      (account) => ({ ok: true, aws: account.accountId === OTHER ? other.port : third.port }),
+      journal.journal,
+    );
+    expect(outcomes.map((o) => [o.accountId, o.roleArn, o.result])).toEqual([
+      [OTHER, OTHER_ROLE, 'verified'],
+      [THIRD, THIRD_ROLE, 'verified'],
+    ]);
+    expect(other.updates()).toHaveLength(1);
+    expect(third.updates()).toHaveLength(1);
+    expect(new Set(journal.lines.map((l) => `${l.accountId} ${l.roleArn}`))).toEqual(
+      new Set([`${OTHER} ${OTHER_ROLE}`, `${THIRD} ${THIRD_ROLE}`]),
+    );
+    expect(progress).toContain(`${OTHER}/${REGION}/payments: submitted update u-1 (InProgress)`);
+  });
+
+  it('an account whose role cannot be assumed fails its clusters, submits nothing there, and the other account goes on', async () => {
+    const third = fakeEks({ arn: arnIn(THIRD) });
+    const journal = memoryJournal();
+    const denied = { code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole' };
+    const { outcomes } = await runPlan(
+      twoAccounts,
+      (account) =>
+        account.accountId === OTHER ? { ok: false, error: denied } : { ok: true, aws: third.port },
+      journal.journal,
+    );
+    expect(outcomes[0]).toMatchObject({
+      accountId: OTHER,
+      result: 'failed',
+      updateId: null,
+      errors: [denied],
+      reason: expect.stringContaining(`account ${OTHER} (role ${OTHER_ROLE}) could not be reached`),
+    });
+    expect(outcomes[1]).toMatchObject({ accountId: THIRD, result: 'verified' });
+    expect(journal.lines.every((l) => l.accountId === THIRD)).toBe(true);
+  });
+
+  it("refuses a cluster whose described ARN is another account's, submitting nothing", async () => {
+    const wrong = fakeEks({ arn: arnIn(THIRD) });
+    const { outcomes } = await runPlan(
+      twoAccounts,
+      () => ({ ok: true, aws: wrong.port }),
+      memoryJournal().journal,
+    );
+    expect(outcomes[0]).toMatchObject({
+      result: 'skipped',
+      errors: [expect.objectContaining({ code: 'ClusterArnMismatch' })],
+    });
+    expect(outcomes[1]).toMatchObject({ result: 'verified' });
+    expect(wrong.updates()).toHaveLength(1);
   });
 });

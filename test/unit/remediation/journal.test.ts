@@ -15,6 +15,8 @@ import { privateOnly, publicOpen } from '../../support/preflight.js';
 const base = {
   planId: 'plan-1',
   mode: 'private',
+  accountId: '111122223333',
+  roleArn: null,
   region: 'us-east-1',
   before: publicOpen,
   requested: { endpointPublicAccess: false, endpointPrivateAccess: true },
@@ -94,6 +96,46 @@ describe('the journal', () => {
     });
     expect(privateOnly.endpointPublicAccess).toBe(false);
   });
+
+  it("reads 1.x lines (written before accounts were recorded) as changes made with the caller's own credentials in the ARN's account", () => {
+    const old = { ...line('a', 'Verified'), schemaVersion: '1.1.0', at: 'now' };
+    // A 1.x line has neither field (JSON.stringify drops undefined).
+    const read = parseJournal(
+      `${JSON.stringify({ ...old, accountId: undefined, roleArn: undefined })}\n`,
+      'j',
+    );
+    expect(read).toMatchObject({
+      ok: true,
+      entries: [{ clusterName: 'a', accountId: '111122223333', roleArn: null }],
+    });
+  });
+
+  it.each([
+    [
+      { schemaVersion: '3.0.0' },
+      'j line 1: schemaVersion "3.0.0" is not 1.x or 2.x (written by a newer eksposure?).',
+    ],
+    [
+      { accountId: '999999999999' },
+      'j line 1: it has accountId 999999999999, but its cluster ARN is in account 111122223333.',
+    ],
+    [
+      { roleArn: 'arn:aws:iam::999999999999:role/R' },
+      'j line 1: it has roleArn arn:aws:iam::999999999999:role/R, which is not in its account 111122223333.',
+    ],
+    [{ accountId: undefined }, 'j line 1: it has no 12-digit accountId.'],
+  ])(
+    'refuses a 2.x line whose account does not hold together (%j) in one line',
+    (edit, message) => {
+      const text = JSON.stringify({
+        ...line('a', 'Verified'),
+        schemaVersion: JOURNAL_SCHEMA_VERSION,
+        at: 'now',
+        ...edit,
+      });
+      expect(parseJournal(text, 'j')).toEqual({ ok: false, message });
+    },
+  );
 
   it('is locked while open: a second run is refused, a lock left by a dead process is taken over', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.ndjson');

@@ -1,6 +1,6 @@
 import { parsePlan, serializePlan } from '../../../src/remediation/plan-file.js';
 import { assemblePlan, changeFor, planCluster } from '../../../src/remediation/planner.js';
-import { cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
+import { ACCOUNT, cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
 
 const plan = assemblePlan(
   {
@@ -15,7 +15,13 @@ const plan = assemblePlan(
   },
   [
     planCluster(
-      { region: REGION, cluster: cluster(), updatesInProgress: ok([]), vpcDns: vpcDns(true, true) },
+      {
+        account: ACCOUNT,
+        region: REGION,
+        cluster: cluster(),
+        updatesInProgress: ok([]),
+        vpcDns: vpcDns(true, true),
+      },
       { change: changeFor({ mode: 'private' }), updateReason: 'EKS-001 fails' },
       undefined,
     ),
@@ -28,6 +34,9 @@ interface Editable {
   mode: string;
   allowCidrs: unknown;
   clusters: {
+    accountId: string;
+    roleArn: string | null;
+    arn: string;
     action: string;
     region: string;
     before: { endpointPublicAccess: boolean };
@@ -49,7 +58,32 @@ describe('saved plans', () => {
   it.each([
     ['not JSON', text.slice(0, 40), 'not valid JSON'],
     ['another document', JSON.stringify({ kind: 'eksposure-audit-report' }), '"kind"'],
-    ['a future major version', edited((p) => (p.schemaVersion = '2.0.0')), 'schemaVersion "2.0.0"'],
+    ['a future major version', edited((p) => (p.schemaVersion = '3.0.0')), 'schemaVersion "3.0.0"'],
+    [
+      'a plan of an older eksposure, which named no account',
+      edited((p) => (p.schemaVersion = '1.1.0')),
+      'schemaVersion 1.1.0 is a plan of an older eksposure',
+    ],
+    [
+      "an account that is not the cluster ARN's",
+      edited((p) => (p.clusters[0]!.accountId = '999999999999')),
+      'clusters[0] has accountId 999999999999, but its cluster ARN is in account 123456789012',
+    ],
+    [
+      "a role in another account than the cluster's",
+      edited((p) => (p.clusters[0]!.roleArn = 'arn:aws:iam::999999999999:role/Audit')),
+      'which is not in its account 123456789012',
+    ],
+    [
+      'clusters of two accounts without a role',
+      edited((p) => {
+        const other = JSON.parse(JSON.stringify(p.clusters[0])) as Editable['clusters'][number];
+        other.accountId = '999999999999';
+        other.arn = other.arn.replace('123456789012', '999999999999');
+        p.clusters.push(other);
+      }),
+      'clusters of accounts 123456789012 and 999999999999 have no role',
+    ],
     [
       'an edited "before"',
       edited((p) => (p.clusters[0]!.before.endpointPublicAccess = false)),

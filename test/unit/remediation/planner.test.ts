@@ -9,9 +9,18 @@ import {
   restoreChange,
 } from '../../../src/remediation/planner.js';
 import { fingerprintOf, sameEndpointConfig } from '../../../src/remediation/endpoint-config.js';
-import { cluster, ok, privateOnly, publicOpen, REGION, vpcDns } from '../../support/preflight.js';
+import {
+  ACCOUNT,
+  cluster,
+  ok,
+  privateOnly,
+  publicOpen,
+  REGION,
+  vpcDns,
+} from '../../support/preflight.js';
 
 const facts = (overrides: Partial<ClusterFacts> = {}): ClusterFacts => ({
+  account: ACCOUNT,
   region: REGION,
   cluster: cluster(),
   updatesInProgress: ok([]),
@@ -247,6 +256,7 @@ describe('assemblePlan', () => {
         ...header,
         unread: [
           {
+            accountId: ACCOUNT.accountId,
             region: 'eu-west-1',
             clusterName: null,
             error: { code: 'AccessDeniedException', message: 'no' },

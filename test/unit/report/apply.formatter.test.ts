@@ -16,6 +16,8 @@ const report = buildApplyReport({
   interruptedBy: null,
   outcomes: [
     {
+      accountId: '123456789012',
+      roleArn: null,
       region: 'eu-west-1',
       clusterName: 'payments-production-blue',
       arn: 'arn:aws:eks:eu-west-1:123456789012:cluster/payments-production-blue',

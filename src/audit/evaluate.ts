@@ -1,8 +1,15 @@
 import type { AccountRegion } from '../aws/regions.js';
 import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
 import { formatErrorInfo } from '../aws/errors.js';
+import type { Exemption } from '../config/config.js';
+import {
+  accountOfArn,
+  type ExemptedFinding,
+  exemptFinding,
+  exemptionUsage,
+} from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
-import type { Rule } from '../rules/types.js';
+import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import {
   AUDIT_REPORT_SCHEMA_VERSION,
   type AuditReport,
@@ -19,9 +26,18 @@ export interface AuditInput {
   readonly optInStatus: ReadonlyMap<string, string>;
   readonly skipped: readonly AccountRegion[];
   readonly scans: readonly RegionScan[];
+  /** What rules may take into account (approved CIDRs); none when left out. */
+  readonly ruleContext?: RuleContext;
+  /** The config file's exemptions, judged at startedAt; none when left out. */
+  readonly exemptions?: readonly Exemption[];
 }
 
-function findingsFor(rule: Rule, region: string, scan: ClusterScan): Finding {
+function findingsFor(
+  rule: Rule,
+  region: string,
+  scan: ClusterScan,
+  context: RuleContext,
+): Omit<Finding, 'exemption'> {
   const base = {
     ruleId: rule.metadata.id,
     severity: rule.metadata.severity,
@@ -41,6 +57,7 @@ function findingsFor(rule: Rule, region: string, scan: ClusterScan): Finding {
       accessDescription: null,
       message: `DescribeCluster failed: ${formatErrorInfo(scan.error)}`,
       error: scan.error,
+      evidence: null,
     };
   }
   const { cluster } = scan;
@@ -56,8 +73,14 @@ function findingsFor(rule: Rule, region: string, scan: ClusterScan): Finding {
     accessDescription: describeAccess(access),
   };
   try {
-    const result = rule.check(cluster);
-    return { ...observed, status: result.status, message: result.message, error: null };
+    const result = rule.check(cluster, context);
+    return {
+      ...observed,
+      status: result.status,
+      message: result.message,
+      error: null,
+      evidence: result.evidence,
+    };
   } catch (error) {
     // A rule that throws is a finding, not a crashed scan.
     const message = error instanceof Error ? error.message : String(error);
@@ -66,6 +89,7 @@ function findingsFor(rule: Rule, region: string, scan: ClusterScan): Finding {
       status: 'ERROR',
       message: `rule ${rule.metadata.id} threw: ${message}`,
       error: { code: 'RuleError', message },
+      evidence: null,
     };
   }
 }
@@ -104,10 +128,26 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     ),
     ...input.skipped.map(skippedResult),
   ].sort((a, b) => byName(a.region, b.region));
-  const findings = input.scans
-    .flatMap((scan) =>
-      scan.clusters.flatMap((c) => rules.map((rule) => findingsFor(rule, scan.region, c))),
-    )
+  const context = input.ruleContext ?? NO_RULE_CONTEXT;
+  const exemptions = input.exemptions ?? [];
+  const judged: ExemptedFinding<Omit<Finding, 'exemption'>>[] = input.scans.flatMap((scan) =>
+    scan.clusters.flatMap((c) =>
+      rules.map((rule) => {
+        const finding = findingsFor(rule, scan.region, c, context);
+        if (!c.ok || exemptions.length === 0) return { finding, exemption: null, matched: [] };
+        const target = {
+          arn: c.cluster.arn ?? null,
+          clusterName: c.name,
+          accountId: accountOfArn(c.cluster.arn),
+          tags: c.cluster.tags ?? {},
+          ruleId: rule.metadata.id,
+        };
+        return exemptFinding(finding, target, exemptions, input.startedAt);
+      }),
+    ),
+  );
+  const findings = judged
+    .map((j): Finding => ({ ...j.finding, exemption: j.exemption }))
     .sort(
       (a, b) =>
         byName(a.region, b.region) ||
@@ -124,6 +164,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     pass: count('PASS'),
     fail: count('FAIL'),
     error: count('ERROR'),
+    suppressed: count('SUPPRESSED'),
   };
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
@@ -134,8 +175,14 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     requestedRegions: input.requestedRegions,
     complete: regionsFailed === 0 && summary.error === 0,
     summary,
-    rules: rules.map(({ metadata: { id, title, severity } }) => ({ id, title, severity })),
+    rules: rules.map(({ metadata: { id, title, severity, aliases } }) => ({
+      id,
+      title,
+      severity,
+      aliases: [...aliases],
+    })),
     regions,
     findings,
+    exemptions: exemptionUsage(exemptions, judged, input.startedAt),
   };
 }

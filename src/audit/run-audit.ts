@@ -12,7 +12,9 @@ import {
   regionsToPrefetch,
 } from '../aws/regions.js';
 import { type AuditReport, EXIT_INCOMPLETE, EXIT_USAGE } from '../report/audit-report.js';
-import { rules } from '../rules/registry.js';
+import type { Exemption } from '../config/config.js';
+import { defaultRules } from '../rules/registry.js';
+import type { Rule, RuleContext } from '../rules/types.js';
 import { buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
@@ -38,6 +40,10 @@ export interface AuditOptions {
   readonly regionConcurrency: number;
   /** Aborting it abandons every call in flight; the outcome is then incomplete. */
   readonly signal?: AbortSignal | undefined;
+  /** --rules; EKS-001 when left out. */
+  readonly rules?: readonly Rule[];
+  readonly ruleContext?: RuleContext;
+  readonly exemptions?: readonly Exemption[];
 }
 
 export type AuditOutcome =
@@ -204,7 +210,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       }),
     );
 
-    const report = buildAuditReport(rules, {
+    const report = buildAuditReport(options.rules ?? defaultRules, {
       toolVersion: deps.toolVersion,
       startedAt,
       finishedAt: deps.clock(),
@@ -213,6 +219,8 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       optInStatus: new Map(discovery.regions.map((r) => [r.name, r.optInStatus])),
       skipped: plan.skipped,
       scans,
+      ...(options.ruleContext ? { ruleContext: options.ruleContext } : {}),
+      ...(options.exemptions ? { exemptions: options.exemptions } : {}),
     });
     return { kind: 'report', report, scans };
   } finally {

@@ -2,7 +2,7 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import { buildAuditReport, type AuditInput } from '../../../src/audit/evaluate.js';
 import type { ClusterScan, RegionScan } from '../../../src/aws/collect-clusters.js';
 import { exitCodeFor } from '../../../src/report/audit-report.js';
-import { rules } from '../../../src/rules/registry.js';
+import { defaultRules as rules } from '../../../src/rules/registry.js';
 import type { Rule } from '../../../src/rules/types.js';
 
 const described = (name: string, publicAccess: boolean, cidrs = ['0.0.0.0/0']): ClusterScan => ({

@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import { firstLine } from '../aws/errors.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
@@ -8,13 +9,16 @@ import { emulatorCommand } from './commands/emulator.command.js';
 import { remediateCommand } from './commands/remediate.command.js';
 import { resumeCommand } from './commands/resume.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
+import { rulesCommand } from './commands/rules.command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { COMPLETION_EXAMPLES, withHelp } from './help-examples.js';
 import type { CliDeps } from './deps.js';
 
 /** yargs is loaded here, not at start-up: a bare `--version` is answered without it. */
 export async function buildParser(deps: CliDeps, setExitCode: (code: number) => void) {
   const { default: yargs } = await import('yargs');
-  return yargs()
+  const parser = yargs();
+  return parser
     .scriptName('eksposure')
     .usage(
       '$0 <command> [options]\n\nFinds Amazon EKS clusters whose Kubernetes API endpoint is open to the internet.',
@@ -31,7 +35,24 @@ export async function buildParser(deps: CliDeps, setExitCode: (code: number) => 
     .command(rollbackCommand(deps, setExitCode))
     .command(resumeCommand(deps, setExitCode))
     .command(emulatorCommand(deps, setExitCode))
-    .demandCommand(1, 'Name a command: audit, remediate, apply, rollback, resume or emulator.')
+    .command(rulesCommand(deps, setExitCode))
+    .command({
+      command: 'completion',
+      describe: 'Print a bash/zsh completion script (add it to ~/.bashrc or ~/.zshrc)',
+      builder: (y: Argv) => withHelp(y, COMPLETION_EXAMPLES),
+      handler: () => {
+        // yargs' types omit the two parameters its implementation takes: the program and the command.
+        const show = parser.showCompletionScript as unknown as (app: string, cmd: string) => void;
+        show.call(parser, 'eksposure', 'completion');
+      },
+    })
+    // Answers the script's `--get-yargs-completions` calls. Registered under a name nobody types:
+    // yargs would otherwise print the script for `completion --help` instead of its help.
+    .completion('__completion-script', false)
+    .demandCommand(
+      1,
+      'Name a command: audit, remediate, apply, rollback, resume, rules, completion or emulator.',
+    )
     .strict()
     .fail((message, error) => {
       // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.

@@ -7,15 +7,18 @@ import { toolVersion } from '../../version.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
+import type { RuleArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs {
+export interface AuditArgs extends AwsConnectionArgs, RuleArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
 }
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
+  const setup = resolveRuleSetup(args);
   const { logger, interrupt, clients, homeRegion } = await openScanSession(
     deps,
     connection,
@@ -37,6 +40,9 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         concurrency: connection.concurrency,
         regionConcurrency: connection.regionConcurrency,
         signal: interrupt.signal,
+        rules: setup.rules,
+        ruleContext: setup.ruleContext,
+        exemptions: setup.config.exemptions,
       },
     );
     progress.done();
@@ -45,7 +51,11 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
     if (args.output === 'json') writeJson(report, deps.stdout);
-    else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
+    else
+      deps.stdout.write(
+        formatTable(report, { width: deps.stdout.columns, failOn: setup.failOn }),
+      );
+    warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
@@ -54,7 +64,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    return exitCodeFor(report);
+    return exitCodeFor(report, setup.failOn);
   } finally {
     clients.destroy();
   }

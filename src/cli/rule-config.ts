@@ -107,3 +107,16 @@ export function warnUnusedExemptions(
     );
   }
 }
+
+/** Clusters whose EKS-001 FAIL an exemption in force suppressed, by ARN, with why: remediation leaves them alone. */
+export function exemptedClusters(report: AuditReport): ReadonlyMap<string, string> {
+  const exempted = new Map<string, string>();
+  for (const f of report.findings) {
+    if (f.status !== 'SUPPRESSED' || f.ruleId !== 'EKS-001' || !f.arn || !f.exemption) continue;
+    exempted.set(
+      f.arn,
+      `exempt from EKS-001 by exemptions[${f.exemption.index}] until ${f.exemption.expires} ("${f.exemption.reason}"); not changed.`,
+    );
+  }
+  return exempted;
+}

@@ -25,6 +25,7 @@ import {
   planCluster,
   planPassingCluster,
   planRemediationCluster,
+  planSkippedCluster,
   type RemediationRequest,
   restoreChange,
 } from './planner.js';
@@ -67,6 +68,8 @@ export interface ScanSelection {
   readonly clusterNames: readonly string[] | undefined;
   readonly operatorIp: string | undefined;
   readonly concurrency: number;
+  /** Failing clusters an exemption in force accepts, by ARN, with why: planned as skip, never changed. */
+  readonly exempted?: ReadonlyMap<string, string>;
 }
 
 export interface ScannedPlan {
@@ -88,6 +91,7 @@ export async function planFromScans(
   const unread: UnreadScope[] = [];
   const found = new Set<string>();
   const candidates: { region: string; cluster: ClusterRecord; fails: boolean }[] = [];
+  const exempt: ClusterPlan[] = [];
   for (const scan of scans) {
     if (scan.error) unread.push({ region: scan.region, clusterName: null, error: scan.error });
     for (const c of scan.clusters) {
@@ -98,6 +102,11 @@ export async function planFromScans(
         continue;
       }
       const fails = eks001(c.cluster).status === 'FAIL';
+      const exemption = c.cluster.arn ? selection.exempted?.get(c.cluster.arn) : undefined;
+      if (fails && exemption !== undefined) {
+        exempt.push(planSkippedCluster(scan.region, c.cluster, exemption));
+        continue;
+      }
       if (fails || named) candidates.push({ region: scan.region, cluster: c.cluster, fails });
     }
   }
@@ -114,7 +123,7 @@ export async function planFromScans(
     ),
   );
   const notFound = (selection.clusterNames ?? []).filter((n) => !found.has(n));
-  return { clusters, unread, notFound };
+  return { clusters: [...clusters, ...exempt], unread, notFound };
 }
 
 /** Rollback: each cluster the journal shows changed and verified, planned back to its configuration before. */

@@ -24,9 +24,11 @@ import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
+import { exemptedClusters, loadConfig } from '../rule-config.js';
+import type { ConfigArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface RemediateArgs extends AwsConnectionArgs {
+export interface RemediateArgs extends AwsConnectionArgs, ConfigArgs {
   readonly mode: 'private' | 'allowlist';
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
@@ -117,6 +119,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   checkWritableFile('--out', args.out);
   checkWritableFile('--journal', args.journal);
   if (args.apply) requireWayToConfirm(deps, args.yes);
+  const { config } = loadConfig(args);
 
   const { logger, interrupt, clients, homeRegion } = await openScanSession(
     deps,
@@ -138,6 +141,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         concurrency: connection.concurrency,
         regionConcurrency: connection.regionConcurrency,
         signal: interrupt.signal,
+        exemptions: config.exemptions,
       },
     );
     interrupt.throwIfInterrupted();
@@ -146,6 +150,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       clusterNames,
       operatorIp,
       concurrency: connection.concurrency,
+      exempted: exemptedClusters(outcome.report),
     });
     // Nothing is written from a plan whose facts were cut short.
     interrupt.throwIfInterrupted();

@@ -182,7 +182,8 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
       aliases: [...aliases],
     })),
     regions,
-    findings,
+    // Before the findings: the JSON writer streams them last.
     exemptions: exemptionUsage(exemptions, judged, input.startedAt),
+    findings,
   };
 }

@@ -64,10 +64,15 @@ export const CONFIG_SCHEMA = {
           items: { type: 'string', minLength: 1 },
           description: 'Rule ids or aliases it applies to; every rule when absent.',
         },
-        reason: { type: 'string', minLength: 1, description: 'Why the risk is accepted (a ticket).' },
+        reason: {
+          type: 'string',
+          minLength: 1,
+          description: 'Why the risk is accepted (a ticket).',
+        },
         expires: {
           type: 'string',
-          pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+          pattern:
+            '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
           description:
             'A date (in force through that day, UTC) or a date-time with its offset; from then on the exemption suppresses nothing.',
         },

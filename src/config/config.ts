@@ -47,9 +47,14 @@ interface RawConfig {
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;
 function validate(value: unknown) {
-  validator ??= new Ajv2020({ allErrors: false, strict: true }).compile(CONFIG_SCHEMA);
+  // strictRequired would reject the anyOf of required selectors, each declared in properties beside it.
+  validator ??= new Ajv2020({ allErrors: false, strict: true, strictRequired: false }).compile(
+    CONFIG_SCHEMA,
+  );
   const ok = validator(value);
-  return { ok, error: validator.errors?.[0] };
+  // An anyOf that failed lists each branch's complaint first; the anyOf itself says what is meant.
+  const errors = validator.errors ?? [];
+  return { ok, error: errors.find((e) => e.keyword === 'anyOf') ?? errors[0] };
 }
 
 /**

@@ -33,7 +33,8 @@ export function matchesNamePattern(pattern: string, name: string): boolean {
 export function exemptionMatches(exemption: Exemption, target: ExemptionTarget): boolean {
   return (
     (exemption.arn === undefined || exemption.arn === target.arn) &&
-    (exemption.cluster === undefined || matchesNamePattern(exemption.cluster, target.clusterName)) &&
+    (exemption.cluster === undefined ||
+      matchesNamePattern(exemption.cluster, target.clusterName)) &&
     (exemption.account === undefined || exemption.account === target.accountId) &&
     (exemption.rules === undefined || exemption.rules.includes(target.ruleId)) &&
     Object.entries(exemption.tag ?? {}).every(([key, value]) => target.tags[key] === value)

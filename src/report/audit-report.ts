@@ -78,9 +78,9 @@ export interface AuditReport {
     readonly aliases: readonly string[];
   }[];
   readonly regions: readonly RegionResult[];
-  readonly findings: readonly Finding[];
   /** Each exemption of the config file and what it matched (since 1.2.0); empty without one. */
   readonly exemptions: readonly ExemptionUsage[];
+  readonly findings: readonly Finding[];
 }
 
 export const EXIT_OK = 0;

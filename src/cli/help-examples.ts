@@ -13,7 +13,10 @@ export const AUDIT_EXAMPLES: Examples = [
   ['$0 audit --regions us-east-1,eu-west-1 --output json', 'Two regions, as JSON'],
   ['$0 audit --profile prod', 'With the credentials and region of profile prod'],
   ['$0 audit --rules EKS-001,EKS.1', 'Both readings: open to the internet, and public at all'],
-  ['$0 audit --approved-cidrs 203.0.113.0/24', 'EKS-001 also fails ranges outside the approved ones'],
+  [
+    '$0 audit --approved-cidrs 203.0.113.0/24',
+    'EKS-001 also fails ranges outside the approved ones',
+  ],
   ['$0 audit --fail-on high', 'Exit 1 only for high or critical failures (CI gates)'],
   ['$0 audit --config exemptions.json', 'Suppress accepted risks until they expire'],
 ];

@@ -52,7 +52,8 @@ export function resolveRules(values: readonly string[] | undefined): readonly Ru
       `--rules: unknown rule ${selected.unknown.join(', ')}; known rules (id / aliases): ${knownRuleNames()}.`,
     );
   }
-  if (selected.rules.length === 0) throw new CliError('--rules names no rule; e.g. --rules EKS-001.');
+  if (selected.rules.length === 0)
+    throw new CliError('--rules names no rule; e.g. --rules EKS-001.');
   return selected.rules;
 }
 

@@ -99,7 +99,12 @@ export function exitCodeForSignal(name: string): number {
 export type FailOn = Severity | 'any' | 'never';
 export const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'never'] as const;
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  critical: 3,
+};
 
 /** Pure: whether a FAIL of this severity turns the exit code to 1 under --fail-on. */
 export function failsBuild(severity: Severity, failOn: FailOn): boolean {

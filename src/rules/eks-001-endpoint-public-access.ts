@@ -1,7 +1,13 @@
 import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { cidrsOutside } from '../net/cidr.js';
 import { describeAccess, endpointAccessOf } from './endpoint-access.js';
-import { type CheckResult, NO_RULE_CONTEXT, type Rule, type RuleContext, type RuleMetadata } from './types.js';
+import {
+  type CheckResult,
+  NO_RULE_CONTEXT,
+  type Rule,
+  type RuleContext,
+  type RuleMetadata,
+} from './types.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-001',
@@ -42,7 +48,9 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
   const mode = describeAccess(access);
   const approved = context.approvedCidrs;
   const outsideApproved =
-    access.publicAccess && approved ? cidrsOutside(access.effectivePublicAccessCidrs, approved) : [];
+    access.publicAccess && approved
+      ? cidrsOutside(access.effectivePublicAccessCidrs, approved)
+      : [];
   const evidence = {
     endpointPublicAccess: access.publicAccess,
     endpointPrivateAccess: access.privateAccess,

@@ -52,9 +52,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     const { report } = outcome;
     if (args.output === 'json') writeJson(report, deps.stdout);
     else
-      deps.stdout.write(
-        formatTable(report, { width: deps.stdout.columns, failOn: setup.failOn }),
-      );
+      deps.stdout.write(formatTable(report, { width: deps.stdout.columns, failOn: setup.failOn }));
     warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
       {

@@ -302,13 +302,4 @@ describe('eksposure rules and completion', () => {
     const completions = await runCli(['--get-yargs-completions', 'eksposure', 'ru']);
     expect(lines(completions.stdout)).toContain('rules');
   });
-
-  it.each(['audit', 'remediate', 'apply', 'rollback', 'resume', 'rules', 'completion', 'emulator'])(
-    '%s --help shows examples',
-    async (command) => {
-      const run = await runCli([command, '--help']);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/Examples:\n\s+eksposure /);
-    },
-  );
 });

@@ -20,7 +20,10 @@ function verdict(report: AuditReport, failOn: FailOn): string {
     return 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
   const onlyEks001 = report.rules.length === 1 && report.rules[0]?.id === 'EKS-001';
   if (code === 1) {
-    return onlyEks001 && failOn === 'any'
+    const allOpen = report.findings.every(
+      (f) => f.status !== 'FAIL' || f.evidence?.['openToInternet'] !== false,
+    );
+    return onlyEks001 && allOpen && failOn === 'any'
       ? 'Exit 1: clusters are open to the internet.'
       : `Exit 1: clusters FAIL${failOn === 'any' ? '' : ` at severity ${failOn} or above`}.`;
   }
@@ -28,6 +31,19 @@ function verdict(report: AuditReport, failOn: FailOn): string {
   return onlyEks001
     ? 'Exit 0: no cluster is open to the internet.'
     : 'Exit 0: no cluster FAILs the rules run.';
+}
+
+/** The endpoint as the table shows it, and the ranges EKS-001 found outside the approved ones. */
+function accessCell(f: Finding): string {
+  const outside = f.evidence?.['outsideApproved'];
+  const notApproved =
+    f.status !== 'PASS' &&
+    f.evidence?.['openToInternet'] === false &&
+    Array.isArray(outside) &&
+    outside.length > 0
+      ? `; not approved: ${outside.join(',')}`
+      : '';
+  return `${f.accessDescription ?? f.message}${notApproved}`;
 }
 
 /** Suppressed findings and those whose exemption expired: who accepted what, until when. */
@@ -80,7 +96,7 @@ export function formatTable(report: AuditReport, options: TableOptions = {}): st
           f.region,
           f.clusterName,
           ...(withRule ? [f.ruleId] : []),
-          f.accessDescription ?? f.message,
+          accessCell(f),
           f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
           f.clusterStatus ?? '-',
         ]),

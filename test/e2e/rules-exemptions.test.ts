@@ -147,6 +147,11 @@ describe('rules, --fail-on, approved ranges and exemptions against the emulator'
     expect(finding.message).toContain('outside the approved CIDRs: 203.0.113.0/24');
     expect(finding.evidence).toMatchObject({ outsideApproved: ['203.0.113.0/24'] });
 
+    const table = await audit('--approved-cidrs', '198.51.100.0/24');
+    expect(lines(table.stdout).find((l) => /\ballowlisted\b/.test(l))).toContain(
+      'not approved: 203.0.113.0/24',
+    );
+
     const inside = await auditJson('--approved-cidrs', '203.0.112.0/23');
     expect(findingFor(inside.report, REGION, 'allowlisted').status).toBe('PASS');
   });

@@ -1,21 +1,30 @@
+import type { AccountTarget, SkippedAccount } from '../accounts/targets.js';
 import type { AccountRegion } from '../aws/regions.js';
 import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
 import { formatErrorInfo } from '../aws/errors.js';
 import type { Exemption } from '../config/config.js';
-import {
-  accountOfArn,
-  type ExemptedFinding,
-  exemptFinding,
-  exemptionUsage,
-} from '../config/exemptions.js';
+import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
 import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import {
   AUDIT_REPORT_SCHEMA_VERSION,
+  type AccountResult,
   type AuditReport,
   type Finding,
   type RegionResult,
+  type ReportError,
 } from '../report/audit-report.js';
+
+/** What was read in one account: its regions (scanned, or skipped as not enabled), or why not. */
+export type AccountScanResult =
+  | {
+      readonly target: AccountTarget;
+      readonly ok: true;
+      readonly optInStatus: ReadonlyMap<string, string>;
+      readonly skipped: readonly AccountRegion[];
+      readonly scans: readonly RegionScan[];
+    }
+  | { readonly target: AccountTarget; readonly ok: false; readonly error: ReportError };
 
 export interface AuditInput {
   readonly toolVersion: string;
@@ -23,22 +32,25 @@ export interface AuditInput {
   readonly finishedAt: Date;
   readonly homeRegion: string;
   readonly requestedRegions: readonly string[] | null;
-  readonly optInStatus: ReadonlyMap<string, string>;
-  readonly skipped: readonly AccountRegion[];
-  readonly scans: readonly RegionScan[];
+  readonly accounts: readonly AccountScanResult[];
+  /** Accounts in scope but not scanned (e.g. not ACTIVE in the organization). */
+  readonly skippedAccounts?: readonly SkippedAccount[] | undefined;
+  readonly shard?: { readonly index: number; readonly count: number } | null | undefined;
   /** What rules may take into account (approved CIDRs); none when left out. */
-  readonly ruleContext?: RuleContext;
+  readonly ruleContext?: RuleContext | undefined;
   /** The config file's exemptions, judged at startedAt; none when left out. */
-  readonly exemptions?: readonly Exemption[];
+  readonly exemptions?: readonly Exemption[] | undefined;
 }
 
 function findingsFor(
   rule: Rule,
+  accountId: string,
   region: string,
   scan: ClusterScan,
   context: RuleContext,
 ): Omit<Finding, 'exemption'> {
   const base = {
+    accountId,
     ruleId: rule.metadata.id,
     severity: rule.metadata.severity,
     region,
@@ -94,8 +106,9 @@ function findingsFor(
   }
 }
 
-function regionResult(scan: RegionScan, optInStatus: string): RegionResult {
+function regionResult(accountId: string, scan: RegionScan, optInStatus: string): RegionResult {
   return {
+    accountId,
     region: scan.region,
     status: scan.error ? 'error' : 'ok',
     optInStatus,
@@ -106,8 +119,9 @@ function regionResult(scan: RegionScan, optInStatus: string): RegionResult {
   };
 }
 
-function skippedResult(region: AccountRegion): RegionResult {
+function skippedResult(accountId: string, region: AccountRegion): RegionResult {
   return {
+    accountId,
     region: region.name,
     status: 'skipped',
     optInStatus: region.optInStatus,
@@ -120,47 +134,84 @@ function skippedResult(region: AccountRegion): RegionResult {
 /** Natural order, fixed locale: preview-env-2 before preview-env-10, the same on every machine. */
 const byName = new Intl.Collator('en', { numeric: true }).compare;
 
+function accountResult(account: AccountScanResult): AccountResult {
+  const { accountId, name, roleArn } = account.target;
+  return {
+    accountId,
+    name,
+    status: account.ok ? 'ok' : 'error',
+    roleArn,
+    error: account.ok ? null : account.error,
+    reason: null,
+  };
+}
+
+const byAccount = (a: { accountId: string }, b: { accountId: string }) =>
+  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
+
 /** Pure: scans in, the report out. Every cluster gets one finding per rule; nothing is dropped. */
 export function buildAuditReport(rules: readonly Rule[], input: AuditInput): AuditReport {
-  const regions = [
-    ...input.scans.map((s) =>
-      regionResult(s, input.optInStatus.get(s.region) ?? 'opt-in-not-required'),
-    ),
-    ...input.skipped.map(skippedResult),
-  ].sort((a, b) => byName(a.region, b.region));
+  const scanned = input.accounts.flatMap((a) => (a.ok ? [a] : []));
+  const regions = scanned
+    .flatMap((a) => [
+      ...a.scans.map((s) =>
+        regionResult(a.target.accountId, s, a.optInStatus.get(s.region) ?? 'opt-in-not-required'),
+      ),
+      ...a.skipped.map((r) => skippedResult(a.target.accountId, r)),
+    ])
+    .sort((a, b) => byAccount(a, b) || byName(a.region, b.region));
   const context = input.ruleContext ?? NO_RULE_CONTEXT;
   const exemptions = input.exemptions ?? [];
-  const judged: ExemptedFinding<Omit<Finding, 'exemption'>>[] = input.scans.flatMap((scan) =>
-    scan.clusters.flatMap((c) =>
-      rules.map((rule) => {
-        const finding = findingsFor(rule, scan.region, c, context);
-        if (!c.ok || exemptions.length === 0) return { finding, exemption: null, matched: [] };
-        const target = {
-          arn: c.cluster.arn ?? null,
-          clusterName: c.name,
-          accountId: accountOfArn(c.cluster.arn),
-          tags: c.cluster.tags ?? {},
-          ruleId: rule.metadata.id,
-        };
-        return exemptFinding(finding, target, exemptions, input.startedAt);
-      }),
+  const judged: ExemptedFinding<Omit<Finding, 'exemption'>>[] = scanned.flatMap((a) =>
+    a.scans.flatMap((scan) =>
+      scan.clusters.flatMap((c) =>
+        rules.map((rule) => {
+          const finding = findingsFor(rule, a.target.accountId, scan.region, c, context);
+          if (!c.ok || exemptions.length === 0) return { finding, exemption: null, matched: [] };
+          const target = {
+            arn: c.cluster.arn ?? null,
+            clusterName: c.name,
+            accountId: a.target.accountId,
+            tags: c.cluster.tags ?? {},
+            ruleId: rule.metadata.id,
+          };
+          return exemptFinding(finding, target, exemptions, input.startedAt);
+        }),
+      ),
     ),
   );
   const findings = judged
     .map((j): Finding => ({ ...j.finding, exemption: j.exemption }))
     .sort(
       (a, b) =>
+        byAccount(a, b) ||
         byName(a.region, b.region) ||
         byName(a.clusterName, b.clusterName) ||
         byName(a.ruleId, b.ruleId),
     );
+  const accounts = [
+    ...input.accounts.map(accountResult),
+    ...(input.skippedAccounts ?? []).map((s): AccountResult => ({
+      accountId: s.accountId,
+      name: s.name,
+      status: 'skipped',
+      roleArn: null,
+      error: null,
+      reason: s.reason,
+    })),
+  ].sort(byAccount);
   const count = (status: string) => findings.filter((f) => f.status === status).length;
   const regionsFailed = regions.filter((r) => r.status === 'error').length;
+  const accountsFailed = accounts.filter((a) => a.status === 'error').length;
   const summary = {
-    regionsScanned: input.scans.length,
-    regionsSkipped: input.skipped.length,
+    accounts: accounts.length,
+    accountsScanned: scanned.length,
+    accountsFailed,
+    accountsSkipped: accounts.filter((a) => a.status === 'skipped').length,
+    regionsScanned: scanned.reduce((n, a) => n + a.scans.length, 0),
+    regionsSkipped: scanned.reduce((n, a) => n + a.skipped.length, 0),
     regionsFailed,
-    clusters: input.scans.reduce((n, s) => n + s.clusters.length, 0),
+    clusters: scanned.reduce((n, a) => n + a.scans.reduce((m, s) => m + s.clusters.length, 0), 0),
     pass: count('PASS'),
     fail: count('FAIL'),
     error: count('ERROR'),
@@ -173,7 +224,8 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     finishedAt: input.finishedAt.toISOString(),
     homeRegion: input.homeRegion,
     requestedRegions: input.requestedRegions,
-    complete: regionsFailed === 0 && summary.error === 0,
+    shard: input.shard ?? null,
+    complete: accountsFailed === 0 && regionsFailed === 0 && summary.error === 0,
     summary,
     rules: rules.map(({ metadata: { id, title, severity, aliases } }) => ({
       id,
@@ -181,6 +233,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
       severity,
       aliases: [...aliases],
     })),
+    accounts,
     regions,
     // Before the findings: the JSON writer streams them last.
     exemptions: exemptionUsage(exemptions, judged, input.startedAt),

@@ -1,6 +1,8 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
+import type { AccountSelection, AccountTarget } from '../accounts/targets.js';
 import type { AwsClients } from '../aws/clients.js';
+import { type CallerAccount, callerAccountId } from '../aws/identity.js';
 import { type RegionScan, type ScanProgress, scanRegion } from '../aws/collect-clusters.js';
 import { formatErrorInfo, isCredentialError } from '../aws/errors.js';
 import {
@@ -11,11 +13,16 @@ import {
   reconcilePrefetch,
   regionsToPrefetch,
 } from '../aws/regions.js';
-import { type AuditReport, EXIT_INCOMPLETE, EXIT_USAGE } from '../report/audit-report.js';
+import {
+  type AuditReport,
+  EXIT_INCOMPLETE,
+  EXIT_USAGE,
+  type ReportError,
+} from '../report/audit-report.js';
 import type { Exemption } from '../config/config.js';
 import { defaultRules } from '../rules/registry.js';
 import type { Rule, RuleContext } from '../rules/types.js';
-import { buildAuditReport } from './evaluate.js';
+import { type AccountScanResult, buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
   regionsPlanned(count: number): void;
@@ -47,19 +54,35 @@ export interface AuditOptions {
 }
 
 export type AuditOutcome =
-  | { readonly kind: 'report'; readonly report: AuditReport; readonly scans: readonly RegionScan[] }
+  | {
+      readonly kind: 'report';
+      readonly report: AuditReport;
+      /** The scans of a single-account run; every account's are in `accounts`. */
+      readonly scans: readonly RegionScan[];
+      readonly accounts: readonly AccountScanResult[];
+    }
   | { readonly kind: 'refused'; readonly exitCode: number; readonly message: string };
 
+type Refusal = {
+  readonly exitCode: number;
+  readonly message: string;
+  /** What an account of a multi-account run reports instead of refusing the whole run. */
+  readonly error: ReportError;
+};
+
 type Discovery =
-  | { readonly ok: true; readonly regions: AccountRegion[] }
-  | { readonly ok: false; readonly exitCode: number; readonly message: string };
+  { readonly ok: true; readonly regions: AccountRegion[] } | ({ readonly ok: false } & Refusal);
 
 async function discoverRegions(
-  deps: AuditDeps,
+  deps: Pick<AuditDeps, 'clients' | 'logger'>,
   homeRegion: string,
   signal: AbortSignal | undefined,
+  onAsked: () => void,
 ): Promise<Discovery> {
-  const listed = await listAccountRegions(await deps.clients.ec2(homeRegion), signal);
+  const ec2 = await deps.clients.ec2(homeRegion);
+  const asked = listAccountRegions(ec2, signal);
+  onAsked();
+  const listed = await asked;
   if (listed.ok) return listed;
   const { error } = listed;
   deps.logger.debug({ err: error, homeRegion }, 'DescribeRegions failed');
@@ -67,6 +90,7 @@ async function discoverRegions(
     return {
       ok: false,
       exitCode: EXIT_USAGE,
+      error,
       // AWS answers a region the account has not enabled exactly as it answers bad credentials.
       message: `AWS rejected the call in ${homeRegion} (${formatErrorInfo(error)}): if ${homeRegion} is not enabled for this account, use one that is as the home region (AWS_REGION or the profile's region, e.g. us-east-1); otherwise refresh the credentials (aws sso login, or new access keys) and retry.`,
     };
@@ -74,6 +98,7 @@ async function discoverRegions(
   return {
     ok: false,
     exitCode: EXIT_INCOMPLETE,
+    error,
     message: `could not list the account's regions (EC2 DescribeRegions in ${homeRegion}: ${formatErrorInfo(error)}); nothing was scanned.`,
   };
 }
@@ -132,15 +157,36 @@ function heldBackProgress(progress: AuditProgress) {
   };
 }
 
+type AccountScan =
+  | {
+      readonly ok: true;
+      readonly regions: readonly AccountRegion[];
+      readonly plan: RegionPlan;
+      readonly scans: readonly RegionScan[];
+    }
+  | ({ readonly ok: false } & Refusal);
+
+interface AccountScanOptions {
+  readonly homeRegion: string;
+  readonly regions: readonly string[] | undefined;
+  readonly concurrency: number;
+  readonly signal?: AbortSignal | undefined;
+  /** Called once DescribeRegions is on its way (the single-account run asks STS who it is then). */
+  readonly onRegionsAsked?: (() => void) | undefined;
+}
+
 /**
- * Discover regions, scan each (regions and clusters concurrently), evaluate every rule. Read-only.
+ * Discover one account's regions, scan each (regions and clusters concurrently, each region
+ * through `regionLimit`, which may be shared by every account of the run). Read-only.
  * The scans of the default regions start at once, while the EC2 client loads and DescribeRegions
  * is on its way; its answer still decides which regions are reported: a started region it does not
  * list as enabled is abandoned and its results discarded, an enabled region it adds is scanned then.
  */
-export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditOutcome> {
-  const startedAt = deps.clock();
-  const regionLimit = pLimit(options.regionConcurrency);
+async function scanAccount(
+  deps: Pick<AuditDeps, 'clients' | 'logger' | 'progress'>,
+  options: AccountScanOptions,
+  regionLimit: LimitFunction,
+): Promise<AccountScan> {
   const scanIn = (region: string, signal: AbortSignal | undefined, progress: ScanProgress) =>
     regionLimit(() =>
       scanRegion(
@@ -165,24 +211,31 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   const abandonAll = (): void => abandon(prefetched.keys());
   options.signal?.addEventListener('abort', abandonAll, { once: true });
   try {
-    const discovery = await discoverRegions(deps, options.homeRegion, options.signal);
+    const discovery = await discoverRegions(
+      deps,
+      options.homeRegion,
+      options.signal,
+      options.onRegionsAsked ?? (() => undefined),
+    );
     if (!discovery.ok) {
       abandonAll();
-      return { kind: 'refused', exitCode: discovery.exitCode, message: discovery.message };
+      return discovery;
     }
     const plan = planRegions(discovery.regions, options.regions);
     if (plan.unknown.length > 0) {
       abandonAll();
+      const message = `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`;
       return {
-        kind: 'refused',
+        ok: false,
         exitCode: EXIT_USAGE,
-        message: `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`,
+        message,
+        error: { code: 'UnknownRegion', message },
       };
     }
     const nothing = nothingToScan(plan, options.regions);
     if (nothing) {
       abandonAll();
-      return { kind: 'refused', ...nothing };
+      return { ok: false, ...nothing, error: { code: 'NothingToScan', message: nothing.message } };
     }
     const reconciled = reconcilePrefetch([...prefetched.keys()], plan.scan);
     abandon(reconciled.drop);
@@ -209,21 +262,191 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
         return scan;
       }),
     );
+    return { ok: true, regions: discovery.regions, plan, scans };
+  } finally {
+    options.signal?.removeEventListener('abort', abandonAll);
+  }
+}
 
+/** The account id the report shows when STS could not say: the one in the clusters' ARNs. */
+function accountIdFromScans(scans: readonly RegionScan[]): string | undefined {
+  for (const scan of scans)
+    for (const cluster of scan.clusters) {
+      const account = cluster.ok ? cluster.cluster.arn?.split(':')[4] : undefined;
+      if (account) return account;
+    }
+  return undefined;
+}
+
+/** How long the report waits for GetCallerIdentity once the scans are done. */
+const IDENTITY_GRACE_MS = 3_000;
+
+/** Shown for the caller's account when neither STS nor a cluster ARN named it. */
+export const UNKNOWN_ACCOUNT_ID = '000000000000';
+
+const scannedAccount = (
+  target: AccountTarget,
+  scan: Extract<AccountScan, { ok: true }>,
+): AccountScanResult => ({
+  target,
+  ok: true,
+  optInStatus: new Map(scan.regions.map((r) => [r.name, r.optInStatus])),
+  skipped: scan.plan.skipped,
+  scans: scan.scans,
+});
+
+/**
+ * The caller's own account, with the caller's credentials: discover regions, scan, evaluate every
+ * rule. STS GetCallerIdentity (for the report's account id) is sent beside DescribeRegions and is
+ * never waited on before the scans; if it fails, the id is read from a cluster's ARN.
+ */
+export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditOutcome> {
+  const startedAt = deps.clock();
+  let identity: Promise<CallerAccount> | undefined;
+  const stopIdentity = new AbortController();
+  const stopWithScan = () => stopIdentity.abort();
+  options.signal?.addEventListener('abort', stopWithScan, { once: true });
+  const scan = await scanAccount(
+    deps,
+    {
+      ...options,
+      onRegionsAsked: () => {
+        identity = callerAccountId(deps.clients, options.homeRegion, stopIdentity.signal);
+      },
+    },
+    pLimit(options.regionConcurrency),
+  );
+  // Sent long before the scans end; a slow or unreachable STS must not hold the report back.
+  const grace = setTimeout(stopWithScan, IDENTITY_GRACE_MS);
+  const caller = await identity;
+  clearTimeout(grace);
+  options.signal?.removeEventListener('abort', stopWithScan);
+  if (!scan.ok) return { kind: 'refused', exitCode: scan.exitCode, message: scan.message };
+  const fromClusters = caller?.ok ? undefined : accountIdFromScans(scan.scans);
+  const accountId = (caller?.ok ? caller.accountId : fromClusters) ?? UNKNOWN_ACCOUNT_ID;
+  if (caller && !caller.ok && !options.signal?.aborted) {
+    // Not the scan's failure: only the report's account id is at stake.
+    const level = fromClusters ? 'info' : 'warn';
+    deps.logger[level](
+      { err: caller.error, accountId },
+      `STS GetCallerIdentity failed: the account id is ${fromClusters ? "read from a cluster's ARN" : 'unknown'}`,
+    );
+  }
+  const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
+  const report = buildAuditReport(options.rules ?? defaultRules, {
+    toolVersion: deps.toolVersion,
+    startedAt,
+    finishedAt: deps.clock(),
+    homeRegion: options.homeRegion,
+    requestedRegions: options.regions ? [...options.regions] : null,
+    accounts,
+    ruleContext: options.ruleContext,
+    exemptions: options.exemptions,
+  });
+  return { kind: 'report', report, scans: scan.scans, accounts };
+}
+
+/** An account's clients, on the account's credentials (its role assumed), or why they cannot be had. */
+export type OpenedAccount =
+  | { readonly ok: true; readonly clients: AwsClients }
+  | { readonly ok: false; readonly error: ReportError };
+
+export interface AccountsAuditDeps extends Omit<AuditDeps, 'clients'> {
+  /** Assumes the account's role and builds its clients; the runner destroys them when done. */
+  openAccount(target: AccountTarget): Promise<OpenedAccount>;
+  /** Called while the account's clients are still open (remediate reads more with them). */
+  afterScan?: ((result: AccountScanResult, clients: AwsClients) => Promise<void>) | undefined;
+}
+
+export interface AccountsAuditOptions extends AuditOptions {
+  /** Accounts in flight at once. */
+  readonly accountConcurrency: number;
+  readonly shard?: { readonly index: number; readonly count: number } | null | undefined;
+}
+
+/**
+ * Every account of `selection` (the caller may have filtered it, e.g. to a shard): at most
+ * `accountConcurrency` accounts at once, and at most `regionConcurrency` regions in flight across
+ * all of them (one limit for the whole run). An account whose role cannot be assumed, or whose
+ * regions cannot be listed, is an account in error; the others go on. Each account's clients are
+ * destroyed as soon as it is done, so memory does not grow with the number of accounts.
+ */
+export async function runAccountsAudit(
+  deps: AccountsAuditDeps,
+  selection: AccountSelection,
+  options: AccountsAuditOptions,
+): Promise<AuditOutcome> {
+  const startedAt = deps.clock();
+  const regionLimit = pLimit(options.regionConcurrency);
+  const accountLimit = pLimit(options.accountConcurrency);
+  const open = new Set<AwsClients>();
+  const destroyOpen = () => {
+    for (const clients of open) clients.destroy();
+  };
+  options.signal?.addEventListener('abort', destroyOpen, { once: true });
+
+  const scanOne = async (target: AccountTarget): Promise<AccountScanResult> => {
+    const interrupted = {
+      target,
+      ok: false,
+      error: {
+        code: 'Interrupted',
+        message: 'the run was interrupted before this account was scanned',
+      },
+    } as const;
+    if (options.signal?.aborted) return interrupted;
+    const opened = await deps.openAccount(target);
+    if (!opened.ok) {
+      deps.logger.warn(
+        { accountId: target.accountId, err: opened.error },
+        'account could not be opened',
+      );
+      return { target, ok: false, error: opened.error };
+    }
+    const { clients } = opened;
+    open.add(clients);
+    try {
+      if (options.signal?.aborted) return interrupted;
+      const logger = deps.logger.child({ accountId: target.accountId });
+      const scan = await scanAccount(
+        { clients, logger, progress: deps.progress },
+        options,
+        regionLimit,
+      );
+      if (!scan.ok) {
+        logger.warn({ err: scan.error }, 'account could not be scanned');
+        return { target, ok: false, error: scan.error };
+      }
+      const result = scannedAccount(target, scan);
+      await deps.afterScan?.(result, clients);
+      return result;
+    } finally {
+      open.delete(clients);
+      clients.destroy();
+    }
+  };
+
+  try {
+    const accounts = await Promise.all(selection.scan.map((t) => accountLimit(() => scanOne(t))));
     const report = buildAuditReport(options.rules ?? defaultRules, {
       toolVersion: deps.toolVersion,
       startedAt,
       finishedAt: deps.clock(),
       homeRegion: options.homeRegion,
       requestedRegions: options.regions ? [...options.regions] : null,
-      optInStatus: new Map(discovery.regions.map((r) => [r.name, r.optInStatus])),
-      skipped: plan.skipped,
-      scans,
-      ...(options.ruleContext ? { ruleContext: options.ruleContext } : {}),
-      ...(options.exemptions ? { exemptions: options.exemptions } : {}),
+      accounts,
+      skippedAccounts: selection.skipped,
+      shard: options.shard ?? null,
+      ruleContext: options.ruleContext,
+      exemptions: options.exemptions,
     });
-    return { kind: 'report', report, scans };
+    return {
+      kind: 'report',
+      report,
+      scans: accounts.flatMap((a) => (a.ok ? a.scans : [])),
+      accounts,
+    };
   } finally {
-    options.signal?.removeEventListener('abort', abandonAll);
+    options.signal?.removeEventListener('abort', destroyOpen);
   }
 }

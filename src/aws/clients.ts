@@ -3,26 +3,40 @@ import https from 'node:https';
 import { finished, Readable } from 'node:stream';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { PacedService, Pacer } from './pacing.js';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
 
 export interface AwsClientOptions {
   readonly credentials: CredentialsProvider;
   /** An endpoint per service, for every region; calls are still signed with their own region. */
-  readonly endpoints?: { readonly eks?: string | undefined; readonly ec2?: string | undefined };
+  readonly endpoints?: {
+    readonly eks?: string | undefined;
+    readonly ec2?: string | undefined;
+    readonly sts?: string | undefined;
+    readonly organizations?: string | undefined;
+  };
   readonly maxAttempts: number;
   /** Sockets per regional client: the region's concurrency plus room for listing. */
   readonly maxSockets: number;
   /** The most one attempt of a call may take, from sending it to the last byte of the answer. */
   readonly requestTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** Client-side pacing of every attempt (see pacing.ts); none when left out. */
+  readonly pacer?: Pacer | undefined;
 }
 
 export interface AwsClients {
   eks(region: string): EKSClient;
   /** Loads the EC2 client module on first use (about 450 ms): an audit's first calls need only EKS. */
   ec2(region: string): Promise<EC2Client>;
+  /** Loaded on first use: GetCallerIdentity. */
+  sts(region: string): Promise<STSClient>;
+  /** Loaded on first use; Organizations' API lives in us-east-1. */
+  organizations(): Promise<OrganizationsClient>;
   /** Ends every call still in flight (it fails with an AbortError), refuses new ones, closes the connections. */
   destroy(): void;
 }
@@ -166,6 +180,25 @@ const DEADLINE_PLACE = {
   name: 'eksposureAttemptDeadline',
 } as const;
 
+/** Right after the retry, so every attempt takes a token; before the attempt's deadline starts. */
+const PACING_PLACE = {
+  step: 'finalizeRequest',
+  priority: 'low',
+  name: 'eksposurePacing',
+} as const;
+
+/** Waits for the pacer's token before each attempt. */
+export function pacing(pacer: Pacer, service: PacedService, region: string) {
+  return <Args, Result>(next: AttemptHandler<Args, Result>): AttemptHandler<Args, Result> =>
+    async (args) => {
+      await pacer.take(service, region);
+      return next(args);
+    };
+}
+
+/** Organizations is a global service whose API is in us-east-1 (aws partition). */
+export const ORGANIZATIONS_REGION = 'us-east-1';
+
 /**
  * One EKS and one EC2 client per region, created on first use. Each client has its own
  * connection pool, as it would against AWS's per-region hosts, and the SDK's standard retry
@@ -195,6 +228,24 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
   });
 
+  const stsClients = new Map<string, STSClient>();
+  const organizationsClients = new Map<string, OrganizationsClient>();
+  const { pacer } = options;
+  /** The deadline on every attempt, and pacing when asked for. */
+  const equip = <C extends { readonly middlewareStack: object }>(
+    client: C,
+    service: PacedService,
+    region: string,
+  ): C => {
+    // Each client's stack is typed with its own commands; these middlewares fit any of them.
+    const stack = client.middlewareStack as unknown as {
+      add(middleware: unknown, options: object): void;
+    };
+    stack.add(deadline, DEADLINE_PLACE);
+    if (pacer) stack.add(pacing(pacer, service, region), PACING_PLACE);
+    return client;
+  };
+
   const cached = <T>(cache: Map<string, T>, region: string, create: () => T): T => {
     let client = cache.get(region);
     if (!client) {
@@ -206,22 +257,42 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 
   return {
     eks: (region) =>
-      cached(eksClients, region, () => {
-        const client = new EKSClient(configFor(region, options.endpoints?.eks));
-        client.middlewareStack.add(deadline, DEADLINE_PLACE);
-        return client;
-      }),
+      cached(eksClients, region, () =>
+        equip(new EKSClient(configFor(region, options.endpoints?.eks)), 'eks', region),
+      ),
     ec2: async (region) => {
       const { EC2Client } = await import('./sdk/ec2.js');
-      return cached(ec2Clients, region, () => {
-        const client = new EC2Client(configFor(region, options.endpoints?.ec2));
-        client.middlewareStack.add(deadline, DEADLINE_PLACE);
-        return client;
-      });
+      return cached(ec2Clients, region, () =>
+        equip(new EC2Client(configFor(region, options.endpoints?.ec2)), 'ec2', region),
+      );
+    },
+    sts: async (region) => {
+      const { STSClient } = await import('./sdk/sts.js');
+      return cached(stsClients, region, () =>
+        equip(new STSClient(configFor(region, options.endpoints?.sts)), 'sts', region),
+      );
+    },
+    organizations: async () => {
+      const { OrganizationsClient } = await import('./sdk/organizations.js');
+      return cached(organizationsClients, ORGANIZATIONS_REGION, () =>
+        equip(
+          new OrganizationsClient(
+            configFor(ORGANIZATIONS_REGION, options.endpoints?.organizations),
+          ),
+          'organizations',
+          ORGANIZATIONS_REGION,
+        ),
+      );
     },
     destroy: () => {
       lifetime.abort();
-      for (const client of [...eksClients.values(), ...ec2Clients.values()]) client.destroy();
+      for (const client of [
+        ...eksClients.values(),
+        ...ec2Clients.values(),
+        ...stsClients.values(),
+        ...organizationsClients.values(),
+      ])
+        client.destroy();
     },
   };
 }

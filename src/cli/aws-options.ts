@@ -20,7 +20,7 @@ export const awsAccessOptions = {
   'endpoint-url': {
     type: 'string',
     describe:
-      'Send every EKS and EC2 call to this URL, signed for its own region (default: AWS_ENDPOINT_URL_EKS and AWS_ENDPOINT_URL_EC2, else AWS_ENDPOINT_URL)',
+      'Send every AWS call (EKS, EC2, STS, Organizations) to this URL, signed for its own region (default: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL)',
   },
   'max-attempts': countFlag(
     'Attempts per AWS call, first try included (throttling and 5xx are retried with backoff)',
@@ -59,6 +59,10 @@ export interface AwsConnectionArgs extends AwsAccessArgs {
 export interface ServiceEndpoints {
   readonly eks: string | undefined;
   readonly ec2: string | undefined;
+  /** The caller's account id (GetCallerIdentity) and AssumeRole into other accounts. */
+  readonly sts: string | undefined;
+  /** --organization's account listing. */
+  readonly organizations: string | undefined;
 }
 
 export interface AwsAccess {
@@ -140,7 +144,12 @@ export function resolveEndpoints(
       ? parseEndpointUrl(own, variable)
       : parseEndpointUrl(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL');
   };
-  return { eks: forService('AWS_ENDPOINT_URL_EKS'), ec2: forService('AWS_ENDPOINT_URL_EC2') };
+  return {
+    eks: forService('AWS_ENDPOINT_URL_EKS'),
+    ec2: forService('AWS_ENDPOINT_URL_EC2'),
+    sts: forService('AWS_ENDPOINT_URL_STS'),
+    organizations: forService('AWS_ENDPOINT_URL_ORGANIZATIONS'),
+  };
 }
 
 /** Validates the access flags, before any credential or network is touched. */

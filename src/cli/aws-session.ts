@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
+import type { Pacer } from '../aws/pacing.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { REGION_NAME_PATTERN } from '../aws-names.js';
 import type { AwsAccess } from './aws-options.js';
@@ -8,10 +9,12 @@ import { keepHeapNearLiveSize } from './heap-growth.js';
 import type { CliDeps } from './deps.js';
 
 const DEFAULT_HOME_REGION = 'us-east-1';
-const CONNECT_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface AwsSession {
   readonly clients: AwsClients;
+  /** The caller's credentials (what roles in other accounts are assumed with). */
+  readonly credentials: CredentialsProvider;
   /** Where account-wide calls (DescribeRegions) go. */
   readonly homeRegion: string;
 }
@@ -23,7 +26,11 @@ export interface AwsSession {
 export async function openAwsSession(
   deps: CliDeps,
   access: AwsAccess,
-  options: { readonly maxSockets: number; readonly fallbackRegion?: string | undefined },
+  options: {
+    readonly maxSockets: number;
+    readonly fallbackRegion?: string | undefined;
+    readonly pacer?: Pacer | undefined;
+  },
 ): Promise<AwsSession> {
   if (deps.runtimeNote) deps.stderr.write(`${deps.runtimeNote}\n`);
   if (access.profile && deps.env.AWS_ACCESS_KEY_ID && deps.env.AWS_SECRET_ACCESS_KEY) {
@@ -50,8 +57,9 @@ export async function openAwsSession(
     maxSockets: options.maxSockets,
     requestTimeoutMs: access.requestTimeoutMs,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    pacer: options.pacer,
   });
-  return { clients, homeRegion };
+  return { clients, credentials, homeRegion };
 }
 
 /** Logs the process's peak memory with the command's own figures. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
+import type { Pacer } from '../aws/pacing.js';
 import { exitCodeForSignal } from '../report/audit-report.js';
 import { interruptible } from './apply-flow.js';
 import type { AwsConnection } from './aws-options.js';
@@ -53,6 +54,7 @@ export interface ScanSession {
   readonly logger: Logger;
   readonly interrupt: ScanInterrupt;
   readonly clients: AwsClients;
+  readonly credentials: CredentialsProvider;
   readonly homeRegion: string;
 }
 
@@ -64,13 +66,16 @@ export async function openScanSession(
   deps: CliDeps,
   connection: AwsConnection,
   logLevel: string,
+  /** Paces the caller's own calls (a multi-account run: Organizations, STS). */
+  pacer?: Pacer,
 ): Promise<ScanSession> {
   const logger = await deps.createLogger(logLevel);
   const interrupt = interruptScanOnSignal(deps);
-  const { clients, homeRegion } = await openAwsSession(deps, connection, {
+  const { clients, credentials, homeRegion } = await openAwsSession(deps, connection, {
     maxSockets: connection.concurrency + 2,
     fallbackRegion: connection.regions?.[0],
+    pacer,
   });
   interrupt.watch(clients);
-  return { logger, interrupt, clients, homeRegion };
+  return { logger, interrupt, clients, credentials, homeRegion };
 }

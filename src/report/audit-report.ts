@@ -2,7 +2,7 @@ import type { AppliedExemption, ExemptionUsage } from '../config/exemptions.js';
 import type { Evidence, Severity } from '../rules/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '1.2.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.0.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 /** SUPPRESSED: a FAIL that an exemption in force accepts (never hidden; see `exemption`). */
@@ -13,7 +13,23 @@ export interface ReportError {
   readonly message: string;
 }
 
+export type AccountStatus = 'ok' | 'error' | 'skipped';
+
+export interface AccountResult {
+  readonly accountId: string;
+  /** The account's name in AWS Organizations, when known. */
+  readonly name: string | null;
+  /** ok: its regions were listed (some may still have failed); error: it could not be scanned at all. */
+  readonly status: AccountStatus;
+  /** The role assumed in it; null: the caller's own credentials. */
+  readonly roleArn: string | null;
+  readonly error: ReportError | null;
+  /** Why it was skipped (e.g. "state SUSPENDED"); null otherwise. */
+  readonly reason: string | null;
+}
+
 export interface RegionResult {
+  readonly accountId: string;
   readonly region: string;
   readonly status: RegionStatus;
   readonly optInStatus: string;
@@ -25,6 +41,7 @@ export interface RegionResult {
 }
 
 export interface Finding {
+  readonly accountId: string;
   readonly ruleId: string;
   readonly status: FindingStatus;
   readonly severity: Severity;
@@ -41,13 +58,17 @@ export interface Finding {
   readonly accessDescription: string | null;
   readonly message: string;
   readonly error: ReportError | null;
-  /** The rule's own facts (since 1.2.0); null when the cluster could not be read. */
+  /** The rule's own facts; null when the cluster could not be read. */
   readonly evidence: Evidence | null;
-  /** The exemption that suppressed this finding, or the expired one that no longer does (since 1.2.0). */
+  /** The exemption that suppressed this finding, or the expired one that no longer does. */
   readonly exemption: AppliedExemption | null;
 }
 
 export interface AuditSummary {
+  readonly accounts: number;
+  readonly accountsScanned: number;
+  readonly accountsFailed: number;
+  readonly accountsSkipped: number;
   readonly regionsScanned: number;
   readonly regionsSkipped: number;
   readonly regionsFailed: number;
@@ -55,7 +76,6 @@ export interface AuditSummary {
   readonly pass: number;
   readonly fail: number;
   readonly error: number;
-  /** Since 1.2.0. */
   readonly suppressed: number;
 }
 
@@ -68,7 +88,9 @@ export interface AuditReport {
   readonly homeRegion: string;
   /** The --regions filter, or null for every region of the account. */
   readonly requestedRegions: readonly string[] | null;
-  /** False when any region or cluster could not be read: the findings may then be missing clusters. */
+  /** This report's share of the accounts (--shard), index from 0; null: every account. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** False when any account, region or cluster could not be read: the findings may then be missing clusters. */
   readonly complete: boolean;
   readonly summary: AuditSummary;
   readonly rules: readonly {
@@ -77,8 +99,10 @@ export interface AuditReport {
     readonly severity: Severity;
     readonly aliases: readonly string[];
   }[];
+  /** Sorted by account id. */
+  readonly accounts: readonly AccountResult[];
   readonly regions: readonly RegionResult[];
-  /** Each exemption of the config file and what it matched (since 1.2.0); empty without one. */
+  /** Each exemption of the config file and what it matched; empty without one. */
   readonly exemptions: readonly ExemptionUsage[];
   readonly findings: readonly Finding[];
 }

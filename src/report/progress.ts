@@ -31,8 +31,9 @@ export function terminalProgress(
     );
   };
   return {
+    // Once per account: a run across accounts adds each account's regions.
     regionsPlanned: (count) => {
-      regions = count;
+      regions += count;
       draw(true);
     },
     regionFinished: () => {

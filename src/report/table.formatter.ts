@@ -17,7 +17,9 @@ export interface TableOptions extends TextWidth {
 function verdict(report: AuditReport, failOn: FailOn): string {
   const code = exitCodeFor(report, failOn);
   if (code === 3)
-    return 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
+    return report.accounts.length > 1
+      ? 'Exit 3: the scan is incomplete; accounts, regions or clusters above could not be read.'
+      : 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
   const onlyEks001 = report.rules.length === 1 && report.rules[0]?.id === 'EKS-001';
   if (code === 1) {
     const allOpen = report.findings.every(
@@ -47,11 +49,12 @@ function accessCell(f: Finding): string {
 }
 
 /** Suppressed findings and those whose exemption expired: who accepted what, until when. */
-function exemptionRows(findings: readonly Finding[]): string[][] {
+function exemptionRows(findings: readonly Finding[], withAccount: boolean): string[][] {
   return findings.flatMap((f) =>
     f.exemption
       ? [
           [
+            ...(withAccount ? [f.accountId] : []),
             f.region,
             f.clusterName,
             f.ruleId,
@@ -64,55 +67,107 @@ function exemptionRows(findings: readonly Finding[]): string[][] {
   );
 }
 
+/** With several rules a cluster has a row per rule: the rule is then part of the key. */
+function findingsTable(
+  findings: readonly Finding[],
+  withRule: boolean,
+  options: TextWidth,
+): string {
+  return renderTable(
+    [
+      'RESULT',
+      'REGION',
+      'CLUSTER',
+      ...(withRule ? ['RULE'] : []),
+      'ENDPOINT ACCESS',
+      'PUBLIC CIDRS',
+      'STATUS',
+    ],
+    [...findings]
+      .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status])
+      .map((f) => [
+        f.status,
+        f.region,
+        f.clusterName,
+        ...(withRule ? [f.ruleId] : []),
+        accessCell(f),
+        f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
+        f.clusterStatus ?? '-',
+      ]),
+    { ...options, keyColumns: withRule ? 4 : 3 },
+  );
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
- * The human report: passing, then erroring, then failing clusters; regions not scanned; a summary.
+ * The human report: passing, then erroring, then failing clusters (one table per account when
+ * there are several); accounts and regions not scanned; a summary.
  * Fitted to `width` when given (every value kept whole; the JSON report has them all too).
  */
 export function formatTable(report: AuditReport, options: TableOptions = {}): string {
-  const findings = [...report.findings].sort(
-    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
-  );
+  const severalAccounts = report.accounts.length > 1;
+  const withRule = report.rules.length > 1;
   const rules = report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', ');
   const lines = [wrapParagraph(`eksposure ${report.tool.version} · ${rules}`, options, '  '), ''];
 
-  if (findings.length === 0) {
+  if (report.findings.length === 0) {
     lines.push('No EKS clusters found in the scanned regions.');
+  } else if (!severalAccounts) {
+    lines.push(findingsTable(report.findings, withRule, options));
   } else {
-    // With several rules a cluster has a row per rule: the rule is then part of the key.
-    const withRule = report.rules.length > 1;
+    const groups = new Map<string, Finding[]>();
+    for (const f of report.findings) {
+      const group = groups.get(f.accountId);
+      if (group) group.push(f);
+      else groups.set(f.accountId, [f]);
+    }
+    let first = true;
+    for (const account of report.accounts) {
+      const findings = groups.get(account.accountId);
+      if (!findings) continue;
+      if (!first) lines.push('');
+      first = false;
+      const name = account.name ? ` (${account.name})` : '';
+      lines.push(`Account ${account.accountId}${name}: ${plural(findings.length, 'finding')}`);
+      lines.push(findingsTable(findings, withRule, options));
+    }
+  }
+
+  const accountsNotScanned = report.accounts.filter((a) => a.status !== 'ok');
+  if (accountsNotScanned.length > 0) {
+    lines.push('', 'Accounts not scanned:');
     lines.push(
       renderTable(
-        [
-          'RESULT',
-          'REGION',
-          'CLUSTER',
-          ...(withRule ? ['RULE'] : []),
-          'ENDPOINT ACCESS',
-          'PUBLIC CIDRS',
-          'STATUS',
-        ],
-        findings.map((f) => [
-          f.status,
-          f.region,
-          f.clusterName,
-          ...(withRule ? [f.ruleId] : []),
-          accessCell(f),
-          f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
-          f.clusterStatus ?? '-',
+        ['ACCOUNT', 'NAME', 'STATUS', 'DETAIL'],
+        accountsNotScanned.map((a) => [
+          a.accountId,
+          a.name ?? '-',
+          a.status,
+          a.error ? `${a.error.code}: ${a.error.message}` : (a.reason ?? ''),
         ]),
-        { ...options, keyColumns: withRule ? 4 : 3 },
+        { ...options, keyColumns: 3 },
       ),
     );
   }
 
-  const exempted = exemptionRows(findings);
+  const exempted = exemptionRows(report.findings, severalAccounts);
   if (exempted.length > 0) {
     lines.push('', 'Exemptions (SUPPRESSED findings are not counted as FAIL; expired ones are):');
     lines.push(
-      renderTable(['REGION', 'CLUSTER', 'RULE', 'EXEMPTION', 'EXPIRES', 'REASON'], exempted, {
-        ...options,
-        keyColumns: 3,
-      }),
+      renderTable(
+        [
+          ...(severalAccounts ? ['ACCOUNT'] : []),
+          'REGION',
+          'CLUSTER',
+          'RULE',
+          'EXEMPTION',
+          'EXPIRES',
+          'REASON',
+        ],
+        exempted,
+        { ...options, keyColumns: severalAccounts ? 4 : 3 },
+      ),
     );
   }
   const unused = report.exemptions.filter((e) => e.unused);
@@ -129,24 +184,35 @@ export function formatTable(report: AuditReport, options: TableOptions = {}): st
   const notScanned = report.regions.filter((r) => r.status !== 'ok');
   if (notScanned.length > 0) {
     lines.push('', 'Regions not fully scanned:');
+    const detail = (r: (typeof notScanned)[number]) =>
+      r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? '');
     lines.push(
-      renderTable(
-        ['REGION', 'STATUS', 'DETAIL'],
-        notScanned.map((r) => [
-          r.region,
-          r.status,
-          r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? ''),
-        ]),
-        { ...options, keyColumns: 2 },
-      ),
+      severalAccounts
+        ? renderTable(
+            ['ACCOUNT', 'REGION', 'STATUS', 'DETAIL'],
+            notScanned.map((r) => [r.accountId, r.region, r.status, detail(r)]),
+            { ...options, keyColumns: 3 },
+          )
+        : renderTable(
+            ['REGION', 'STATUS', 'DETAIL'],
+            notScanned.map((r) => [r.region, r.status, detail(r)]),
+            { ...options, keyColumns: 2 },
+          ),
     );
   }
 
   const s = report.summary;
+  lines.push('');
+  if (severalAccounts)
+    lines.push(
+      wrapParagraph(
+        `${s.accountsScanned} of ${plural(s.accounts, 'account')} scanned (${s.accountsSkipped} skipped, ${s.accountsFailed} failed).`,
+        options,
+      ),
+    );
   lines.push(
-    '',
     wrapParagraph(
-      `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'} ` +
+      `${plural(s.clusters, 'cluster')} in ${plural(s.regionsScanned, 'region')} ` +
         `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR` +
         `${s.suppressed ? `, ${s.suppressed} SUPPRESSED` : ''}.`,
       options,

@@ -347,6 +347,7 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
     expect(report.requestedRegions).toEqual(['eu-west-1']);
     expect(report.regions).toEqual([
       {
+        accountId: '123456789012',
         region: 'eu-west-1',
         status: 'ok',
         optInStatus: 'opt-in-not-required',
@@ -356,6 +357,10 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
       },
     ]);
     expect(report.summary).toEqual({
+      accounts: 1,
+      accountsScanned: 1,
+      accountsFailed: 0,
+      accountsSkipped: 0,
       regionsScanned: 1,
       regionsSkipped: 0,
       regionsFailed: 0,

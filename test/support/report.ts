@@ -1,3 +1,7 @@
+import type { AccountTarget } from '../../src/accounts/targets.js';
+import type { AccountScanResult } from '../../src/audit/evaluate.js';
+import type { RegionScan } from '../../src/aws/collect-clusters.js';
+import type { AccountRegion } from '../../src/aws/regions.js';
 import type { AuditReport, Finding } from '../../src/report/audit-report.js';
 
 export function parseReport(stdout: string): AuditReport {
@@ -19,4 +23,17 @@ export function findingFor(
   );
   if (!finding) throw new Error(`no finding for ${region}/${clusterName} ${ruleId ?? ''}`);
   return finding;
+}
+
+/** The account the unit tests' single-account reports are about. */
+export const TEST_ACCOUNT = { accountId: '123456789012', name: null, roleArn: null } as const;
+
+/** One account's scan, as the report builder takes it. */
+export function accountScan(
+  scans: readonly RegionScan[],
+  skipped: readonly AccountRegion[] = [],
+  optInStatus: ReadonlyMap<string, string> = new Map(),
+  target: AccountTarget = TEST_ACCOUNT,
+): AccountScanResult {
+  return { target, ok: true, optInStatus, skipped, scans };
 }

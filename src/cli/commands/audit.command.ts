@@ -1,6 +1,7 @@
 /** The `audit` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
+import { accountOptions } from '../account-options.js';
 import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
@@ -16,6 +17,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
       withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
         ...ruleOptions,
+        ...accountOptions,
         output: {
           choices: ['table', 'json'] as const,
           default: 'table' as const,

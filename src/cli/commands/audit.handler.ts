@@ -1,9 +1,10 @@
-import { runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
 import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
 import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
+import { type AccountArgs, resolveAccountScope } from '../account-options.js';
+import { callerPacerFor, runScan } from '../account-session.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
@@ -11,7 +12,7 @@ import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
 import type { RuleArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs, RuleArgs {
+export interface AuditArgs extends AwsConnectionArgs, AccountArgs, RuleArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
 }
@@ -19,32 +20,35 @@ export interface AuditArgs extends AwsConnectionArgs, RuleArgs {
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const setup = resolveRuleSetup(args);
-  const { logger, interrupt, clients, homeRegion } = await openScanSession(
-    deps,
-    connection,
-    args['log-level'],
-  );
+  const scope = resolveAccountScope(args);
+  const callerPacer = callerPacerFor(deps, scope);
+  const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
+  const { logger, interrupt, clients, homeRegion } = session;
   const progress = deps.stderr.isTTY
     ? terminalProgress(deps.stderr, () => Date.now())
     : { ...silentProgress, done: () => undefined };
   logger.info(
-    { homeRegion, endpoints: connection.endpoints, regions: connection.regions ?? 'all' },
+    {
+      homeRegion,
+      endpoints: connection.endpoints,
+      regions: connection.regions ?? 'all',
+      accounts: scope.source.kind,
+    },
     'audit starting',
   );
   try {
-    const outcome = await runAudit(
-      { clients, clock: deps.clock, logger, progress, toolVersion },
-      {
-        homeRegion,
-        regions: connection.regions,
-        concurrency: connection.concurrency,
-        regionConcurrency: connection.regionConcurrency,
-        signal: interrupt.signal,
+    const outcome = await runScan(deps, session, {
+      connection,
+      scope,
+      callerPacer,
+      progress,
+      toolVersion,
+      evaluation: {
         rules: setup.rules,
         ruleContext: setup.ruleContext,
         exemptions: setup.config.exemptions,
       },
-    );
+    });
     progress.done();
     // A scan cut short is not reported: its errors are ours, not the account's.
     interrupt.throwIfInterrupted();

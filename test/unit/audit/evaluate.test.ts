@@ -2,7 +2,9 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import { buildAuditReport, type AuditInput } from '../../../src/audit/evaluate.js';
 import type { ClusterScan, RegionScan } from '../../../src/aws/collect-clusters.js';
 import { exitCodeFor } from '../../../src/report/audit-report.js';
+import type { AccountRegion } from '../../../src/aws/regions.js';
 import { defaultRules as rules } from '../../../src/rules/registry.js';
+import { accountScan } from '../../support/report.js';
 import type { Rule } from '../../../src/rules/types.js';
 
 const described = (name: string, publicAccess: boolean, cidrs = ['0.0.0.0/0']): ClusterScan => ({
@@ -20,16 +22,14 @@ const described = (name: string, publicAccess: boolean, cidrs = ['0.0.0.0/0']): 
   } satisfies Cluster,
 });
 
-function input(scans: RegionScan[], skipped: AuditInput['skipped'] = []): AuditInput {
+function input(scans: RegionScan[], skipped: readonly AccountRegion[] = []): AuditInput {
   return {
     toolVersion: '9.9.9',
     startedAt: new Date('2026-11-24T02:00:00Z'),
     finishedAt: new Date('2026-11-24T02:00:03Z'),
     homeRegion: 'us-east-1',
     requestedRegions: null,
-    optInStatus: new Map([['us-east-1', 'opt-in-not-required']]),
-    skipped,
-    scans,
+    accounts: [accountScan(scans, skipped, new Map([['us-east-1', 'opt-in-not-required']]))],
   };
 }
 

@@ -78,16 +78,28 @@ describe('endpoints, as the SDK reads them', () => {
     AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
     AWS_ENDPOINT_URL_EKS: 'http://127.0.0.1:2',
     AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:3',
+    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:5',
+    AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:6',
   };
 
   it('a service’s own variable wins over AWS_ENDPOINT_URL', () => {
     expect(resolveEndpoints(undefined, env)).toEqual({
       eks: 'http://127.0.0.1:2',
       ec2: 'http://127.0.0.1:3',
+      sts: 'http://127.0.0.1:5',
+      organizations: 'http://127.0.0.1:6',
     });
-    expect(resolveEndpoints(undefined, { ...env, AWS_ENDPOINT_URL_EC2: undefined })).toEqual({
+    expect(
+      resolveEndpoints(undefined, {
+        ...env,
+        AWS_ENDPOINT_URL_EC2: undefined,
+        AWS_ENDPOINT_URL_STS: undefined,
+      }),
+    ).toEqual({
       eks: 'http://127.0.0.1:2',
       ec2: 'http://127.0.0.1:1',
+      sts: 'http://127.0.0.1:1',
+      organizations: 'http://127.0.0.1:6',
     });
   });
 
@@ -95,12 +107,19 @@ describe('endpoints, as the SDK reads them', () => {
     expect(resolveEndpoints('http://127.0.0.1:4', env)).toEqual({
       eks: 'http://127.0.0.1:4',
       ec2: 'http://127.0.0.1:4',
+      sts: 'http://127.0.0.1:4',
+      organizations: 'http://127.0.0.1:4',
     });
   });
 
   it('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns the variables off, not the flag', () => {
     const ignoring = { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
-    expect(resolveEndpoints(undefined, ignoring)).toEqual({ eks: undefined, ec2: undefined });
+    expect(resolveEndpoints(undefined, ignoring)).toEqual({
+      eks: undefined,
+      ec2: undefined,
+      sts: undefined,
+      organizations: undefined,
+    });
     expect(resolveEndpoints('http://127.0.0.1:4', ignoring).eks).toBe('http://127.0.0.1:4');
   });
 

@@ -3,6 +3,7 @@ import type { ClusterScan } from '../../../src/aws/collect-clusters.js';
 import type { AuditReport } from '../../../src/report/audit-report.js';
 import { writeJson } from '../../../src/report/json.formatter.js';
 import { defaultRules as rules } from '../../../src/rules/registry.js';
+import { accountScan } from '../../support/report.js';
 import { schemaErrors } from '../../support/schema.js';
 
 const cluster = (name: string, open: boolean): ClusterScan => ({
@@ -27,9 +28,7 @@ function reportOf(clusters: ClusterScan[]): AuditReport {
     finishedAt: new Date('2026-11-25T09:00:04Z'),
     homeRegion: 'eu-west-1',
     requestedRegions: null,
-    optInStatus: new Map(),
-    skipped: [],
-    scans: [{ region: 'eu-west-1', error: undefined, clusters }],
+    accounts: [accountScan([{ region: 'eu-west-1', error: undefined, clusters }])],
   });
 }
 

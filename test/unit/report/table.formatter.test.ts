@@ -3,6 +3,7 @@ import { buildAuditReport } from '../../../src/audit/evaluate.js';
 import type { ClusterScan } from '../../../src/aws/collect-clusters.js';
 import { formatTable } from '../../../src/report/table.formatter.js';
 import { defaultRules as rules } from '../../../src/rules/registry.js';
+import { accountScan } from '../../support/report.js';
 
 const scanned = (name: string, access: Cluster['resourcesVpcConfig']): ClusterScan => ({
   name,
@@ -23,25 +24,28 @@ const report = buildAuditReport(rules, {
   finishedAt: new Date('2026-11-24T02:00:03Z'),
   homeRegion: 'us-east-1',
   requestedRegions: null,
-  optInStatus: new Map(),
-  skipped: [{ name: 'af-south-1', optInStatus: 'not-opted-in' }],
-  scans: [
-    {
-      region: 'ap-southeast-2',
-      error: undefined,
-      clusters: [
-        scanned('payments-production-blue', {
-          endpointPublicAccess: true,
-          endpointPrivateAccess: false,
-          publicAccessCidrs: ['0.0.0.0/0'],
-        }),
-        scanned('branch-offices', {
-          endpointPublicAccess: true,
-          endpointPrivateAccess: true,
-          publicAccessCidrs: manyCidrs,
-        }),
+  accounts: [
+    accountScan(
+      [
+        {
+          region: 'ap-southeast-2',
+          error: undefined,
+          clusters: [
+            scanned('payments-production-blue', {
+              endpointPublicAccess: true,
+              endpointPrivateAccess: false,
+              publicAccessCidrs: ['0.0.0.0/0'],
+            }),
+            scanned('branch-offices', {
+              endpointPublicAccess: true,
+              endpointPrivateAccess: true,
+              publicAccessCidrs: manyCidrs,
+            }),
+          ],
+        },
       ],
-    },
+      [{ name: 'af-south-1', optInStatus: 'not-opted-in' }],
+    ),
   ],
 });
 

@@ -1,0 +1,264 @@
+/**
+ * `eksposure audit` across accounts, through the built CLI, against the emulator's organization
+ * (fixtures/organization.json): roles assumed per account, Organizations listed page by page,
+ * accounts that cannot be assumed reported as errors while the others are scanned.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Fixture, parseFixture } from '../../src/emulator/fixture.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import type { AuditReport } from '../../src/report/audit-report.js';
+import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { parseReport } from '../support/report.js';
+import { schemaErrors } from '../support/schema.js';
+
+const ROLE = 'arn:aws:iam::{account}:role/SecurityAudit';
+const organization: Fixture = parseFixture(
+  JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'organization.json'), 'utf8')),
+);
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ fixture: organization });
+});
+afterAll(() => emulator.close());
+
+/** Runs as the management account (the default test key acts in the fixture's default account). */
+const audit = (...args: string[]): Promise<CliRun> =>
+  runCli(['audit', '--endpoint-url', emulator.url, '--log-level', 'silent', ...args]);
+
+function validReport(run: CliRun): AuditReport {
+  const report = parseReport(run.stdout);
+  expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+  return report;
+}
+
+const statuses = (report: AuditReport) =>
+  report.accounts.map((a) => [a.accountId, a.status, a.reason ?? a.error?.code ?? null]);
+const clusters = (report: AuditReport) =>
+  report.findings.map((f) => `${f.accountId}/${f.region}/${f.clusterName} ${f.status}`);
+
+describe('named accounts', () => {
+  it('scans the accounts whose role it can assume, reports the refused one, and exits 3', async () => {
+    const run = await audit(
+      '--accounts',
+      '333333333333,555555555555',
+      '--accounts',
+      '222222222222',
+      '--role-arn',
+      ROLE,
+      '--output',
+      'json',
+    );
+    expect(run.code).toBe(3);
+    const report = validReport(run);
+    expect(report.schemaVersion).toBe('2.0.0');
+    expect(report.complete).toBe(false);
+    expect(statuses(report)).toEqual([
+      ['222222222222', 'ok', null],
+      ['333333333333', 'ok', null],
+      ['555555555555', 'error', 'AccessDenied'],
+    ]);
+    expect(report.accounts[2]?.error?.message).toContain(
+      'could not assume arn:aws:iam::555555555555:role/SecurityAudit',
+    );
+    expect(report.accounts[0]?.roleArn).toBe('arn:aws:iam::222222222222:role/SecurityAudit');
+    expect(clusters(report)).toEqual([
+      '222222222222/eu-west-1/ledger PASS',
+      '222222222222/us-east-1/payments FAIL',
+      '333333333333/us-east-1/platform FAIL',
+    ]);
+    expect(report.regions.every((r) => r.accountId !== '555555555555')).toBe(true);
+    expect(report.summary).toMatchObject({
+      accounts: 3,
+      accountsScanned: 2,
+      accountsFailed: 1,
+      accountsSkipped: 0,
+    });
+  });
+
+  it('reads an accounts file and sends the ExternalId the role asks for; the table groups by account', async () => {
+    const file = join(isolatedAwsEnv().HOME ?? '', 'accounts.txt');
+    writeFileSync(file, '# vendor needs an external id\n666666666666\n333333333333 # platform\n');
+    const run = await audit(
+      '--accounts-file',
+      file,
+      '--role-arn',
+      ROLE,
+      '--external-id',
+      'eksposure-4f1c',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Account 333333333333: 1 finding\n.*\nFAIL\s+us-east-1\s+platform/);
+    expect(run.stdout).toMatch(
+      /Account 666666666666: 1 finding\n.*\nFAIL\s+us-east-1\s+vendor-api/,
+    );
+    expect(run.stdout).toContain('2 of 2 accounts scanned (0 skipped, 0 failed).');
+  });
+
+  it('without account flags, reports the caller’s own account from GetCallerIdentity', async () => {
+    const run = await audit('--output', 'json');
+    expect(run.code).toBe(0);
+    expect(statuses(validReport(run))).toEqual([['111111111111', 'ok', null]]);
+  });
+
+  it('refuses a malformed account id in one line, before any AWS call', async () => {
+    const callsSoFar = () => [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
+    const before = callsSoFar();
+    const run = await audit('--accounts', '22222222222', '--role-arn', ROLE);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'eksposure: --accounts: "22222222222" is not an account id (12 digits, e.g. 123456789012).',
+    );
+    expect(callsSoFar()).toBe(before);
+  });
+});
+
+describe('--organization', () => {
+  it('follows ListAccounts past an empty first page, skips the SUSPENDED account with its state', async () => {
+    const listed = emulator.stats.calls.get('organizations:ListAccounts') ?? 0;
+    const run = await audit(
+      '--organization',
+      '--role-arn',
+      ROLE,
+      '--external-id',
+      'eksposure-4f1c',
+      '--exclude-accounts',
+      '555555555555',
+      '--output',
+      'json',
+    );
+    expect(run.code).toBe(1);
+    const report = validReport(run);
+    expect(report.complete).toBe(true);
+    // 6 organization accounts, 2 a page, after one empty page: 4 pages (the standalone one is not in it).
+    expect((emulator.stats.calls.get('organizations:ListAccounts') ?? 0) - listed).toBe(4);
+    expect(statuses(report)).toEqual([
+      ['111111111111', 'ok', null],
+      ['222222222222', 'ok', null],
+      ['333333333333', 'ok', null],
+      ['444444444444', 'skipped', 'state SUSPENDED'],
+      ['666666666666', 'ok', null],
+    ]);
+    expect(report.accounts.find((a) => a.accountId === '444444444444')?.name).toBe('old-sandbox');
+    expect(report.summary).toMatchObject({ accounts: 5, accountsScanned: 4, accountsSkipped: 1 });
+    expect(clusters(report)).not.toContain('444444444444/us-east-1/forgotten FAIL');
+  });
+
+  it('--ou narrows the scan to that unit and the units under it', async () => {
+    const run = await audit(
+      '--organization',
+      '--ou',
+      'ou-a1b2-produnit',
+      '--role-arn',
+      ROLE,
+      '--output',
+      'json',
+    );
+    expect(run.code).toBe(3);
+    expect(statuses(validReport(run))).toEqual([
+      ['222222222222', 'ok', null],
+      ['555555555555', 'error', 'AccessDenied'],
+    ]);
+    const workload = validReport(
+      await audit(
+        '--organization',
+        '--ou',
+        'ou-a1b2-workload',
+        '--role-arn',
+        ROLE,
+        '--external-id',
+        'eksposure-4f1c',
+        '--exclude-accounts',
+        '555555555555',
+        '--output',
+        'json',
+      ),
+    );
+    expect(workload.accounts.map((a) => a.accountId)).toEqual([
+      '222222222222',
+      '333333333333',
+      '666666666666',
+    ]);
+  });
+
+  it('says in one line that the caller cannot list the organization', async () => {
+    const run = await runCli(
+      ['audit', '--endpoint-url', emulator.url, '--organization', '--role-arn', ROLE],
+      isolatedAwsEnv({ AWS_ACCESS_KEY_ID: 'AKIASTANDALONE000007' }),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^eksposure: could not list the organization's accounts \(AWSOrganizationsNotInUseException: .*\): --organization needs the management account's credentials/,
+    );
+  });
+});
+
+describe('organization scale under token buckets', () => {
+  const ACCOUNTS = ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005'];
+  const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+  const CLUSTERS_PER_REGION = 60;
+  const fixture: Fixture = parseFixture({
+    accountId: ACCOUNTS[0],
+    roles: { SecurityAudit: { trustedAccounts: [ACCOUNTS[0]] } },
+    organization: { id: 'o-scale12345', managementAccountId: ACCOUNTS[0], rootId: 'r-sc12' },
+    accounts: Object.fromEntries(
+      ACCOUNTS.map((id) => [
+        id,
+        {
+          name: `team-${id.slice(-1)}`,
+          regions: Object.fromEntries(
+            REGIONS.map((r) => [
+              r,
+              { generate: [{ count: CLUSTERS_PER_REGION, namePrefix: `${r}-c` }] },
+            ]),
+          ),
+        },
+      ]),
+    ),
+  });
+
+  it('evaluates every cluster with no error and few throttled calls: the client paces itself', async () => {
+    const scaled = await startEmulator({
+      fixture,
+      // Tighter than AWS-like for EKS (burst 25, 10 a second, per account and region): each
+      // region's 61 EKS calls sent unpaced have about one in four throttled (measured).
+      tokenBuckets: {
+        eks: { capacity: 25, refillPerSecond: 10 },
+        sts: { capacity: 10, refillPerSecond: 10 },
+        organizations: { capacity: 5, refillPerSecond: 2 },
+        ec2: { capacity: 100, refillPerSecond: 20 },
+      },
+    });
+    try {
+      const run = await runCli([
+        'audit',
+        '--endpoint-url',
+        scaled.url,
+        '--organization',
+        '--role-arn',
+        ROLE,
+        '--output',
+        'json',
+        '--log-level',
+        'silent',
+      ]);
+      const report = validReport(run);
+      expect(report.summary).toMatchObject({
+        accounts: 5,
+        accountsScanned: 5,
+        accountsFailed: 0,
+        regionsFailed: 0,
+        clusters: ACCOUNTS.length * REGIONS.length * CLUSTERS_PER_REGION,
+        error: 0,
+      });
+      expect(report.complete).toBe(true);
+      expect(run.code).toBe(1);
+      const calls = [...scaled.stats.calls.values()].reduce((a, b) => a + b, 0);
+      const throttled = [...scaled.stats.throttled.values()].reduce((a, b) => a + b, 0);
+      expect(throttled).toBeLessThanOrEqual(calls * 0.02);
+    } finally {
+      await scaled.close();
+    }
+  });
+});

@@ -208,4 +208,43 @@ describe('buildAuditReport', () => {
     expect(exitCodeFor(report, 'medium')).toBe(1);
     expect(exitCodeFor(report, 'never')).toBe(0);
   });
+
+  it('suppresses by exemption (account from the ARN), counts SUPPRESSED apart, and --fail-on reads severities', () => {
+    const report = buildAuditReport(rules, {
+      ...input([
+        {
+          region: 'us-east-1',
+          error: undefined,
+          clusters: [described('lab', true), described('prod', true)],
+        },
+      ]),
+      exemptions: [
+        {
+          index: 0,
+          cluster: 'lab',
+          account: '123456789012',
+          reason: 'lab',
+          expires: '2099-01-01',
+          expiresAt: new Date('2099-01-02T00:00:00Z'),
+        },
+        {
+          index: 1,
+          account: '999999999999',
+          reason: 'another account',
+          expires: '2099-01-01',
+          expiresAt: new Date('2099-01-02T00:00:00Z'),
+        },
+      ],
+    });
+    expect(report.findings.map((f) => [f.clusterName, f.status])).toEqual([
+      ['lab', 'SUPPRESSED'],
+      ['prod', 'FAIL'],
+    ]);
+    expect(report.summary).toMatchObject({ fail: 1, suppressed: 1 });
+    expect(report.exemptions.map((e) => e.unused)).toEqual([false, true]);
+    expect(exitCodeFor(report)).toBe(1);
+    expect(exitCodeFor(report, 'high')).toBe(0);
+    expect(exitCodeFor(report, 'medium')).toBe(1);
+    expect(exitCodeFor(report, 'never')).toBe(0);
+  });
 });

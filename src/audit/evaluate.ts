@@ -2,8 +2,10 @@ import type { AccountTarget, SkippedAccount } from '../accounts/targets.js';
 import type { AccountRegion } from '../aws/regions.js';
 import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
 import { formatErrorInfo } from '../aws/errors.js';
+import type { Exemption } from '../config/config.js';
+import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
-import type { Rule } from '../rules/types.js';
+import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import {
   AUDIT_REPORT_SCHEMA_VERSION,
   type AccountResult,
@@ -34,9 +36,19 @@ export interface AuditInput {
   /** Accounts in scope but not scanned (e.g. not ACTIVE in the organization). */
   readonly skippedAccounts?: readonly SkippedAccount[] | undefined;
   readonly shard?: { readonly index: number; readonly count: number } | null | undefined;
+  /** What rules may take into account (approved CIDRs); none when left out. */
+  readonly ruleContext?: RuleContext | undefined;
+  /** The config file's exemptions, judged at startedAt; none when left out. */
+  readonly exemptions?: readonly Exemption[] | undefined;
 }
 
-function findingsFor(rule: Rule, accountId: string, region: string, scan: ClusterScan): Finding {
+function findingsFor(
+  rule: Rule,
+  accountId: string,
+  region: string,
+  scan: ClusterScan,
+  context: RuleContext,
+): Omit<Finding, 'exemption'> {
   const base = {
     accountId,
     ruleId: rule.metadata.id,
@@ -57,6 +69,7 @@ function findingsFor(rule: Rule, accountId: string, region: string, scan: Cluste
       accessDescription: null,
       message: `DescribeCluster failed: ${formatErrorInfo(scan.error)}`,
       error: scan.error,
+      evidence: null,
     };
   }
   const { cluster } = scan;
@@ -72,8 +85,14 @@ function findingsFor(rule: Rule, accountId: string, region: string, scan: Cluste
     accessDescription: describeAccess(access),
   };
   try {
-    const result = rule.check(cluster);
-    return { ...observed, status: result.status, message: result.message, error: null };
+    const result = rule.check(cluster, context);
+    return {
+      ...observed,
+      status: result.status,
+      message: result.message,
+      error: null,
+      evidence: result.evidence,
+    };
   } catch (error) {
     // A rule that throws is a finding, not a crashed scan.
     const message = error instanceof Error ? error.message : String(error);
@@ -82,6 +101,7 @@ function findingsFor(rule: Rule, accountId: string, region: string, scan: Cluste
       status: 'ERROR',
       message: `rule ${rule.metadata.id} threw: ${message}`,
       error: { code: 'RuleError', message },
+      evidence: null,
     };
   }
 }
@@ -140,14 +160,28 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
       ...a.skipped.map((r) => skippedResult(a.target.accountId, r)),
     ])
     .sort((a, b) => byAccount(a, b) || byName(a.region, b.region));
-  const findings = scanned
-    .flatMap((a) =>
-      a.scans.flatMap((scan) =>
-        scan.clusters.flatMap((c) =>
-          rules.map((rule) => findingsFor(rule, a.target.accountId, scan.region, c)),
-        ),
+  const context = input.ruleContext ?? NO_RULE_CONTEXT;
+  const exemptions = input.exemptions ?? [];
+  const judged: ExemptedFinding<Omit<Finding, 'exemption'>>[] = scanned.flatMap((a) =>
+    a.scans.flatMap((scan) =>
+      scan.clusters.flatMap((c) =>
+        rules.map((rule) => {
+          const finding = findingsFor(rule, a.target.accountId, scan.region, c, context);
+          if (!c.ok || exemptions.length === 0) return { finding, exemption: null, matched: [] };
+          const target = {
+            arn: c.cluster.arn ?? null,
+            clusterName: c.name,
+            accountId: a.target.accountId,
+            tags: c.cluster.tags ?? {},
+            ruleId: rule.metadata.id,
+          };
+          return exemptFinding(finding, target, exemptions, input.startedAt);
+        }),
       ),
-    )
+    ),
+  );
+  const findings = judged
+    .map((j): Finding => ({ ...j.finding, exemption: j.exemption }))
     .sort(
       (a, b) =>
         byAccount(a, b) ||
@@ -181,6 +215,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     pass: count('PASS'),
     fail: count('FAIL'),
     error: count('ERROR'),
+    suppressed: count('SUPPRESSED'),
   };
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
@@ -192,9 +227,16 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     shard: input.shard ?? null,
     complete: accountsFailed === 0 && regionsFailed === 0 && summary.error === 0,
     summary,
-    rules: rules.map(({ metadata: { id, title, severity } }) => ({ id, title, severity })),
+    rules: rules.map(({ metadata: { id, title, severity, aliases } }) => ({
+      id,
+      title,
+      severity,
+      aliases: [...aliases],
+    })),
     accounts,
     regions,
+    // Before the findings: the JSON writer streams them last.
+    exemptions: exemptionUsage(exemptions, judged, input.startedAt),
     findings,
   };
 }

@@ -19,7 +19,9 @@ import {
   EXIT_USAGE,
   type ReportError,
 } from '../report/audit-report.js';
-import { rules } from '../rules/registry.js';
+import type { Exemption } from '../config/config.js';
+import { defaultRules } from '../rules/registry.js';
+import type { Rule, RuleContext } from '../rules/types.js';
 import { type AccountScanResult, buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
@@ -45,6 +47,10 @@ export interface AuditOptions {
   readonly regionConcurrency: number;
   /** Aborting it abandons every call in flight; the outcome is then incomplete. */
   readonly signal?: AbortSignal | undefined;
+  /** --rules; EKS-001 when left out. */
+  readonly rules?: readonly Rule[];
+  readonly ruleContext?: RuleContext;
+  readonly exemptions?: readonly Exemption[];
 }
 
 export type AuditOutcome =
@@ -331,13 +337,15 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     );
   }
   const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
-  const report = buildAuditReport(rules, {
+  const report = buildAuditReport(options.rules ?? defaultRules, {
     toolVersion: deps.toolVersion,
     startedAt,
     finishedAt: deps.clock(),
     homeRegion: options.homeRegion,
     requestedRegions: options.regions ? [...options.regions] : null,
     accounts,
+    ruleContext: options.ruleContext,
+    exemptions: options.exemptions,
   });
   return { kind: 'report', report, scans: scan.scans, accounts };
 }
@@ -424,7 +432,7 @@ export async function runAccountsAudit(
 
   try {
     const accounts = await Promise.all(selection.scan.map((t) => accountLimit(() => scanOne(t))));
-    const report = buildAuditReport(rules, {
+    const report = buildAuditReport(options.rules ?? defaultRules, {
       toolVersion: deps.toolVersion,
       startedAt,
       finishedAt: deps.clock(),
@@ -433,6 +441,8 @@ export async function runAccountsAudit(
       accounts,
       skippedAccounts: selection.skipped,
       shard: options.shard ?? null,
+      ruleContext: options.ruleContext,
+      exemptions: options.exemptions,
     });
     return {
       kind: 'report',

@@ -10,6 +10,7 @@ import {
 } from '../accounts/targets.js';
 import type { AccountScanResult } from '../audit/evaluate.js';
 import {
+  type AuditOptions,
   type AuditOutcome,
   type AuditProgress,
   type OpenedAccount,
@@ -164,6 +165,8 @@ export interface ScanRequest {
     ((result: AccountScanResult, clients: AwsClients) => Promise<void>) | undefined;
   /** A run across accounts: narrows the selected accounts (e.g. to one shard) before any is opened. */
   readonly narrow?: ((selection: AccountSelection) => AccountSelection) | undefined;
+  /** --rules, approved CIDRs and the config file's exemptions; EKS-001 alone when left out. */
+  readonly evaluation?: Pick<AuditOptions, 'rules' | 'ruleContext' | 'exemptions'> | undefined;
 }
 
 /**
@@ -188,6 +191,7 @@ export async function runScan(
     concurrency: connection.concurrency,
     regionConcurrency: connection.regionConcurrency,
     signal: session.interrupt.signal,
+    ...request.evaluation,
   };
   if (scope.source.kind === 'caller')
     return runAudit({ ...auditDeps, clients: session.clients }, options);

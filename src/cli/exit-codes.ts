@@ -1,6 +1,6 @@
 export const EXIT_CODES_HELP = `Exit codes:
   0  every cluster was evaluated and passed
-  1  at least one cluster FAILs EKS-001
+  1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)
   2  bad usage or input (flags, region names, only regions not enabled, credentials, an organization
      the credentials cannot list); nothing was scanned
   3  the scan is incomplete (an account, region or cluster could not be read), whatever else was found

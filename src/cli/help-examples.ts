@@ -16,6 +16,23 @@ export const AUDIT_EXAMPLES: Examples = [
     "$0 audit --organization --role-arn 'arn:aws:iam::{account}:role/EksposureAudit'",
     'Every ACTIVE account of the organization, through that role in each',
   ],
+  ['$0 audit --rules EKS-001,EKS.1', 'Both readings: open to the internet, and public at all'],
+  [
+    '$0 audit --approved-cidrs 203.0.113.0/24',
+    'EKS-001 also fails ranges outside the approved ones',
+  ],
+  ['$0 audit --fail-on high', 'Exit 1 only for high or critical failures (CI gates)'],
+  ['$0 audit --config exemptions.json', 'Suppress accepted risks until they expire'],
+];
+
+export const RULES_EXAMPLES: Examples = [
+  ['$0 rules', 'Every rule with its aliases, severity and rationale'],
+  ['$0 rules --output json', 'The same with remediation and references, as JSON'],
+];
+
+export const COMPLETION_EXAMPLES: Examples = [
+  ['$0 completion >> ~/.bashrc', 'Tab completion in bash'],
+  ['$0 completion >> ~/.zshrc', 'Tab completion in zsh'],
 ];
 
 export const REMEDIATE_EXAMPLES: Examples = [
@@ -25,6 +42,7 @@ export const REMEDIATE_EXAMPLES: Examples = [
     'Plan an allowlist, warned if it would lock you out',
   ],
   ['$0 remediate --cluster payments-prod --apply', 'Plan, confirm and apply one cluster'],
+  ['$0 remediate --config .eksposure.json', 'Exempted clusters are skipped, with the reason'],
 ];
 
 export const APPLY_EXAMPLES: Examples = [

@@ -211,3 +211,28 @@ export function cidrWithin(inner: string, outer: string): boolean {
 export function ipv4CidrWithin(inner: string, outer: string): boolean {
   return cidrFamily(inner) === 4 && cidrWithin(inner, outer);
 }
+
+/** Whether the ranges together cover every address of `target` (same family only). */
+function coversRange(ranges: readonly Range[], target: Range): boolean {
+  const sorted = ranges
+    .filter((r) => r.family === target.family && r.end > target.start && r.start < target.end)
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+  let coveredTo = target.start;
+  for (const range of sorted) {
+    if (range.start > coveredTo) return false;
+    if (range.end > coveredTo) coveredTo = range.end;
+  }
+  return coveredTo >= target.end;
+}
+
+/**
+ * The CIDRs of `cidrs` that are not wholly inside the union of `approved`: 10.0.0.0/24 is inside
+ * 10.0.0.0/25 + 10.0.0.128/25. An entry that does not parse cannot be shown inside, so it is outside.
+ */
+export function cidrsOutside(cidrs: readonly string[], approved: readonly string[]): string[] {
+  const allowed = approved.flatMap((c) => rangeOfText(c) ?? []);
+  return cidrs.filter((cidr) => {
+    const range = rangeOfText(cidr);
+    return range === undefined || !coversRange(allowed, range);
+  });
+}

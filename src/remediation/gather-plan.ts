@@ -26,6 +26,7 @@ import {
   planCluster,
   planPassingCluster,
   planRemediationCluster,
+  planSkippedCluster,
   type RemediationRequest,
   restoreChange,
 } from './planner.js';
@@ -69,6 +70,8 @@ export interface ScanSelection {
   readonly clusterNames: readonly string[] | undefined;
   readonly operatorIp: string | undefined;
   readonly concurrency: number;
+  /** Failing clusters an exemption in force accepts, by ARN, with why: planned as skip, never changed. */
+  readonly exempted?: ReadonlyMap<string, string>;
 }
 
 export interface ScannedPlan {
@@ -106,6 +109,7 @@ export async function planFromScans(
     cluster: ClusterRecord;
     fails: boolean;
   }[] = [];
+  const exempt: ClusterPlan[] = [];
   for (const read of accounts) {
     const { accountId } = read.account;
     if (!read.ok) {
@@ -123,6 +127,11 @@ export async function planFromScans(
           continue;
         }
         const fails = eks001(c.cluster).status === 'FAIL';
+        const exemption = c.cluster.arn ? selection.exempted?.get(c.cluster.arn) : undefined;
+        if (fails && exemption !== undefined) {
+          exempt.push(planSkippedCluster(read.account, region, c.cluster, exemption));
+          continue;
+        }
         if (fails || named) {
           candidates.push({
             account: read.account,
@@ -148,7 +157,7 @@ export async function planFromScans(
     ),
   );
   const notFound = (selection.clusterNames ?? []).filter((n) => !found.has(n));
-  return { clusters, unread, notFound };
+  return { clusters: [...clusters, ...exempt], unread, notFound };
 }
 
 /** Pure: one plan from each account's: a --cluster name is missing only if no account had it. */

@@ -198,23 +198,38 @@ export function planRemediationCluster(
 
 /** A cluster named with --cluster that already passes: shown, never changed. */
 export function planPassingCluster(facts: ClusterFacts): ClusterPlan {
-  const before = endpointConfigOf(facts.cluster);
-  const name = facts.cluster.name ?? '';
+  return planSkippedCluster(
+    facts.account,
+    facts.region,
+    facts.cluster,
+    `passes EKS-001 (${eks001(facts.cluster).message}); nothing to change.`,
+  );
+}
+
+/** Pure: a cluster shown in the plan and never changed (it passes, or an exemption accepts its risk). */
+export function planSkippedCluster(
+  account: AccountRef,
+  region: string,
+  cluster: ClusterRecord,
+  reason: string,
+): ClusterPlan {
+  const before = endpointConfigOf(cluster);
+  const name = cluster.name ?? '';
   const noChange = restoreChange(before);
   return {
-    accountId: facts.account.accountId,
-    roleArn: facts.account.roleArn,
-    region: facts.region,
+    accountId: account.accountId,
+    roleArn: account.roleArn,
+    region,
     clusterName: name,
-    arn: facts.cluster.arn ?? '',
+    arn: cluster.arn ?? '',
     action: 'skip',
-    reason: `passes EKS-001 (${eks001(facts.cluster).message}); nothing to change.`,
+    reason,
     before,
     after: before,
     change: noChange,
     fingerprint: fingerprintOf(before),
     preflight: [],
-    awsCliCommand: awsCliCommand(facts.region, name, noChange),
+    awsCliCommand: awsCliCommand(region, name, noChange),
   };
 }
 

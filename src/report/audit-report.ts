@@ -1,10 +1,12 @@
-import type { Severity } from '../rules/types.js';
+import type { AppliedExemption, ExemptionUsage } from '../config/exemptions.js';
+import type { Evidence, Severity } from '../rules/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
 export const AUDIT_REPORT_SCHEMA_VERSION = '2.0.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
-export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR';
+/** SUPPRESSED: a FAIL that an exemption in force accepts (never hidden; see `exemption`). */
+export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
 
 export interface ReportError {
   readonly code: string;
@@ -56,6 +58,10 @@ export interface Finding {
   readonly accessDescription: string | null;
   readonly message: string;
   readonly error: ReportError | null;
+  /** The rule's own facts; null when the cluster could not be read. */
+  readonly evidence: Evidence | null;
+  /** The exemption that suppressed this finding, or the expired one that no longer does. */
+  readonly exemption: AppliedExemption | null;
 }
 
 export interface AuditSummary {
@@ -70,6 +76,7 @@ export interface AuditSummary {
   readonly pass: number;
   readonly fail: number;
   readonly error: number;
+  readonly suppressed: number;
 }
 
 export interface AuditReport {
@@ -90,10 +97,13 @@ export interface AuditReport {
     readonly id: string;
     readonly title: string;
     readonly severity: Severity;
+    readonly aliases: readonly string[];
   }[];
   /** Sorted by account id. */
   readonly accounts: readonly AccountResult[];
   readonly regions: readonly RegionResult[];
+  /** Each exemption of the config file and what it matched; empty without one. */
+  readonly exemptions: readonly ExemptionUsage[];
   readonly findings: readonly Finding[];
 }
 
@@ -109,8 +119,32 @@ export function exitCodeForSignal(name: string): number {
   return SIGNAL_EXIT_CODES[name] ?? 130;
 }
 
-/** An incomplete scan never exits 0, and outranks FAIL: the report cannot be trusted as complete. */
-export function exitCodeFor(report: AuditReport): number {
+/** --fail-on: the lowest severity of a FAIL that exits 1; `any` (the default) is every FAIL, `never` none. */
+export type FailOn = Severity | 'any' | 'never';
+export const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'never'] as const;
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  critical: 3,
+};
+
+/** Pure: whether a FAIL of this severity turns the exit code to 1 under --fail-on. */
+export function failsBuild(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return failOn === 'any' || SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+}
+
+/**
+ * An incomplete scan never exits 0, and outranks FAIL: the report cannot be trusted as complete.
+ * SUPPRESSED findings never count.
+ */
+export function exitCodeFor(report: AuditReport, failOn: FailOn = 'any'): number {
   if (!report.complete) return EXIT_INCOMPLETE;
-  return report.summary.fail > 0 ? EXIT_FINDINGS : EXIT_OK;
+  const failing =
+    failOn === 'any'
+      ? report.summary.fail > 0
+      : report.findings.some((f) => f.status === 'FAIL' && failsBuild(f.severity, failOn));
+  return failing ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,3 +1,4 @@
+import type { ExemptionUsage } from '../config/exemptions.js';
 import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
 import { isObject } from '../json-shape.js';
 import type { AuditReport, AuditSummary } from './audit-report.js';
@@ -146,6 +147,30 @@ function byAccount<T extends { readonly accountId: string }>(
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
 }
 
+/**
+ * The config file's exemptions, judged in every shard against that shard's findings: what each
+ * matched and suppressed adds up, and it is unused only if it matched nothing anywhere.
+ */
+function mergeExemptionUsage(usages: readonly (readonly ExemptionUsage[])[]): ExemptionUsage[] {
+  const byIndex = new Map<number, ExemptionUsage>();
+  for (const usage of usages.flat()) {
+    const seen = byIndex.get(usage.index);
+    if (!seen) {
+      byIndex.set(usage.index, usage);
+      continue;
+    }
+    const matched = seen.matched + usage.matched;
+    byIndex.set(usage.index, {
+      ...seen,
+      expired: seen.expired || usage.expired,
+      matched,
+      suppressed: seen.suppressed + usage.suppressed,
+      unused: matched === 0,
+    });
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
 /** Every count in a summary adds up across shards: no account is in two of them. */
 function sumSummaries(summaries: readonly AuditSummary[]): AuditSummary {
   const total: Record<string, number> = {};
@@ -194,6 +219,7 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
     complete: missingShards.length === 0 && reports.every((r) => r.complete),
     summary: sumSummaries(reports.map((r) => r.summary)),
     rules: [...rules.values()],
+    exemptions: mergeExemptionUsage(reports.map((r) => r.exemptions ?? [])),
     shard: null,
     accounts: byAccount(reports.map((r) => r.accounts)),
     regions: byAccount(reports.map((r) => r.regions)),

@@ -1,33 +1,100 @@
-import { type AuditReport, exitCodeFor, type Finding } from './audit-report.js';
+import { type AuditReport, exitCodeFor, type FailOn, type Finding } from './audit-report.js';
 import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
 
 // Problems last, right above the summary: on a terminal they are what stays on screen.
-const STATUS_ORDER: Record<Finding['status'], number> = { PASS: 0, ERROR: 1, FAIL: 2 };
+const STATUS_ORDER: Record<Finding['status'], number> = {
+  PASS: 0,
+  SUPPRESSED: 1,
+  ERROR: 2,
+  FAIL: 3,
+};
 
-function verdict(report: AuditReport): string {
-  const code = exitCodeFor(report);
+export interface TableOptions extends TextWidth {
+  /** --fail-on, for the verdict line; every FAIL counts when left out. */
+  readonly failOn?: FailOn;
+}
+
+function verdict(report: AuditReport, failOn: FailOn): string {
+  const code = exitCodeFor(report, failOn);
   if (code === 3)
     return report.accounts.length > 1
       ? 'Exit 3: the scan is incomplete; accounts, regions or clusters above could not be read.'
       : 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
-  if (code === 1) return 'Exit 1: clusters are open to the internet.';
-  return 'Exit 0: no cluster is open to the internet.';
+  const onlyEks001 = report.rules.length === 1 && report.rules[0]?.id === 'EKS-001';
+  if (code === 1) {
+    const allOpen = report.findings.every(
+      (f) => f.status !== 'FAIL' || f.evidence?.['openToInternet'] !== false,
+    );
+    return onlyEks001 && allOpen && failOn === 'any'
+      ? 'Exit 1: clusters are open to the internet.'
+      : `Exit 1: clusters FAIL${failOn === 'any' ? '' : ` at severity ${failOn} or above`}.`;
+  }
+  if (report.summary.fail > 0) return `Exit 0: no FAIL at the --fail-on ${failOn} level.`;
+  return onlyEks001
+    ? 'Exit 0: no cluster is open to the internet.'
+    : 'Exit 0: no cluster FAILs the rules run.';
 }
 
-function findingsTable(findings: readonly Finding[], options: TextWidth): string {
+/** The endpoint as the table shows it, and the ranges EKS-001 found outside the approved ones. */
+function accessCell(f: Finding): string {
+  const outside = f.evidence?.['outsideApproved'];
+  const notApproved =
+    f.status !== 'PASS' &&
+    f.evidence?.['openToInternet'] === false &&
+    Array.isArray(outside) &&
+    outside.length > 0
+      ? `; not approved: ${outside.join(',')}`
+      : '';
+  return `${f.accessDescription ?? f.message}${notApproved}`;
+}
+
+/** Suppressed findings and those whose exemption expired: who accepted what, until when. */
+function exemptionRows(findings: readonly Finding[], withAccount: boolean): string[][] {
+  return findings.flatMap((f) =>
+    f.exemption
+      ? [
+          [
+            ...(withAccount ? [f.accountId] : []),
+            f.region,
+            f.clusterName,
+            f.ruleId,
+            `exemptions[${f.exemption.index}]`,
+            `${f.exemption.expired ? 'expired ' : 'until '}${f.exemption.expires}`,
+            f.exemption.reason,
+          ],
+        ]
+      : [],
+  );
+}
+
+/** With several rules a cluster has a row per rule: the rule is then part of the key. */
+function findingsTable(
+  findings: readonly Finding[],
+  withRule: boolean,
+  options: TextWidth,
+): string {
   return renderTable(
-    ['RESULT', 'REGION', 'CLUSTER', 'ENDPOINT ACCESS', 'PUBLIC CIDRS', 'STATUS'],
+    [
+      'RESULT',
+      'REGION',
+      'CLUSTER',
+      ...(withRule ? ['RULE'] : []),
+      'ENDPOINT ACCESS',
+      'PUBLIC CIDRS',
+      'STATUS',
+    ],
     [...findings]
       .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status])
       .map((f) => [
         f.status,
         f.region,
         f.clusterName,
-        f.accessDescription ?? f.message,
+        ...(withRule ? [f.ruleId] : []),
+        accessCell(f),
         f.endpointPublicAccess ? (f.publicAccessCidrs ?? []).join(',') || '(none: open)' : '-',
         f.clusterStatus ?? '-',
       ]),
-    { ...options, keyColumns: 3 },
+    { ...options, keyColumns: withRule ? 4 : 3 },
   );
 }
 
@@ -38,15 +105,16 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * there are several); accounts and regions not scanned; a summary.
  * Fitted to `width` when given (every value kept whole; the JSON report has them all too).
  */
-export function formatTable(report: AuditReport, options: TextWidth = {}): string {
+export function formatTable(report: AuditReport, options: TableOptions = {}): string {
   const severalAccounts = report.accounts.length > 1;
+  const withRule = report.rules.length > 1;
   const rules = report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', ');
   const lines = [wrapParagraph(`eksposure ${report.tool.version} · ${rules}`, options, '  '), ''];
 
   if (report.findings.length === 0) {
     lines.push('No EKS clusters found in the scanned regions.');
   } else if (!severalAccounts) {
-    lines.push(findingsTable(report.findings, options));
+    lines.push(findingsTable(report.findings, withRule, options));
   } else {
     const groups = new Map<string, Finding[]>();
     for (const f of report.findings) {
@@ -62,7 +130,7 @@ export function formatTable(report: AuditReport, options: TextWidth = {}): strin
       first = false;
       const name = account.name ? ` (${account.name})` : '';
       lines.push(`Account ${account.accountId}${name}: ${plural(findings.length, 'finding')}`);
-      lines.push(findingsTable(findings, options));
+      lines.push(findingsTable(findings, withRule, options));
     }
   }
 
@@ -79,6 +147,36 @@ export function formatTable(report: AuditReport, options: TextWidth = {}): strin
           a.error ? `${a.error.code}: ${a.error.message}` : (a.reason ?? ''),
         ]),
         { ...options, keyColumns: 3 },
+      ),
+    );
+  }
+
+  const exempted = exemptionRows(report.findings, severalAccounts);
+  if (exempted.length > 0) {
+    lines.push('', 'Exemptions (SUPPRESSED findings are not counted as FAIL; expired ones are):');
+    lines.push(
+      renderTable(
+        [
+          ...(severalAccounts ? ['ACCOUNT'] : []),
+          'REGION',
+          'CLUSTER',
+          'RULE',
+          'EXEMPTION',
+          'EXPIRES',
+          'REASON',
+        ],
+        exempted,
+        { ...options, keyColumns: severalAccounts ? 4 : 3 },
+      ),
+    );
+  }
+  const unused = report.exemptions.filter((e) => e.unused);
+  if (unused.length > 0) {
+    lines.push(
+      '',
+      wrapParagraph(
+        `Unused exemptions (matched no cluster): ${unused.map((e) => `exemptions[${e.index}]`).join(', ')}.`,
+        options,
       ),
     );
   }
@@ -115,10 +213,11 @@ export function formatTable(report: AuditReport, options: TextWidth = {}): strin
   lines.push(
     wrapParagraph(
       `${plural(s.clusters, 'cluster')} in ${plural(s.regionsScanned, 'region')} ` +
-        `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR.`,
+        `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR` +
+        `${s.suppressed ? `, ${s.suppressed} SUPPRESSED` : ''}.`,
       options,
     ),
-    wrapParagraph(verdict(report), options),
+    wrapParagraph(verdict(report, options.failOn ?? 'any'), options),
   );
   return `${lines.join('\n')}\n`;
 }

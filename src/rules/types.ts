@@ -7,6 +7,8 @@ export type CheckStatus = 'PASS' | 'FAIL';
 
 export interface RuleMetadata {
   readonly id: string;
+  /** Other names of the same control (AWS Security Hub, AWS Config, ...); `--rules` accepts them too. */
+  readonly aliases: readonly string[];
   readonly title: string;
   readonly severity: Severity;
   readonly rationale: string;
@@ -19,13 +21,25 @@ export interface RuleMetadata {
   readonly references: readonly string[];
 }
 
+/** The facts a rule judged by, in its own fields (CIDRs for the endpoint rules, probe results for a probe rule). */
+export type Evidence = Readonly<Record<string, unknown>>;
+
 export interface CheckResult {
   readonly status: CheckStatus;
   readonly message: string;
+  readonly evidence: Evidence;
 }
+
+/** What the user configured that a rule may take into account. */
+export interface RuleContext {
+  /** --approved-cidrs (or the config file's approvedCidrs); null when none were given. */
+  readonly approvedCidrs: readonly string[] | null;
+}
+
+export const NO_RULE_CONTEXT: RuleContext = { approvedCidrs: null };
 
 export interface Rule {
   readonly metadata: RuleMetadata;
   /** Pure: the cluster as DescribeCluster returned it (the fields a scan keeps), in; a verdict with a reason, out. */
-  readonly check: (cluster: ClusterRecord) => CheckResult;
+  readonly check: (cluster: ClusterRecord, context?: RuleContext) => CheckResult;
 }

@@ -44,11 +44,12 @@ export function spawnCli(
     path: process.execPath,
     args: [],
   },
+  cwd?: string,
 ): Promise<SpawnedCli> {
   return new Promise((resolve, reject) => {
     const options: StdioOptions =
       stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
-    const child = spawn(node.path, [...node.args, cliPath, ...args], { env, stdio: options });
+    const child = spawn(node.path, [...node.args, cliPath, ...args], { env, stdio: options, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

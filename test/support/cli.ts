@@ -33,12 +33,13 @@ export function isolatedAwsEnv(
   );
 }
 
-/** Runs the built CLI (dist/) as a user would, in its own process. */
+/** Runs the built CLI (dist/) as a user would, in its own process (in `cwd` when given). */
 export function runCli(
   args: readonly string[],
   env: Record<string, string> = isolatedAwsEnv(),
+  cwd?: string,
 ): Promise<CliRun> {
-  return spawnCli(args, env, 'pipe', CLI);
+  return spawnCli(args, env, 'pipe', CLI, undefined, cwd);
 }
 
 export interface RunningCli {

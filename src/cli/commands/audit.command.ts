@@ -5,15 +5,18 @@ import { accountOptions } from '../account-options.js';
 import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
+import { ruleOptions } from '../rule-options.js';
 import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {
     command: 'audit',
-    describe: 'Report every EKS cluster in every enabled region against EKS-001 (read-only)',
+    describe:
+      'Report every EKS cluster in every enabled region against EKS-001 or the rules chosen (read-only)',
     builder: (yargs: Argv) =>
       withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
+        ...ruleOptions,
         ...accountOptions,
         output: {
           choices: ['table', 'json'] as const,

@@ -8,15 +8,18 @@ import { callerPacerFor, runScan } from '../account-session.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
+import type { RuleArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs, AccountArgs {
+export interface AuditArgs extends AwsConnectionArgs, AccountArgs, RuleArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
 }
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
+  const setup = resolveRuleSetup(args);
   const scope = resolveAccountScope(args);
   const callerPacer = callerPacerFor(deps, scope);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
@@ -40,6 +43,11 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       callerPacer,
       progress,
       toolVersion,
+      evaluation: {
+        rules: setup.rules,
+        ruleContext: setup.ruleContext,
+        exemptions: setup.config.exemptions,
+      },
     });
     progress.done();
     // A scan cut short is not reported: its errors are ours, not the account's.
@@ -47,7 +55,9 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
     if (args.output === 'json') writeJson(report, deps.stdout);
-    else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
+    else
+      deps.stdout.write(formatTable(report, { width: deps.stdout.columns, failOn: setup.failOn }));
+    warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
@@ -56,7 +66,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    return exitCodeFor(report);
+    return exitCodeFor(report, setup.failOn);
   } finally {
     clients.destroy();
   }

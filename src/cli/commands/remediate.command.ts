@@ -6,6 +6,7 @@ import { confirmOption, watchOptions } from '../apply-options.js';
 import { awsConnectionOptions, countFlag } from '../aws-options.js';
 import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
+import { configOption } from '../rule-options.js';
 import type { RemediateArgs } from './remediate.handler.js';
 
 export function remediateCommand(
@@ -61,6 +62,7 @@ export function remediateCommand(
         },
         'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
         ...watchOptions,
+        ...configOption,
       }),
     handler: async (argv) => {
       const { remediate } = await import('./remediate.handler.js');

@@ -30,9 +30,11 @@ import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
+import { exemptedClusters, exemptedInAccount, loadConfig } from '../rule-config.js';
+import type { ConfigArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface RemediateArgs extends AwsConnectionArgs, AccountArgs {
+export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArgs {
   readonly mode: 'private' | 'allowlist';
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
@@ -124,6 +126,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   checkWritableFile('--journal', args.journal);
   const scope = resolveAccountScope(args);
   if (args.apply) requireWayToConfirm(deps, args.yes);
+  const { config } = loadConfig(args);
 
   const severalAccounts = scope.source.kind !== 'caller';
   const callerPacer = callerPacerFor(deps, scope);
@@ -131,6 +134,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   const { logger, interrupt, clients } = session;
   try {
     const selection = { clusterNames, operatorIp, concurrency: connection.concurrency };
+    const judgedAt = deps.clock();
     // Across accounts, each account is planned while its clients (its role) are still open.
     const planned: ScannedPlan[] = [];
     const outcome = await runScan(deps, session, {
@@ -139,14 +143,22 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       callerPacer,
       progress: silentProgress,
       toolVersion,
+      evaluation: { exemptions: config.exemptions },
       afterScan: async (result, accountClients) => {
         if (!result.ok) return;
         const read = { account: result.target, ok: true as const, clients: accountClients };
-        planned.push(await planFromScans([{ ...read, scans: result.scans }], request, selection));
+        const exempted = exemptedInAccount(result, config.exemptions, judgedAt);
+        planned.push(
+          await planFromScans([{ ...read, scans: result.scans }], request, {
+            ...selection,
+            exempted,
+          }),
+        );
       },
     });
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
+    const exempted = exemptedClusters(outcome.report);
     for (const account of outcome.accounts) {
       if (!account.ok) {
         planned.push(
@@ -161,7 +173,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
           await planFromScans(
             [{ account: account.target, ok: true, clients, scans: account.scans }],
             request,
-            selection,
+            { ...selection, exempted },
           ),
         );
       }

@@ -3,7 +3,7 @@ import { buildAuditReport, type AuditInput } from '../../../src/audit/evaluate.j
 import type { ClusterScan, RegionScan } from '../../../src/aws/collect-clusters.js';
 import { exitCodeFor } from '../../../src/report/audit-report.js';
 import type { AccountRegion } from '../../../src/aws/regions.js';
-import { rules } from '../../../src/rules/registry.js';
+import { defaultRules as rules } from '../../../src/rules/registry.js';
 import { accountScan } from '../../support/report.js';
 import type { Rule } from '../../../src/rules/types.js';
 
@@ -165,5 +165,86 @@ describe('buildAuditReport', () => {
     ]);
     expect(report.summary.regionsSkipped).toBe(1);
     expect(exitCodeFor(report)).toBe(0);
+  });
+
+  it("matches an exemption's account against each finding's account, and --fail-on reads severities", () => {
+    const region = (clusters: ClusterScan[]): RegionScan => ({
+      region: 'us-east-1',
+      error: undefined,
+      clusters,
+    });
+    const base = input([]);
+    const report = buildAuditReport(rules, {
+      ...base,
+      accounts: [
+        accountScan([region([described('lab', true)])], [], new Map(), {
+          accountId: '222222222222',
+          name: 'lab',
+          roleArn: null,
+        }),
+        accountScan([region([described('prod', true)])], [], new Map(), {
+          accountId: '333333333333',
+          name: 'prod',
+          roleArn: null,
+        }),
+      ],
+      exemptions: [
+        {
+          index: 0,
+          account: '222222222222',
+          reason: 'lab account',
+          expires: '2099-01-01',
+          expiresAt: new Date('2099-01-02T00:00:00Z'),
+        },
+      ],
+    });
+    expect(report.findings.map((f) => [f.accountId, f.status])).toEqual([
+      ['222222222222', 'SUPPRESSED'],
+      ['333333333333', 'FAIL'],
+    ]);
+    expect(report.summary).toMatchObject({ fail: 1, suppressed: 1 });
+    expect(exitCodeFor(report)).toBe(1);
+    expect(exitCodeFor(report, 'high')).toBe(0);
+    expect(exitCodeFor(report, 'medium')).toBe(1);
+    expect(exitCodeFor(report, 'never')).toBe(0);
+  });
+
+  it('suppresses by exemption (account from the ARN), counts SUPPRESSED apart, and --fail-on reads severities', () => {
+    const report = buildAuditReport(rules, {
+      ...input([
+        {
+          region: 'us-east-1',
+          error: undefined,
+          clusters: [described('lab', true), described('prod', true)],
+        },
+      ]),
+      exemptions: [
+        {
+          index: 0,
+          cluster: 'lab',
+          account: '123456789012',
+          reason: 'lab',
+          expires: '2099-01-01',
+          expiresAt: new Date('2099-01-02T00:00:00Z'),
+        },
+        {
+          index: 1,
+          account: '999999999999',
+          reason: 'another account',
+          expires: '2099-01-01',
+          expiresAt: new Date('2099-01-02T00:00:00Z'),
+        },
+      ],
+    });
+    expect(report.findings.map((f) => [f.clusterName, f.status])).toEqual([
+      ['lab', 'SUPPRESSED'],
+      ['prod', 'FAIL'],
+    ]);
+    expect(report.summary).toMatchObject({ fail: 1, suppressed: 1 });
+    expect(report.exemptions.map((e) => e.unused)).toEqual([false, true]);
+    expect(exitCodeFor(report)).toBe(1);
+    expect(exitCodeFor(report, 'high')).toBe(0);
+    expect(exitCodeFor(report, 'medium')).toBe(1);
+    expect(exitCodeFor(report, 'never')).toBe(0);
   });
 });

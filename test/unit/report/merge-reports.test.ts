@@ -50,6 +50,8 @@ function reportOf(
         accessDescription: 'public open to the internet',
         message: status,
         error: status === 'ERROR' ? { code: 'AccessDeniedException', message: 'no' } : null,
+        evidence: {},
+        exemption: null,
       }))
       .sort((x, y) => x.region.localeCompare(y.region)),
   );
@@ -75,8 +77,17 @@ function reportOf(
       pass: count('PASS'),
       fail: count('FAIL'),
       error: count('ERROR'),
+      suppressed: 0,
     },
-    rules: [{ id: 'EKS-001', title: 'EKS API endpoint open to the internet', severity: 'high' }],
+    rules: [
+      {
+        id: 'EKS-001',
+        aliases: [],
+        title: 'EKS API endpoint open to the internet',
+        severity: 'high',
+      },
+    ],
+    exemptions: [],
     shard,
     accounts: sorted.map((a) => ({
       accountId: a.accountId,

@@ -2,7 +2,7 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import { buildAuditReport } from '../../../src/audit/evaluate.js';
 import type { ClusterScan } from '../../../src/aws/collect-clusters.js';
 import { formatTable } from '../../../src/report/table.formatter.js';
-import { rules } from '../../../src/rules/registry.js';
+import { defaultRules as rules } from '../../../src/rules/registry.js';
 import { accountScan } from '../../support/report.js';
 
 const scanned = (name: string, access: Cluster['resourcesVpcConfig']): ClusterScan => ({

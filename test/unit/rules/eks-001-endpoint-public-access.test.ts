@@ -50,7 +50,7 @@ describe('EKS-001 endpoint public access', () => {
         kubernetesNetworkConfig: { ipFamily: 'ipv6' },
       });
     expect(dual(['0.0.0.0/0', '::/0']).status).toBe('FAIL');
-    expect(dual(['203.0.113.0/24', '::/0'])).toEqual({
+    expect(dual(['203.0.113.0/24', '::/0'])).toMatchObject({
       status: 'FAIL',
       message: 'API endpoint is public and open to the internet (203.0.113.0/24, ::/0).',
     });
@@ -85,7 +85,7 @@ describe('EKS-001 endpoint public access', () => {
         publicAccessCidrs: ['0.0.0.0/0'],
       }),
     );
-    expect(result).toEqual({ status: 'PASS', message: 'API endpoint is private only.' });
+    expect(result).toMatchObject({ status: 'PASS', message: 'API endpoint is private only.' });
   });
 
   it('passes a public endpoint restricted to an allowlist, naming the CIDR count and private access', () => {
@@ -108,7 +108,7 @@ describe('EKS-001 endpoint public access', () => {
         publicAccessCidrs: ['192.0.2.0/24'],
       }),
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       status: 'PASS',
       message: 'API endpoint is public restricted to 1 CIDR (private off).',
     });
@@ -135,5 +135,61 @@ describe('EKS-001 endpoint public access', () => {
     expect(metadata.remediation.cli).toContain(
       'endpointPublicAccess=false,endpointPrivateAccess=true',
     );
+  });
+
+  describe('with approved CIDRs', () => {
+    const approved = { approvedCidrs: ['203.0.113.0/24', '2001:db8::/32'] };
+    const restricted = (publicAccessCidrs: string[]) =>
+      cluster({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs });
+
+    it('passes an allowlist wholly inside the approved ranges, by meaning', () => {
+      expect(check(restricted(['203.0.113.0/25', '203.0.113.128/25']), approved).status).toBe(
+        'PASS',
+      );
+      // Inside the union of two approved blocks, though inside neither alone.
+      const halves = { approvedCidrs: ['10.0.0.0/25', '10.0.0.128/25'] };
+      expect(check(restricted(['10.0.0.0/24']), halves).status).toBe('PASS');
+    });
+
+    it('fails an allowlist with ranges outside the approved ones, naming only those', () => {
+      const result = check(
+        restricted(['203.0.113.0/24', '198.51.100.0/24', '10.0.0.0/8']),
+        approved,
+      );
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('outside the approved CIDRs: 198.51.100.0/24, 10.0.0.0/8');
+      expect(result.message).not.toContain('203.0.113.0/24');
+      expect(result.evidence).toMatchObject({
+        outsideApproved: ['198.51.100.0/24', '10.0.0.0/8'],
+        openToInternet: false,
+      });
+    });
+
+    it('fails a range wider than the approved one that contains it', () => {
+      expect(check(restricted(['203.0.112.0/23']), approved).status).toBe('FAIL');
+    });
+
+    it('still passes a private-only cluster whatever its stale CIDR list says', () => {
+      const privateOnly = cluster({
+        endpointPublicAccess: false,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: ['0.0.0.0/0'],
+      });
+      expect(check(privateOnly, approved)).toMatchObject({
+        status: 'PASS',
+        evidence: { outsideApproved: [] },
+      });
+    });
+  });
+
+  it('returns its evidence: the effective CIDRs, with AWS default filled in', () => {
+    expect(check(cluster({ endpointPublicAccess: true })).evidence).toEqual({
+      endpointPublicAccess: true,
+      endpointPrivateAccess: false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+      openToInternet: true,
+      approvedCidrs: null,
+      outsideApproved: [],
+    });
   });
 });

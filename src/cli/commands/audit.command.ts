@@ -4,6 +4,7 @@ import type { CliDeps } from '../deps.js';
 import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
+import { reportOutputOptions } from '../report-outputs.js';
 import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -13,11 +14,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
     builder: (yargs: Argv) =>
       withHelp(yargs, AUDIT_EXAMPLES, EXIT_CODES_HELP).options({
         ...awsConnectionOptions,
-        output: {
-          choices: ['table', 'json'] as const,
-          default: 'table' as const,
-          describe: 'Report format on stdout',
-        },
+        ...reportOutputOptions,
       }),
     handler: async (argv) => {
       const { audit } = await import('./audit.handler.js');

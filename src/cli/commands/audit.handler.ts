@@ -1,21 +1,25 @@
 import { runAudit } from '../../audit/run-audit.js';
 import { exitCodeFor } from '../../report/audit-report.js';
-import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
-import { formatTable } from '../../report/table.formatter.js';
+import { rules } from '../../rules/registry.js';
 import { toolVersion } from '../../version.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import {
+  type ReportOutputArgs,
+  resolveOutputTargets,
+  writeReportOutputs,
+} from '../report-outputs.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs {
-  readonly output: 'table' | 'json';
+export interface AuditArgs extends AwsConnectionArgs, ReportOutputArgs {
   readonly 'log-level': string;
 }
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
+  const outputs = resolveOutputTargets(args);
   const { logger, interrupt, clients, homeRegion } = await openScanSession(
     deps,
     connection,
@@ -44,8 +48,9 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    if (args.output === 'json') writeJson(report, deps.stdout);
-    else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
+    await writeReportOutputs(report, outputs, deps.stdout, {
+      rules: rules.map((r) => r.metadata),
+    });
     logger.info(
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),

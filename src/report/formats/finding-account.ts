@@ -1,0 +1,79 @@
+import type { AuditReport, Finding, RegionResult } from '../audit-report.js';
+
+/** Report 2.0.0 (issue 9) puts `accountId` on findings and regions; older reports have it only in ARNs. */
+interface MaybeAccount {
+  readonly accountId?: string | null;
+}
+
+const ARN_ACCOUNT = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
+
+export const UNKNOWN_ACCOUNT = 'unknown';
+
+export function accountFromArn(arn: string | null): string | null {
+  return arn ? (ARN_ACCOUNT.exec(arn)?.[1] ?? null) : null;
+}
+
+/** The account a finding belongs to: its own `accountId`, else the one in its cluster's ARN. */
+export function findingAccount(finding: Finding): string {
+  return (finding as MaybeAccount).accountId ?? accountFromArn(finding.arn) ?? UNKNOWN_ACCOUNT;
+}
+
+/**
+ * The account of a region result: its own `accountId`, else (a single-account report) the one
+ * account its findings name.
+ */
+export function regionAccount(report: AuditReport, region: RegionResult): string {
+  const own = (region as MaybeAccount).accountId;
+  if (own) return own;
+  const seen = new Set(report.findings.map(findingAccount));
+  return seen.size === 1 ? [...seen][0]! : UNKNOWN_ACCOUNT;
+}
+
+/** Exemptions (issue 10, "rules" helper) turn a failing finding SUPPRESSED with a reason and expiry. */
+export interface Suppression {
+  readonly reason: string | null;
+  readonly expires: string | null;
+}
+
+export function suppressionOf(finding: Finding): Suppression | null {
+  if ((finding.status as string) !== 'SUPPRESSED') return null;
+  const raw = (finding as { suppression?: Partial<Suppression> | null }).suppression;
+  return { reason: raw?.reason ?? null, expires: raw?.expires ?? null };
+}
+
+/** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */
+export type ReportedStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
+
+export function statusOf(finding: Finding): ReportedStatus {
+  return finding.status;
+}
+
+/** Failing first, then errors, suppressed, passing: what a reader acts on comes first. */
+export const STATUS_RANK: Readonly<Record<ReportedStatus, number>> = {
+  FAIL: 0,
+  ERROR: 1,
+  SUPPRESSED: 2,
+  PASS: 3,
+};
+
+export function sortForReaders(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      (STATUS_RANK[statusOf(a)] ?? 9) - (STATUS_RANK[statusOf(b)] ?? 9) ||
+      findingAccount(a).localeCompare(findingAccount(b)) ||
+      a.region.localeCompare(b.region) ||
+      a.clusterName.localeCompare(b.clusterName) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+/** Regions that were not scanned to the end: their clusters are missing from the findings. */
+export function failedRegions(report: AuditReport): RegionResult[] {
+  return report.regions.filter((r) => r.status === 'error');
+}
+
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}

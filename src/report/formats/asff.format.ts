@@ -8,7 +8,7 @@ import {
   ruleMetadata,
   truncate,
 } from './context.js';
-import { findingAccount, statusOf, suppressionOf } from './finding-account.js';
+import { findingAccounts, statusOf, suppressionOf } from './finding-account.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -49,8 +49,12 @@ function productFields(f: Finding): Record<string, string> {
   );
 }
 
-function asffFinding(report: AuditReport, f: Finding, context: FormatContext): object {
-  const account = findingAccount(f);
+function asffFinding(
+  report: AuditReport,
+  f: Finding,
+  account: string,
+  context: FormatContext,
+): object {
   const rule = ruleMetadata(context, f.ruleId);
   const status = statusOf(f);
   const arn = clusterArn(f.arn, account, f.region, f.clusterName);
@@ -124,8 +128,9 @@ function asffFinding(report: AuditReport, f: Finding, context: FormatContext): o
  * formats, not here.
  */
 export function formatAsff(report: AuditReport, context: FormatContext): string {
+  const findingAccount = findingAccounts(report);
   return `${JSON.stringify(
-    report.findings.map((f) => asffFinding(report, f, context)),
+    report.findings.map((f) => asffFinding(report, f, findingAccount(f), context)),
     null,
     2,
   )}\n`;

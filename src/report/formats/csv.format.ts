@@ -1,5 +1,5 @@
 import type { AuditReport } from '../audit-report.js';
-import { failedRegions, findingAccount, regionAccount, suppressionOf } from './finding-account.js';
+import { failedRegions, findingAccounts, regionAccount, suppressionOf } from './finding-account.js';
 
 export const CSV_COLUMNS = [
   'accountId',
@@ -36,6 +36,7 @@ function field(value: string | number | boolean | null): string {
  * are separated by spaces inside their field. CRLF line ends, as RFC 4180 says.
  */
 export function formatCsv(report: AuditReport): string {
+  const findingAccount = findingAccounts(report);
   const rows: Row[] = report.findings.map((f) => {
     const suppression = suppressionOf(f);
     return {

@@ -13,20 +13,27 @@ export function accountFromArn(arn: string | null): string | null {
   return arn ? (ARN_ACCOUNT.exec(arn)?.[1] ?? null) : null;
 }
 
-/** The account a finding belongs to: its own `accountId`, else the one in its cluster's ARN. */
-export function findingAccount(finding: Finding): string {
-  return (finding as MaybeAccount).accountId ?? accountFromArn(finding.arn) ?? UNKNOWN_ACCOUNT;
-}
+const ownAccount = (finding: Finding): string | null =>
+  (finding as MaybeAccount).accountId ?? accountFromArn(finding.arn);
 
 /**
- * The account of a region result: its own `accountId`, else (a single-account report) the one
- * account its findings name.
+ * The account each finding of `report` belongs to: its own `accountId`, else the one in its
+ * cluster's ARN, else (a cluster that could not be read, in a report before 2.0.0) the one
+ * account the report names.
  */
+export function findingAccounts(report: AuditReport): (finding: Finding) => string {
+  const fallback = onlyAccount(report);
+  return (finding) => ownAccount(finding) ?? fallback;
+}
+
+function onlyAccount(report: AuditReport): string {
+  const seen = new Set(report.findings.map(ownAccount).filter((a) => a !== null));
+  return seen.size === 1 ? ([...seen][0] ?? UNKNOWN_ACCOUNT) : UNKNOWN_ACCOUNT;
+}
+
+/** The account of a region result: its own `accountId`, else the one account the report names. */
 export function regionAccount(report: AuditReport, region: RegionResult): string {
-  const own = (region as MaybeAccount).accountId;
-  if (own) return own;
-  const seen = new Set(report.findings.map(findingAccount));
-  return seen.size === 1 ? [...seen][0]! : UNKNOWN_ACCOUNT;
+  return (region as MaybeAccount).accountId ?? onlyAccount(report);
 }
 
 /** Exemptions (issue 10, "rules" helper) turn a failing finding SUPPRESSED with a reason and expiry. */
@@ -56,8 +63,9 @@ export const STATUS_RANK: Readonly<Record<ReportedStatus, number>> = {
   PASS: 3,
 };
 
-export function sortForReaders(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
+export function sortForReaders(report: AuditReport): Finding[] {
+  const findingAccount = findingAccounts(report);
+  return [...report.findings].sort(
     (a, b) =>
       (STATUS_RANK[statusOf(a)] ?? 9) - (STATUS_RANK[statusOf(b)] ?? 9) ||
       findingAccount(a).localeCompare(findingAccount(b)) ||

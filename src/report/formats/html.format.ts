@@ -2,7 +2,7 @@ import { type AuditReport, exitCodeFor, type Finding } from '../audit-report.js'
 import {
   countBy,
   failedRegions,
-  findingAccount,
+  findingAccounts,
   type ReportedStatus,
   regionAccount,
   sortForReaders,
@@ -106,7 +106,8 @@ function detail(f: Finding): string {
  * account and region, failing first. Every value from AWS is escaped; nothing loads from anywhere.
  */
 export function formatHtml(report: AuditReport): string {
-  const findings = sortForReaders(report.findings);
+  const findingAccount = findingAccounts(report);
+  const findings = sortForReaders(report);
   const statusCounts = countBy(findings, statusOf);
   const code = exitCodeFor(report);
   const regionErrors = failedRegions(report);

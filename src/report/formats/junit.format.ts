@@ -1,7 +1,7 @@
 import type { AuditReport, Finding } from '../audit-report.js';
 import {
   failedRegions,
-  findingAccount,
+  findingAccounts,
   regionAccount,
   statusOf,
   suppressionOf,
@@ -15,8 +15,8 @@ interface TestCase {
   readonly outcome: 'pass' | 'failure' | 'error' | 'skipped';
 }
 
-function caseFor(f: Finding): TestCase {
-  const suite = `${findingAccount(f)}/${f.region}`;
+function caseFor(f: Finding, account: string): TestCase {
+  const suite = `${account}/${f.region}`;
   const name = `${f.ruleId} ${f.clusterName}`;
   const detail = [f.message, f.arn ?? '', f.accessDescription ?? ''].filter(Boolean).join('\n');
   switch (statusOf(f)) {
@@ -50,7 +50,8 @@ function caseFor(f: Finding): TestCase {
  * an exemption suppressed <skipped> with its reason.
  */
 export function formatJunit(report: AuditReport): string {
-  const cases = report.findings.map(caseFor);
+  const findingAccount = findingAccounts(report);
+  const cases = report.findings.map((f) => caseFor(f, findingAccount(f)));
   for (const region of failedRegions(report)) {
     for (const rule of report.rules) {
       const message = region.error

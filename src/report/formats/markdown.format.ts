@@ -2,7 +2,7 @@ import { type AuditReport, exitCodeFor, type Finding } from '../audit-report.js'
 import {
   countBy,
   failedRegions,
-  findingAccount,
+  findingAccounts,
   regionAccount,
   sortForReaders,
   statusOf,
@@ -44,6 +44,7 @@ const VERDICT: Record<number, string> = {
  * counts, then the failing clusters, then what could not be read.
  */
 export function formatMarkdown(report: AuditReport): string {
+  const findingAccount = findingAccounts(report);
   const byStatus = countBy(report.findings, statusOf);
   const s = report.summary;
   const accounts = new Set(report.findings.map(findingAccount)).size;
@@ -67,7 +68,7 @@ export function formatMarkdown(report: AuditReport): string {
       ],
     ),
   ];
-  const sorted = sortForReaders(report.findings);
+  const sorted = sortForReaders(report);
   const failing = sorted.filter((f) => statusOf(f) === 'FAIL');
   if (failing.length > 0) {
     lines.push('', `### Failing clusters (${failing.length})`, '');

@@ -7,7 +7,7 @@ import {
   partitionOf,
   ruleMetadata,
 } from './context.js';
-import { findingAccount, statusOf, suppressionOf } from './finding-account.js';
+import { findingAccounts, statusOf, suppressionOf } from './finding-account.js';
 
 export const OCSF_VERSION = '1.5.0';
 
@@ -26,8 +26,12 @@ const CLASS_DETECTION_FINDING = 2004;
 const CATEGORY_FINDINGS = 2;
 const ACCOUNT_TYPE_AWS = 10;
 
-function ocsfFinding(report: AuditReport, f: Finding, context: FormatContext): object {
-  const account = findingAccount(f);
+function ocsfFinding(
+  report: AuditReport,
+  f: Finding,
+  account: string,
+  context: FormatContext,
+): object {
   const rule = ruleMetadata(context, f.ruleId);
   const time = Date.parse(report.finishedAt);
   const [severityId, severity] = SEVERITY_IDS[f.severity] ?? [0, 'Unknown'];
@@ -119,8 +123,9 @@ function ocsfFinding(report: AuditReport, f: Finding, context: FormatContext): o
 
 /** The findings as a JSON list of OCSF 1.5.0 Detection Findings (class 2004), the shape Prowler writes. */
 export function formatOcsf(report: AuditReport, context: FormatContext): string {
+  const findingAccount = findingAccounts(report);
   return `${JSON.stringify(
-    report.findings.map((f) => ocsfFinding(report, f, context)),
+    report.findings.map((f) => ocsfFinding(report, f, findingAccount(f), context)),
     null,
     2,
   )}\n`;

@@ -12,6 +12,11 @@ export const AUDIT_EXAMPLES: Examples = [
   ['$0 audit', 'Every cluster in every enabled region, as a table'],
   ['$0 audit --regions us-east-1,eu-west-1 --output json', 'Two regions, as JSON'],
   ['$0 audit --profile prod', 'With the credentials and region of profile prod'],
+  [
+    '$0 audit --output junit --output-file eksposure.xml --output markdown --output-file eksposure.md',
+    'CI: test results and a job summary from one scan',
+  ],
+  ['$0 audit --output asff --output-file findings.asff.json', 'Findings for Security Hub'],
 ];
 
 export const REMEDIATE_EXAMPLES: Examples = [

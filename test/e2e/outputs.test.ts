@@ -185,6 +185,7 @@ it('prints a single format on stdout', async () => {
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
 if (!haveChromium)
+  // eslint-disable-next-line no-console
   console.warn(
     `SKIPPED: the html report's browser test needs chromium at ${chromiumPath} (apt-get install -y chromium).`,
   );

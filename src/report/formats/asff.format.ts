@@ -72,7 +72,6 @@ function asffFinding(
     CompanyName: 'eksposure',
     GeneratorId: `eksposure/${f.ruleId}`,
     AwsAccountId: account,
-    Region: f.region,
     Types: [FINDING_TYPE],
     CreatedAt: report.finishedAt,
     UpdatedAt: report.finishedAt,

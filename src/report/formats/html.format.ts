@@ -36,11 +36,11 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-siz
 .meta{color:#555}.verdict{padding:10px 14px;border-radius:6px;margin:14px 0;font-weight:600;border-left:6px solid}
 .v0{background:#e8f5e9;border-color:#2e7d32}.v1{background:#ffebee;border-color:#c62828}.v3{background:#fff3e0;border-color:#ef6c00}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:110px}
-.card .n{font-size:26px;font-weight:700;display:block}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:18px}
+.card .n{font-size:26px;font-weight:700;display:block}.grid{display:flex;flex-wrap:wrap;gap:8px 40px;align-items:flex-start}.grid table{width:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e4e4;vertical-align:top}
 th{background:#f5f5f5}td.num{text-align:right}.s{font-weight:700}.s-FAIL{color:#c62828}.s-ERROR{color:#ef6c00}
 .s-SUPPRESSED{color:#6d4c41}.s-PASS{color:#2e7d32}code{font-size:12px;word-break:break-all}
-.region-error{background:#fff3e0}`;
+.region-error{background:#fff3e0}.clusters td:nth-child(-n+4),.clusters td:nth-child(6),.region-error td:nth-child(-n+2){white-space:nowrap}`;
 
 function statusCell(status: string): string {
   return `<td class="s s-${x(status)}">${x(status)}</td>`;
@@ -112,13 +112,12 @@ export function formatHtml(report: AuditReport): string {
   const code = exitCodeFor(report);
   const regionErrors = failedRegions(report);
 
-  const failingBySeverity = countBy(
-    findings.filter((f) => statusOf(f) === 'FAIL'),
-    (f) => f.severity,
-  );
-  const severityRows = SEVERITIES.filter((s) => failingBySeverity.has(s)).map(
-    (s) => [s, failingBySeverity.get(s) ?? 0] as [string, number],
-  );
+  const bySeverity = grouped(findings, (f) => f.severity);
+  const severityRows = [...bySeverity]
+    .sort(([a], [b]) => SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b))
+    .map(
+      ([severity, list]) => [severity, list.length, ...perStatus(list)] as [string, ...number[]],
+    );
   const accountRows = [...grouped(findings, findingAccount)]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([account, list]) => [account, list.length, ...perStatus(list)] as [string, ...number[]]);
@@ -178,9 +177,9 @@ export function formatHtml(report: AuditReport): string {
   )}<div class="card" data-count="regions"><span class="n">${s.regionsScanned}</span>regions scanned</div><div class="card" data-count="regions-failed"><span class="n">${s.regionsFailed}</span>regions failed</div></div>
 ${statusChart(statusCounts)}
 <div class="grid">
-${countTable('Failing by severity', severityRows, ['Severity', 'FAIL'])}
-${countTable('By account', accountRows, ['Account', 'Clusters', ...STATUSES])}
-${countTable('By region', regionRows, ['Account and region', 'Clusters', ...STATUSES])}
+${countTable('By severity', severityRows, ['Severity', 'Findings', ...STATUSES])}
+${countTable('By account', accountRows, ['Account', 'Findings', ...STATUSES])}
+${countTable('By region', regionRows, ['Account and region', 'Findings', ...STATUSES])}
 </div></section>
 ${
   regionErrors.length

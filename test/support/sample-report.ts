@@ -10,7 +10,11 @@ export const HOSTILE_TEXT = `<script>alert("x")</script> & 'q', "a|b"\nnext`;
 type FindingInput = Partial<Finding> & {
   readonly clusterName: string;
   readonly accountId?: string;
-  readonly suppression?: { readonly reason: string; readonly expires: string };
+  readonly exemption?: {
+    readonly reason: string;
+    readonly expires: string;
+    readonly expired: boolean;
+  };
 };
 
 export function sampleFinding(input: FindingInput): Finding {
@@ -55,7 +59,8 @@ function region(
 }
 
 /**
- * Two accounts; a failing, a passing, a suppressed and an unreadable cluster; a region denied;
+ * Two accounts; failing (one past its exemption's expiry), passing, suppressed and unreadable
+ * clusters; a region denied;
  * a message full of characters every format must escape.
  */
 export function sampleReport(findings: readonly Finding[] = sampleFindings()): AuditReport {
@@ -102,10 +107,15 @@ export function sampleFindings(): Finding[] {
     sampleFinding({ clusterName: 'payments-prod', status: 'FAIL', message: HOSTILE_TEXT }),
     sampleFinding({ clusterName: 'billing', status: 'PASS' }),
     sampleFinding({
+      clusterName: 'legacy',
+      status: 'FAIL',
+      exemption: { reason: 'migration, ticket SEC-99', expires: '2026-01-15', expired: true },
+    }),
+    sampleFinding({
       clusterName: 'sandbox-demo',
       status: 'SUPPRESSED' as Finding['status'],
       publicAccessCidrs: ['0.0.0.0/0'],
-      suppression: { reason: 'vendor demo, ticket SEC-142', expires: '2027-03-31' },
+      exemption: { reason: 'vendor demo, ticket SEC-142', expires: '2027-03-31', expired: false },
     }),
     sampleFinding({
       clusterName: 'broken',

@@ -8,7 +8,7 @@ import {
   ruleMetadata,
   truncate,
 } from './context.js';
-import { findingAccounts, statusOf, suppressionOf } from './finding-account.js';
+import { exemptionOf, findingAccounts, statusOf } from './report-view.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -28,7 +28,7 @@ export function defaultProductArn(account: string, region: string): string {
 }
 
 function productFields(f: Finding): Record<string, string> {
-  const suppression = suppressionOf(f);
+  const exemption = exemptionOf(f);
   const fields: Record<string, string | null | undefined> = {
     'eksposure/Status': f.status,
     'eksposure/AccessMode': f.accessMode,
@@ -38,8 +38,9 @@ function productFields(f: Finding): Record<string, string> {
     // The ASFF AwsEksCluster details have no field for the allowlist.
     'eksposure/PublicAccessCidrs': f.publicAccessCidrs?.join(','),
     'eksposure/ErrorCode': f.error?.code,
-    'eksposure/SuppressedReason': suppression?.reason,
-    'eksposure/SuppressedUntil': suppression?.expires,
+    'eksposure/ExemptionReason': exemption?.reason,
+    'eksposure/ExemptionExpires': exemption?.expires,
+    'eksposure/ExemptionExpired': exemption?.expired.toString(),
   };
   // Security Hub refuses empty values: a field that says nothing is left out.
   return Object.fromEntries(

@@ -1,5 +1,5 @@
 import type { AuditReport } from '../audit-report.js';
-import { failedRegions, findingAccounts, regionAccount, suppressionOf } from './finding-account.js';
+import { failedRegions, findingAccounts, regionAccount, exemptionOf } from './report-view.js';
 
 export const CSV_COLUMNS = [
   'accountId',
@@ -18,8 +18,9 @@ export const CSV_COLUMNS = [
   'message',
   'errorCode',
   'errorMessage',
-  'suppressedReason',
-  'suppressedUntil',
+  'exemptionReason',
+  'exemptionExpires',
+  'exemptionExpired',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>;
@@ -38,7 +39,7 @@ function field(value: string | number | boolean | null): string {
 export function formatCsv(report: AuditReport): string {
   const findingAccount = findingAccounts(report);
   const rows: Row[] = report.findings.map((f) => {
-    const suppression = suppressionOf(f);
+    const exemption = exemptionOf(f);
     return {
       accountId: findingAccount(f),
       region: f.region,
@@ -56,8 +57,9 @@ export function formatCsv(report: AuditReport): string {
       message: f.message,
       errorCode: f.error?.code ?? null,
       errorMessage: f.error?.message ?? null,
-      suppressedReason: suppression?.reason ?? null,
-      suppressedUntil: suppression?.expires ?? null,
+      exemptionReason: exemption?.reason ?? null,
+      exemptionExpires: exemption?.expires ?? null,
+      exemptionExpired: exemption?.expired ?? null,
     };
   });
   for (const region of failedRegions(report)) {

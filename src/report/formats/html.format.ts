@@ -1,6 +1,8 @@
-import { type AuditReport, exitCodeFor, type Finding } from '../audit-report.js';
+import type { AuditReport, Finding } from '../audit-report.js';
+import { escapeMarkup as x } from './markup.js';
 import {
   countBy,
+  exemptionText,
   failedRegions,
   findingAccounts,
   type ReportedStatus,
@@ -8,9 +10,9 @@ import {
   sortForReaders,
   STATUS_RANK,
   statusOf,
-  suppressionOf,
-} from './finding-account.js';
-import { escapeMarkup as x } from './markup.js';
+  type Verdict,
+  verdictOf,
+} from './report-view.js';
 
 const STATUSES: readonly ReportedStatus[] = ['FAIL', 'ERROR', 'SUPPRESSED', 'PASS'];
 const COLOURS: Readonly<Record<ReportedStatus, string>> = {
@@ -21,10 +23,10 @@ const COLOURS: Readonly<Record<ReportedStatus, string>> = {
 };
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
 
-const VERDICT: Record<number, string> = {
-  0: 'No cluster fails.',
-  1: 'Clusters fail: their API endpoint is exposed.',
-  3: 'The scan is incomplete: some regions or clusters could not be read.',
+const VERDICT: Readonly<Record<Verdict, string>> = {
+  clean: 'No cluster fails.',
+  failing: 'Clusters fail: their API endpoint is exposed.',
+  incomplete: 'The scan is incomplete: some regions or clusters could not be read.',
 };
 
 // Nothing may load from the network: no script, font, image or stylesheet beside this page.
@@ -34,7 +36,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:24px;color:#1c1c1c}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .meta{color:#555}.verdict{padding:10px 14px;border-radius:6px;margin:14px 0;font-weight:600;border-left:6px solid}
-.v0{background:#e8f5e9;border-color:#2e7d32}.v1{background:#ffebee;border-color:#c62828}.v3{background:#fff3e0;border-color:#ef6c00}
+.v-clean{background:#e8f5e9;border-color:#2e7d32}.v-failing{background:#ffebee;border-color:#c62828}.v-incomplete{background:#fff3e0;border-color:#ef6c00}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:110px}
 .card .n{font-size:26px;font-weight:700;display:block}.grid{display:flex;flex-wrap:wrap;gap:8px 40px;align-items:flex-start}.grid table{width:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e4e4;vertical-align:top}
@@ -94,10 +96,9 @@ function cidrs(f: Finding): string {
 }
 
 function detail(f: Finding): string {
-  const suppression = suppressionOf(f);
-  if (suppression)
-    return `${x(f.message)} <em>Suppressed: ${x(suppression.reason ?? 'exempted')}${suppression.expires ? ` until ${x(suppression.expires)}` : ''}</em>`;
-  return x(f.error ? `${f.error.code}: ${f.error.message}` : f.message);
+  const text = f.error ? `${f.error.code}: ${f.error.message}` : f.message;
+  const exemption = exemptionText(f);
+  return exemption ? `${x(text)} <em>${x(exemption)}</em>` : x(text);
 }
 
 /**
@@ -109,7 +110,7 @@ export function formatHtml(report: AuditReport): string {
   const findingAccount = findingAccounts(report);
   const findings = sortForReaders(report);
   const statusCounts = countBy(findings, statusOf);
-  const code = exitCodeFor(report);
+  const verdict = verdictOf(report);
   const regionErrors = failedRegions(report);
 
   const bySeverity = grouped(findings, (f) => f.severity);
@@ -167,7 +168,7 @@ export function formatHtml(report: AuditReport): string {
 <body>
 <h1>EKS API endpoint exposure</h1>
 <p class="meta">eksposure ${x(report.tool.version)} · finished ${x(report.finishedAt)} · rules ${x(report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', '))}</p>
-<p class="verdict v${code}" id="verdict">${x(VERDICT[code] ?? `Exit ${code}.`)}</p>
+<p class="verdict v-${verdict}" id="verdict">${x(VERDICT[verdict])}</p>
 <section id="counts"><h2>Summary</h2>
 <div class="cards">${STATUSES.map(
     (st) =>

@@ -4,8 +4,8 @@ import {
   findingAccounts,
   regionAccount,
   statusOf,
-  suppressionOf,
-} from './finding-account.js';
+  exemptionText,
+} from './report-view.js';
 import { escapeMarkup as x } from './markup.js';
 
 interface TestCase {
@@ -35,8 +35,7 @@ function caseFor(f: Finding, account: string): TestCase {
         body: `<error message="${x(f.error?.message ?? f.message)}" type="${x(f.error?.code ?? 'Error')}">${x(detail)}</error>`,
       };
     case 'SUPPRESSED': {
-      const s = suppressionOf(f);
-      const why = `suppressed: ${s?.reason ?? 'exempted'}${s?.expires ? ` (until ${s.expires})` : ''}`;
+      const why = exemptionText(f) ?? 'suppressed';
       return { suite, name, outcome: 'skipped', body: `<skipped message="${x(why)}"/>` };
     }
     default:

@@ -1,4 +1,4 @@
-import { type AuditReport, exitCodeFor, type Finding } from '../audit-report.js';
+import type { AuditReport, Finding } from '../audit-report.js';
 import {
   countBy,
   failedRegions,
@@ -6,7 +6,9 @@ import {
   regionAccount,
   sortForReaders,
   statusOf,
-} from './finding-account.js';
+  type Verdict,
+  verdictOf,
+} from './report-view.js';
 
 /** Rows listed per table: a pull-request comment holds at most 65,536 characters. */
 export const MARKDOWN_MAX_ROWS = 50;
@@ -33,10 +35,10 @@ function capped<T>(items: readonly T[], lines: (shown: readonly T[]) => string[]
   return out;
 }
 
-const VERDICT: Record<number, string> = {
-  0: ':white_check_mark: no cluster fails',
-  1: ':x: clusters fail',
-  3: ':warning: the scan is incomplete',
+const VERDICT: Readonly<Record<Verdict, string>> = {
+  clean: ':white_check_mark: no cluster fails',
+  failing: ':x: clusters fail',
+  incomplete: ':warning: the scan is incomplete',
 };
 
 /**
@@ -49,7 +51,7 @@ export function formatMarkdown(report: AuditReport): string {
   const s = report.summary;
   const accounts = new Set(report.findings.map(findingAccount)).size;
   const lines = [
-    `## eksposure audit: ${VERDICT[exitCodeFor(report)] ?? 'done'}`,
+    `## eksposure audit: ${VERDICT[verdictOf(report)]}`,
     '',
     `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'}` +
       (accounts > 1 ? ` of ${accounts} accounts` : '') +

@@ -7,7 +7,13 @@ import {
   partitionOf,
   ruleMetadata,
 } from './context.js';
-import { findingAccounts, statusOf, suppressionOf } from './finding-account.js';
+import {
+  exemptionOf,
+  exemptionText,
+  findingAccounts,
+  statusOf,
+  suppressionOf,
+} from './report-view.js';
 
 export const OCSF_VERSION = '1.5.0';
 
@@ -57,7 +63,7 @@ function ocsfFinding(
     // Prowler's status_code: PASS or FAIL; a suppressed finding still fails (status_id says Suppressed).
     status_code: status === 'SUPPRESSED' ? 'FAIL' : status,
     status_detail: suppression
-      ? `${f.message} Suppressed: ${suppression.reason ?? 'exempted'}${suppression.expires ? ` (until ${suppression.expires})` : ''}.`
+      ? `${f.message} ${exemptionText(f) ?? 'suppressed'}.`
       : f.error
         ? `${f.message} ${f.error.code}: ${f.error.message}`
         : f.message,
@@ -116,7 +122,7 @@ function ocsfFinding(
     unmapped: {
       eksposure_status: f.status,
       ...(f.error ? { error: f.error } : {}),
-      ...(suppression ? { suppression } : {}),
+      ...(exemptionOf(f) ? { exemption: exemptionOf(f) } : {}),
     },
   };
 }

@@ -75,8 +75,18 @@ describe('csv', () => {
     expect(formatCsv(report).split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
     expect(rows.find((r) => r.clusterName === 'sandbox-demo')).toMatchObject({
       status: 'SUPPRESSED',
-      suppressedReason: 'vendor demo, ticket SEC-142',
-      suppressedUntil: '2027-03-31',
+      exemptionReason: 'vendor demo, ticket SEC-142',
+      exemptionExpires: '2027-03-31',
+      exemptionExpired: 'false',
+    });
+  });
+
+  it('says which exemption expired, and when, on a finding it no longer suppresses', () => {
+    expect(rows.find((r) => r.clusterName === 'legacy')).toMatchObject({
+      status: 'FAIL',
+      exemptionReason: 'migration, ticket SEC-99',
+      exemptionExpires: '2026-01-15',
+      exemptionExpired: 'true',
     });
   });
 
@@ -116,7 +126,7 @@ describe('junit', () => {
   const named = (name: string) => cases.find((c) => c.name === name);
 
   it('counts test cases, failures, errors and skipped in the totals', () => {
-    expect(xml.testsuites).toMatchObject({ tests: '7', failures: '2', errors: '2', skipped: '1' });
+    expect(xml.testsuites).toMatchObject({ tests: '8', failures: '3', errors: '2', skipped: '1' });
     expect(xml.testsuites.testsuite.map((s) => s.name)).toEqual([
       `${ACCOUNT_A}/ap-south-1`,
       `${ACCOUNT_A}/us-east-1`,
@@ -143,8 +153,8 @@ describe('markdown', () => {
   const text = formatMarkdown(report);
 
   it('counts, then lists failing clusters and what could not be read', () => {
-    expect(text).toMatch(/\| 2 \| 1 \| 1 \| 2 \| 1 \| 0 \|/);
-    expect(text).toContain('### Failing clusters (2)');
+    expect(text).toMatch(/\| 3 \| 1 \| 1 \| 2 \| 1 \| 0 \|/);
+    expect(text).toContain('### Failing clusters (3)');
     expect(text).toContain(`| ${ACCOUNT_B} | eu-west-1 | eu-open | EKS-001 | medium |`);
     expect(text).toContain('### Could not be read (2)');
     expect(text).toContain('AccessDeniedException');
@@ -209,7 +219,7 @@ describe('asff', () => {
     expect(byCluster('billing')?.ProductFields['eksposure/PublicAccessCidrs']).toBe(
       '203.0.113.0/24',
     );
-    expect(byCluster('sandbox-demo')?.ProductFields['eksposure/SuppressedReason']).toBe(
+    expect(byCluster('sandbox-demo')?.ProductFields['eksposure/ExemptionReason']).toBe(
       'vendor demo, ticket SEC-142',
     );
   });
@@ -273,6 +283,10 @@ describe('html', () => {
     expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;q&apos;');
   });
 
+  it('says an exemption expired beside the failing cluster it no longer covers', () => {
+    expect(page).toContain('exemption expired on 2026-01-15: migration, ticket SEC-99');
+  });
+
   it('puts failing clusters before passing ones in each account and region', () => {
     expect(page.indexOf('payments-prod')).toBeLessThan(page.indexOf('billing'));
     expect(page.indexOf('eu-open')).toBeLessThan(page.indexOf('eu-private'));
@@ -283,6 +297,7 @@ it('every sample finding is used by some test above', () => {
   expect(sampleFindings().map((f) => f.clusterName)).toEqual([
     'payments-prod',
     'billing',
+    'legacy',
     'sandbox-demo',
     'broken',
     'eu-open',

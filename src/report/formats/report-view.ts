@@ -36,16 +36,39 @@ export function regionAccount(report: AuditReport, region: RegionResult): string
   return (region as MaybeAccount).accountId ?? onlyAccount(report);
 }
 
-/** Exemptions (issue 10, "rules" helper) turn a failing finding SUPPRESSED with a reason and expiry. */
-export interface Suppression {
+/**
+ * The exemption a finding names (issue 10, config exemptions): the one that suppresses it, or an
+ * expired one that no longer does. Read from `exemption` (report 1.2.0).
+ */
+export interface ExemptionNote {
   readonly reason: string | null;
   readonly expires: string | null;
+  readonly expired: boolean;
 }
 
-export function suppressionOf(finding: Finding): Suppression | null {
+export function exemptionOf(finding: Finding): ExemptionNote | null {
+  const raw = (finding as { exemption?: Partial<ExemptionNote> | null }).exemption;
+  if (!raw) return null;
+  return {
+    reason: raw.reason ?? null,
+    expires: raw.expires ?? null,
+    expired: raw.expired === true,
+  };
+}
+
+/** The exemption in force on a SUPPRESSED finding; null for any other status. */
+export function suppressionOf(finding: Finding): ExemptionNote | null {
   if ((finding.status as string) !== 'SUPPRESSED') return null;
-  const raw = (finding as { suppression?: Partial<Suppression> | null }).suppression;
-  return { reason: raw?.reason ?? null, expires: raw?.expires ?? null };
+  return exemptionOf(finding) ?? { reason: null, expires: null, expired: false };
+}
+
+/** "suppressed: vendor demo (until 2027-03-31)", or "exemption expired on 2027-01-15: ..." on a FAIL. */
+export function exemptionText(finding: Finding): string | null {
+  const note = exemptionOf(finding);
+  if (!note) return null;
+  const reason = note.reason ?? 'no reason given';
+  if (note.expired) return `exemption expired on ${note.expires ?? '?'}: ${reason}`;
+  return `suppressed until ${note.expires ?? '?'}: ${reason}`;
 }
 
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */
@@ -84,4 +107,15 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * What the findings say, for a headline: `incomplete` outranks `failing` as in the exit code, but
+ * a FAIL is reported whatever --fail-on makes of it.
+ */
+export type Verdict = 'clean' | 'failing' | 'incomplete';
+
+export function verdictOf(report: AuditReport): Verdict {
+  if (!report.complete) return 'incomplete';
+  return report.findings.some((f) => statusOf(f) === 'FAIL') ? 'failing' : 'clean';
 }

@@ -7,9 +7,14 @@ export const ACCOUNT_B = '222222222222';
 /** Text a formatter must escape in every format: markup, quotes, separators, a line break. */
 export const HOSTILE_TEXT = `<script>alert("x")</script> & 'q', "a|b"\nnext`;
 
-type FindingInput = Partial<Finding> & {
+/*
+ * The samples are built as plain objects and cast: they carry the fields of report 2.0.0
+ * (accountId, accounts[]) and 1.2.0 (exemption, evidence, suppressed), whichever the report type
+ * of this branch declares, and a finding with `accountId: null` has none (a report before 2.0.0).
+ */
+type FindingInput = Partial<Omit<Finding, 'accountId' | 'exemption'>> & {
   readonly clusterName: string;
-  readonly accountId?: string;
+  readonly accountId?: string | null;
   readonly exemption?: {
     readonly reason: string;
     readonly expires: string;
@@ -19,9 +24,11 @@ type FindingInput = Partial<Finding> & {
 
 export function sampleFinding(input: FindingInput): Finding {
   const region = input.region ?? 'us-east-1';
-  const account = input.accountId ?? ACCOUNT_A;
+  const { accountId = ACCOUNT_A, ...rest } = input;
+  const account = accountId ?? ACCOUNT_A;
   const open = input.status === 'FAIL';
-  return {
+  const finding = {
+    ...(accountId === null ? {} : { accountId }),
     ruleId: 'EKS-001',
     status: 'PASS',
     severity: 'medium',
@@ -39,15 +46,20 @@ export function sampleFinding(input: FindingInput): Finding {
       ? 'API endpoint is public and open to the internet (0.0.0.0/0).'
       : 'API endpoint is public restricted to 1 CIDR (private on).',
     error: null,
-    ...input,
+    evidence: null,
+    exemption: null,
+    ...rest,
   };
+  return finding as unknown as Finding;
 }
 
 function region(
   name: string,
-  extra: Partial<RegionResult> & { readonly accountId?: string } = {},
+  extra: Partial<Omit<RegionResult, 'accountId'>> = {},
+  accountId = ACCOUNT_A,
 ): RegionResult {
-  return {
+  const result = {
+    accountId,
     region: name,
     status: 'ok',
     optInStatus: 'opt-in-not-required',
@@ -56,6 +68,7 @@ function region(
     reason: null,
     ...extra,
   };
+  return result as unknown as RegionResult;
 }
 
 /**
@@ -67,15 +80,22 @@ export function sampleReport(findings: readonly Finding[] = sampleFindings()): A
   const fail = findings.filter((f) => f.status === 'FAIL').length;
   const pass = findings.filter((f) => f.status === 'PASS').length;
   const error = findings.filter((f) => f.status === 'ERROR').length;
-  return {
-    schemaVersion: '1.1.0',
+  const suppressed = findings.filter((f) => (f.status as string) === 'SUPPRESSED').length;
+  const accountIds = [ACCOUNT_A, ACCOUNT_B];
+  const report = {
+    schemaVersion: '2.0.0',
     tool: { name: 'eksposure', version: '0.1.0' },
     startedAt: '2026-11-25T10:00:00.000Z',
     finishedAt: '2026-11-25T10:00:02.500Z',
     homeRegion: 'us-east-1',
     requestedRegions: null,
+    shard: null,
     complete: false,
     summary: {
+      accounts: 2,
+      accountsScanned: 2,
+      accountsFailed: 0,
+      accountsSkipped: 0,
       regionsScanned: 3,
       regionsSkipped: 0,
       regionsFailed: 1,
@@ -83,13 +103,22 @@ export function sampleReport(findings: readonly Finding[] = sampleFindings()): A
       pass,
       fail,
       error,
+      suppressed,
     },
-    rules: [{ id: eks001.id, title: eks001.title, severity: eks001.severity }],
+    rules: [{ id: eks001.id, title: eks001.title, severity: eks001.severity, aliases: [] }],
+    accounts: accountIds.map((accountId) => ({
+      accountId,
+      name: null,
+      status: 'ok',
+      roleArn: null,
+      error: null,
+      reason: null,
+    })),
+    exemptions: [],
     regions: [
       region('us-east-1', { clusterCount: 3 }),
-      region('eu-west-1', { clusterCount: 2 }),
+      region('eu-west-1', { clusterCount: 2 }, ACCOUNT_B),
       region('ap-south-1', {
-        accountId: ACCOUNT_A,
         status: 'error',
         clusterCount: null,
         error: {
@@ -100,6 +129,7 @@ export function sampleReport(findings: readonly Finding[] = sampleFindings()): A
     ],
     findings,
   };
+  return report as unknown as AuditReport;
 }
 
 export function sampleFindings(): Finding[] {

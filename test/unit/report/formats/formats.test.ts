@@ -92,8 +92,8 @@ describe('csv', () => {
 
   it('takes a finding’s account from its ARN when the report has no accountId (reports before 2.0.0)', () => {
     const old = sampleReport([
-      sampleFinding({ clusterName: 'a', status: 'FAIL' }),
-      { ...sampleFinding({ clusterName: 'b', status: 'ERROR' }), arn: null },
+      sampleFinding({ clusterName: 'a', status: 'FAIL', accountId: null }),
+      sampleFinding({ clusterName: 'b', status: 'ERROR', accountId: null, arn: null }),
     ]);
     expect(csvRows(formatCsv(old)).map((r) => r.accountId)).toEqual([
       ACCOUNT_A,

@@ -1,10 +1,13 @@
 import type { RuleMetadata } from '../../rules/types.js';
+import type { formatTable } from '../table.formatter.js';
 
 /** What a format may need beyond the report: the rules' full metadata (remediation, rationale), the width to fit. */
 export interface FormatContext {
   readonly rules: readonly RuleMetadata[];
   /** Terminal width for the table; undefined means no limit. */
   readonly width?: number | undefined;
+  /** The table's other options, whatever the command sets (e.g. what decides its verdict). */
+  readonly table?: Omit<NonNullable<Parameters<typeof formatTable>[1]>, 'width'>;
 }
 
 export function ruleMetadata(context: FormatContext, ruleId: string): RuleMetadata | undefined {

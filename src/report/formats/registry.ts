@@ -20,7 +20,9 @@ const rendered =
 
 /** One writer per name in names.ts; the type makes a format without a writer a compile error. */
 export const REPORT_WRITERS: Readonly<Record<ReportFormatName, ReportWriter>> = {
-  table: rendered((report, context) => formatTable(report, { width: context.width })),
+  table: rendered((report, context) =>
+    formatTable(report, { ...context.table, width: context.width }),
+  ),
   json: (report, out) => writeJson(report, out),
   csv: rendered(formatCsv),
   junit: rendered(formatJunit),

@@ -1,6 +1,13 @@
-import { pairOutputTargets } from '../../../src/cli/report-outputs.js';
+import { pairOutputTargets, reportOutputOptions } from '../../../src/cli/report-outputs.js';
+import { REPORT_FORMAT_NAMES } from '../../../src/report/formats/names.js';
 
 describe('--output and --output-file', () => {
+  it('offers, and explains in its help, every format of the registry', () => {
+    expect(reportOutputOptions.output.choices).toBe(REPORT_FORMAT_NAMES);
+    for (const name of REPORT_FORMAT_NAMES)
+      expect(reportOutputOptions.output.describe).toContain(`${name}: `);
+  });
+
   it('prints a table on stdout when neither is given', () => {
     expect(pairOutputTargets({})).toEqual([{ format: 'table', file: null }]);
   });

@@ -23,6 +23,11 @@ export const AUDIT_EXAMPLES: Examples = [
   ],
   ['$0 audit --fail-on high', 'Exit 1 only for high or critical failures (CI gates)'],
   ['$0 audit --config exemptions.json', 'Suppress accepted risks until they expire'],
+  [
+    '$0 audit --output junit --output-file eksposure.xml --output markdown --output-file eksposure.md',
+    'CI: test results and a job summary from one scan',
+  ],
+  ['$0 audit --output asff --output-file findings.asff.json', 'Findings for Security Hub'],
 ];
 
 export const RULES_EXAMPLES: Examples = [

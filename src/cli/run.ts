@@ -61,7 +61,10 @@ export async function buildParser(deps: CliDeps, setExitCode: (code: number) => 
       .strict()
       .fail((message, error) => {
         // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.
-        throw error ?? new CliError(`${message} (see eksposure --help)`);
+        // yargs spreads some (invalid choices) over two lines: the rule is one line on stderr.
+        throw (
+          error ?? new CliError(`${message.replace(/:?\s*\n\s*/g, ': ')} (see eksposure --help)`)
+        );
       })
       .exitProcess(false)
       .epilogue(EXIT_CODES_HELP)

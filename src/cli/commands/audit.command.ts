@@ -6,6 +6,7 @@ import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
 import { ruleOptions } from '../rule-options.js';
+import { reportOutputOptions } from '../report-outputs.js';
 import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -18,11 +19,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
         ...awsConnectionOptions,
         ...ruleOptions,
         ...accountOptions,
-        output: {
-          choices: ['table', 'json'] as const,
-          default: 'table' as const,
-          describe: 'Report format on stdout',
-        },
+        ...reportOutputOptions,
       }),
     handler: async (argv) => {
       const { audit } = await import('./audit.handler.js');

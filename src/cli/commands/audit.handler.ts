@@ -1,7 +1,5 @@
 import { exitCodeFor } from '../../report/audit-report.js';
-import { writeJson } from '../../report/json.formatter.js';
 import { silentProgress, terminalProgress } from '../../report/progress.js';
-import { formatTable } from '../../report/table.formatter.js';
 import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
 import { callerPacerFor, runScan } from '../account-session.js';
@@ -10,16 +8,21 @@ import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
 import type { RuleArgs } from '../rule-options.js';
+import {
+  type ReportOutputArgs,
+  resolveOutputTargets,
+  writeReportOutputs,
+} from '../report-outputs.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs, AccountArgs, RuleArgs {
-  readonly output: 'table' | 'json';
+export interface AuditArgs extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs {
   readonly 'log-level': string;
 }
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const setup = resolveRuleSetup(args);
+  const outputs = resolveOutputTargets(args);
   const scope = resolveAccountScope(args);
   const callerPacer = callerPacerFor(deps, scope);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
@@ -54,9 +57,10 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     interrupt.throwIfInterrupted();
     if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
     const { report } = outcome;
-    if (args.output === 'json') writeJson(report, deps.stdout);
-    else
-      deps.stdout.write(formatTable(report, { width: deps.stdout.columns, failOn: setup.failOn }));
+    await writeReportOutputs(report, outputs, deps.stdout, {
+      rules: setup.rules.map((r) => r.metadata),
+      table: { failOn: setup.failOn },
+    });
     warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
       {

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
 import { MERGE_EXIT_CODES_HELP } from '../exit-codes.js';
 import { MERGE_EXAMPLES, withHelp } from '../help-examples.js';
+import { reportOutputOptions } from '../report-outputs.js';
 import type { MergeArgs } from './merge.handler.js';
 
 export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -17,16 +18,10 @@ export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void)
           array: true,
           describe: 'Report files from eksposure audit --shard I/N --output json',
         })
-        .options({
-          output: {
-            choices: ['table', 'json'] as const,
-            default: 'table' as const,
-            describe: 'Report format on stdout',
-          },
-        }),
+        .options(reportOutputOptions),
     handler: async (argv) => {
       const { merge } = await import('./merge.handler.js');
-      setExitCode(merge(deps, argv as unknown as MergeArgs));
+      setExitCode(await merge(deps, argv as unknown as MergeArgs));
     },
   };
 }

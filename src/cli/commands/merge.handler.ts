@@ -1,18 +1,22 @@
 import { formatShard } from '../../accounts/shard.js';
 import { exitCodeFor } from '../../report/audit-report.js';
-import { writeJson } from '../../report/json.formatter.js';
 import { mergeReports } from '../../report/merge-reports.js';
-import { formatTable } from '../../report/table.formatter.js';
+import { rules } from '../../rules/registry.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import {
+  type ReportOutputArgs,
+  resolveOutputTargets,
+  writeReportOutputs,
+} from '../report-outputs.js';
 
-export interface MergeArgs {
+export interface MergeArgs extends ReportOutputArgs {
   readonly reports: readonly string[];
-  readonly output: 'table' | 'json';
 }
 
-export function merge(deps: CliDeps, args: MergeArgs): number {
+export async function merge(deps: CliDeps, args: MergeArgs): Promise<number> {
+  const outputs = resolveOutputTargets(args);
   if (args.reports.length === 0)
     throw new CliError(
       'merge needs the JSON reports of the shards, e.g. eksposure merge report-*.json.',
@@ -30,7 +34,7 @@ export function merge(deps: CliDeps, args: MergeArgs): number {
       `eksposure: no report for shard ${shards}: its accounts are missing, the merged report is incomplete (exit 3); run that shard again and merge every report.\n`,
     );
   }
-  if (args.output === 'json') writeJson(report, deps.stdout);
-  else deps.stdout.write(formatTable(report, { width: deps.stdout.columns }));
+  const ran = rules.map((r) => r.metadata).filter((m) => report.rules.some((r) => r.id === m.id));
+  await writeReportOutputs(report, outputs, deps.stdout, { rules: ran });
   return exitCodeFor(report);
 }

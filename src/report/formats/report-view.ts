@@ -1,0 +1,121 @@
+import type { AuditReport, Finding, RegionResult } from '../audit-report.js';
+
+/** Report 2.0.0 (issue 9) puts `accountId` on findings and regions; older reports have it only in ARNs. */
+interface MaybeAccount {
+  readonly accountId?: string | null;
+}
+
+const ARN_ACCOUNT = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
+
+export const UNKNOWN_ACCOUNT = 'unknown';
+
+export function accountFromArn(arn: string | null): string | null {
+  return arn ? (ARN_ACCOUNT.exec(arn)?.[1] ?? null) : null;
+}
+
+const ownAccount = (finding: Finding): string | null =>
+  (finding as MaybeAccount).accountId ?? accountFromArn(finding.arn);
+
+/**
+ * The account each finding of `report` belongs to: its own `accountId`, else the one in its
+ * cluster's ARN, else (a cluster that could not be read, in a report before 2.0.0) the one
+ * account the report names.
+ */
+export function findingAccounts(report: AuditReport): (finding: Finding) => string {
+  const fallback = onlyAccount(report);
+  return (finding) => ownAccount(finding) ?? fallback;
+}
+
+function onlyAccount(report: AuditReport): string {
+  const seen = new Set(report.findings.map(ownAccount).filter((a) => a !== null));
+  return seen.size === 1 ? ([...seen][0] ?? UNKNOWN_ACCOUNT) : UNKNOWN_ACCOUNT;
+}
+
+/** The account of a region result: its own `accountId`, else the one account the report names. */
+export function regionAccount(report: AuditReport, region: RegionResult): string {
+  return (region as MaybeAccount).accountId ?? onlyAccount(report);
+}
+
+/**
+ * The exemption a finding names (issue 10, config exemptions): the one that suppresses it, or an
+ * expired one that no longer does. Read from `exemption` (report 1.2.0).
+ */
+export interface ExemptionNote {
+  readonly reason: string | null;
+  readonly expires: string | null;
+  readonly expired: boolean;
+}
+
+export function exemptionOf(finding: Finding): ExemptionNote | null {
+  const raw = (finding as { exemption?: Partial<ExemptionNote> | null }).exemption;
+  if (!raw) return null;
+  return {
+    reason: raw.reason ?? null,
+    expires: raw.expires ?? null,
+    expired: raw.expired === true,
+  };
+}
+
+/** The exemption in force on a SUPPRESSED finding; null for any other status. */
+export function suppressionOf(finding: Finding): ExemptionNote | null {
+  if ((finding.status as string) !== 'SUPPRESSED') return null;
+  return exemptionOf(finding) ?? { reason: null, expires: null, expired: false };
+}
+
+/** "suppressed: vendor demo (until 2027-03-31)", or "exemption expired on 2027-01-15: ..." on a FAIL. */
+export function exemptionText(finding: Finding): string | null {
+  const note = exemptionOf(finding);
+  if (!note) return null;
+  const reason = note.reason ?? 'no reason given';
+  if (note.expired) return `exemption expired on ${note.expires ?? '?'}: ${reason}`;
+  return `suppressed until ${note.expires ?? '?'}: ${reason}`;
+}
+
+/** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */
+export type ReportedStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
+
+export function statusOf(finding: Finding): ReportedStatus {
+  return finding.status;
+}
+
+/** Failing first, then errors, suppressed, passing: what a reader acts on comes first. */
+export const STATUS_RANK: Readonly<Record<ReportedStatus, number>> = {
+  FAIL: 0,
+  ERROR: 1,
+  SUPPRESSED: 2,
+  PASS: 3,
+};
+
+export function sortForReaders(report: AuditReport): Finding[] {
+  const findingAccount = findingAccounts(report);
+  return [...report.findings].sort(
+    (a, b) =>
+      (STATUS_RANK[statusOf(a)] ?? 9) - (STATUS_RANK[statusOf(b)] ?? 9) ||
+      findingAccount(a).localeCompare(findingAccount(b)) ||
+      a.region.localeCompare(b.region) ||
+      a.clusterName.localeCompare(b.clusterName) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+/** Regions that were not scanned to the end: their clusters are missing from the findings. */
+export function failedRegions(report: AuditReport): RegionResult[] {
+  return report.regions.filter((r) => r.status === 'error');
+}
+
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * What the findings say, for a headline: `incomplete` outranks `failing` as in the exit code, but
+ * a FAIL is reported whatever --fail-on makes of it.
+ */
+export type Verdict = 'clean' | 'failing' | 'incomplete';
+
+export function verdictOf(report: AuditReport): Verdict {
+  if (!report.complete) return 'incomplete';
+  return report.findings.some((f) => statusOf(f) === 'FAIL') ? 'failing' : 'clean';
+}

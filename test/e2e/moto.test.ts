@@ -368,6 +368,7 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
       pass: withStatus(EU_WEST_1, 'PASS'),
       fail: withStatus(EU_WEST_1, 'FAIL'),
       error: 0,
+      suppressed: 0,
     });
     expectFindingsMatch(report, EU_WEST_1);
     // The eu-west-1 twin passes; its failing namesake in ap-southeast-2 is not reported.

@@ -48,7 +48,7 @@ function findingsFor(
   region: string,
   scan: ClusterScan,
   context: RuleContext,
-): Omit<Finding, 'exemption'> {
+): Finding {
   const base = {
     accountId,
     ruleId: rule.metadata.id,
@@ -70,6 +70,7 @@ function findingsFor(
       message: `DescribeCluster failed: ${formatErrorInfo(scan.error)}`,
       error: scan.error,
       evidence: null,
+      exemption: null,
     };
   }
   const { cluster } = scan;
@@ -92,6 +93,7 @@ function findingsFor(
       message: result.message,
       error: null,
       evidence: result.evidence,
+      exemption: null,
     };
   } catch (error) {
     // A rule that throws is a finding, not a crashed scan.
@@ -102,6 +104,7 @@ function findingsFor(
       message: `rule ${rule.metadata.id} threw: ${message}`,
       error: { code: 'RuleError', message },
       evidence: null,
+      exemption: null,
     };
   }
 }
@@ -162,12 +165,19 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     .sort((a, b) => byAccount(a, b) || byName(a.region, b.region));
   const context = input.ruleContext ?? NO_RULE_CONTEXT;
   const exemptions = input.exemptions ?? [];
-  const judged: ExemptedFinding<Omit<Finding, 'exemption'>>[] = scanned.flatMap((a) =>
-    a.scans.flatMap((scan) =>
-      scan.clusters.flatMap((c) =>
-        rules.map((rule) => {
+  // One finding per cluster and rule, built once: a large account's findings are most of the
+  // report, so no second copy (and only each exemption's matches when there are exemptions).
+  const findings: Finding[] = [];
+  const judged: Pick<ExemptedFinding<Finding>, 'matched' | 'exemption'>[] = [];
+  for (const a of scanned)
+    for (const scan of a.scans)
+      for (const c of scan.clusters)
+        for (const rule of rules) {
           const finding = findingsFor(rule, a.target.accountId, scan.region, c, context);
-          if (!c.ok || exemptions.length === 0) return { finding, exemption: null, matched: [] };
+          if (!c.ok || exemptions.length === 0) {
+            findings.push(finding);
+            continue;
+          }
           const target = {
             arn: c.cluster.arn ?? null,
             clusterName: c.name,
@@ -175,20 +185,17 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
             tags: c.cluster.tags ?? {},
             ruleId: rule.metadata.id,
           };
-          return exemptFinding(finding, target, exemptions, input.startedAt);
-        }),
-      ),
-    ),
+          const j = exemptFinding(finding, target, exemptions, input.startedAt);
+          findings.push({ ...j.finding, exemption: j.exemption });
+          judged.push({ matched: j.matched, exemption: j.exemption });
+        }
+  findings.sort(
+    (a, b) =>
+      byAccount(a, b) ||
+      byName(a.region, b.region) ||
+      byName(a.clusterName, b.clusterName) ||
+      byName(a.ruleId, b.ruleId),
   );
-  const findings = judged
-    .map((j): Finding => ({ ...j.finding, exemption: j.exemption }))
-    .sort(
-      (a, b) =>
-        byAccount(a, b) ||
-        byName(a.region, b.region) ||
-        byName(a.clusterName, b.clusterName) ||
-        byName(a.ruleId, b.ruleId),
-    );
   const accounts = [
     ...input.accounts.map(accountResult),
     ...(input.skippedAccounts ?? []).map((s): AccountResult => ({

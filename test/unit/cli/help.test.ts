@@ -66,4 +66,22 @@ describe('help and flags', () => {
       `eksposure: ${flag} must be a whole number from 1 to ${max}, got "${value}".\n`,
     );
   });
+
+  it.each([
+    ['apply', 'plan.json'],
+    ['rollback', '--journal', 'j.ndjson'],
+    ['resume', '--journal', 'j.ndjson'],
+  ])(
+    '%s paces each account as audit does: --pace in its help, a bad one refused in one line',
+    async (command, ...rest) => {
+      expect((await run([command, '-h'])).stdout).toMatch(
+        /--pace +Across accounts: client-side pacing/,
+      );
+      const refused = await run([command, ...rest, '--pace', 'eks=0/1']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^eksposure: --pace "eks=0\/1" is not SERVICE=BURST\/PER_SECOND [^\n]*\n$/,
+      );
+    },
+  );
 });

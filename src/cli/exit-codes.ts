@@ -45,7 +45,7 @@ export const RESUME_EXIT_CODES_HELP = `Exit codes:
   130  SIGINT (143: SIGTERM): the updates keep running in AWS; run eksposure resume again`;
 
 export const MERGE_EXIT_CODES_HELP = `Exit codes (those one run over every account would give):
-  0  every cluster was evaluated and passed
-  1  at least one cluster FAILs EKS-001
+  0  every cluster was evaluated and none FAILs at the --fail-on level
+  1  a cluster FAILs a rule the shards ran, at the --fail-on level (SUPPRESSED never counts)
   2  a file is not a 2.x audit report, or the files are not the shards of one run; nothing printed
   3  incomplete: a shard has no report, or an account, region or cluster could not be read`;

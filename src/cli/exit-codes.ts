@@ -1,5 +1,5 @@
 export const EXIT_CODES_HELP = `Exit codes:
-  0  every cluster was evaluated and passed
+  0  every cluster was evaluated, and none FAILs at the --fail-on level
   1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)
   2  bad usage or input (flags, region names, only regions not enabled, credentials, an organization
      the credentials cannot list); nothing was scanned

@@ -44,6 +44,7 @@ describe('help and flags', () => {
     ['apply', '0    every change in the plan was applied and verified'],
     ['rollback', '0    every cluster the journal shows changed was put back and verified'],
     ['resume', '0    every update in flight ended and was verified, or none was in flight'],
+    ['merge', '1  a cluster FAILs a rule the shards ran, at the --fail-on level'],
     ['emulator', undefined],
     ['rules', undefined],
     ['completion', undefined],

@@ -71,6 +71,19 @@ export function exemptionText(finding: Finding): string | null {
   return `suppressed until ${note.expires ?? '?'}: ${reason}`;
 }
 
+/** A format that is a JSON list of one object per finding (ASFF, OCSF), as a file's text. */
+export function findingsJsonList(
+  report: AuditReport,
+  toItem: (finding: Finding, account: string) => object,
+): string {
+  const findingAccount = findingAccounts(report);
+  return `${JSON.stringify(
+    report.findings.map((f) => toItem(f, findingAccount(f))),
+    null,
+    2,
+  )}\n`;
+}
+
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */
 export type ReportedStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
 

@@ -19,12 +19,17 @@ const scanned = (name: string, access: Cluster['resourcesVpcConfig']): ClusterSc
 
 const manyCidrs = Array.from({ length: 6 }, (_, i) => `198.51.${100 + i}.0/24`);
 
-const report = buildAuditReport(rules, {
+/** When and where the run happened; the same for every report here. */
+const RUN = {
   toolVersion: '9.9.9',
   startedAt: new Date('2026-11-24T02:00:00Z'),
   finishedAt: new Date('2026-11-24T02:00:03Z'),
   homeRegion: 'us-east-1',
   requestedRegions: null,
+} as const;
+
+const report = buildAuditReport(rules, {
+  ...RUN,
   accounts: [
     accountScan(
       [
@@ -72,11 +77,7 @@ describe('the audit table', () => {
 
 describe('the summary with several rules', () => {
   const both = buildAuditReport(allRules, {
-    toolVersion: '9.9.9',
-    startedAt: new Date('2026-11-24T02:00:00Z'),
-    finishedAt: new Date('2026-11-24T02:00:03Z'),
-    homeRegion: 'us-east-1',
-    requestedRegions: null,
+    ...RUN,
     accounts: [
       accountScan([
         {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { AccountSelection, AccountTarget } from '../accounts/targets.js';
@@ -393,6 +394,10 @@ export async function runAccountsAudit(
   const startedAt = deps.clock();
   const regionLimit = pLimit(options.regionConcurrency);
   const accountLimit = pLimit(options.accountConcurrency);
+  // Every account's calls (AssumeRole, DescribeRegions, ...) listen on the one interrupt signal:
+  // dozens of listeners at once, not a leak, and Node's MaxListenersExceededWarning would
+  // otherwise land on stderr.
+  if (options.signal) setMaxListeners(0, options.signal);
   const open = new Set<AwsClients>();
   const destroyOpen = () => {
     for (const clients of open) clients.destroy();

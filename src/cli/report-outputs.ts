@@ -25,6 +25,7 @@ export const reportOutputOptions = {
   },
   'output-file': {
     string: true,
+    requiresArg: true,
     describe:
       'Write the report to FILE instead of stdout (a table unless --output names the format); one per --output when several',
   },

@@ -68,6 +68,17 @@ describe('help and flags', () => {
     );
   });
 
+  it.each(['--rules', '--config', '--approved-cidrs', '--output-file'])(
+    'audit %s without its value is a usage error in one line, exit 2',
+    async (flag) => {
+      const refused = await run(['audit', flag]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `eksposure: Not enough arguments following: ${flag.slice(2)} (see eksposure --help)\n`,
+      );
+    },
+  );
+
   it.each([
     ['apply', 'plan.json'],
     ['rollback', '--journal', 'j.ndjson'],

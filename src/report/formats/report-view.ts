@@ -38,7 +38,7 @@ export function regionAccount(report: AuditReport, region: RegionResult): string
 
 /**
  * The exemption a finding names (issue 10, config exemptions): the one that suppresses it, or an
- * expired one that no longer does. Read from `exemption` (report 1.2.0).
+ * expired one that no longer does. Read from `exemption` (report 2.0.0).
  */
 export interface ExemptionNote {
   readonly reason: string | null;

@@ -13,7 +13,7 @@ export const REMEDIATION_EXIT_CODES_HELP = `Exit codes:
   0    dry run: every failing cluster can be changed; --apply: every change applied and verified
   1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no
   2    bad usage or input (flags, CIDRs, --out or --journal path, credentials); nothing was changed
-  3    the scan is incomplete (a region or cluster could not be read)
+  3    the scan is incomplete (an account, region or cluster could not be read)
   4    --apply: an update was still running in AWS at --timeout, or its answer was lost; eksposure resume
        watches it
 ${INTERRUPTED}`;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { AccountSelection, AccountTarget } from '../accounts/targets.js';
@@ -22,7 +23,7 @@ import {
 import type { Exemption } from '../config/config.js';
 import { defaultRules } from '../rules/registry.js';
 import type { Rule, RuleContext } from '../rules/types.js';
-import { type AccountScanResult, buildAuditReport } from './evaluate.js';
+import { type AccountScanResult, type AuditInput, buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
   regionsPlanned(count: number): void;
@@ -284,6 +285,25 @@ const IDENTITY_GRACE_MS = 3_000;
 /** Shown for the caller's account when neither STS nor a cluster ARN named it. */
 export const UNKNOWN_ACCOUNT_ID = '000000000000';
 
+/** The report of a run that ends now: its accounts judged by the rules and exemptions it was given. */
+function reportOfRun(
+  deps: Pick<AuditDeps, 'clock' | 'toolVersion'>,
+  options: AuditOptions,
+  startedAt: Date,
+  scanned: Pick<AuditInput, 'accounts' | 'skippedAccounts' | 'shard'>,
+): AuditReport {
+  return buildAuditReport(options.rules ?? defaultRules, {
+    toolVersion: deps.toolVersion,
+    startedAt,
+    finishedAt: deps.clock(),
+    homeRegion: options.homeRegion,
+    requestedRegions: options.regions ? [...options.regions] : null,
+    ruleContext: options.ruleContext,
+    exemptions: options.exemptions,
+    ...scanned,
+  });
+}
+
 const scannedAccount = (
   target: AccountTarget,
   scan: Extract<AccountScan, { ok: true }>,
@@ -337,16 +357,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     );
   }
   const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
-  const report = buildAuditReport(options.rules ?? defaultRules, {
-    toolVersion: deps.toolVersion,
-    startedAt,
-    finishedAt: deps.clock(),
-    homeRegion: options.homeRegion,
-    requestedRegions: options.regions ? [...options.regions] : null,
-    accounts,
-    ruleContext: options.ruleContext,
-    exemptions: options.exemptions,
-  });
+  const report = reportOfRun(deps, options, startedAt, { accounts });
   return { kind: 'report', report, scans: scan.scans, accounts };
 }
 
@@ -383,6 +394,10 @@ export async function runAccountsAudit(
   const startedAt = deps.clock();
   const regionLimit = pLimit(options.regionConcurrency);
   const accountLimit = pLimit(options.accountConcurrency);
+  // Every account's calls (AssumeRole, DescribeRegions, ...) listen on the one interrupt signal:
+  // dozens of listeners at once, not a leak, and Node's MaxListenersExceededWarning would
+  // otherwise land on stderr.
+  if (options.signal) setMaxListeners(0, options.signal);
   const open = new Set<AwsClients>();
   const destroyOpen = () => {
     for (const clients of open) clients.destroy();
@@ -432,17 +447,10 @@ export async function runAccountsAudit(
 
   try {
     const accounts = await Promise.all(selection.scan.map((t) => accountLimit(() => scanOne(t))));
-    const report = buildAuditReport(options.rules ?? defaultRules, {
-      toolVersion: deps.toolVersion,
-      startedAt,
-      finishedAt: deps.clock(),
-      homeRegion: options.homeRegion,
-      requestedRegions: options.regions ? [...options.regions] : null,
+    const report = reportOfRun(deps, options, startedAt, {
       accounts,
       skippedAccounts: selection.skipped,
       shard: options.shard ?? null,
-      ruleContext: options.ruleContext,
-      exemptions: options.exemptions,
     });
     return {
       kind: 'report',

@@ -14,6 +14,16 @@ import { CliError } from './cli-error.js';
 import { systemErrorCause } from './file-checks.js';
 import { resolveShard, shardOption } from './shard-option.js';
 
+/** How each account's calls are paced; audit, remediate, apply, rollback and resume take it. */
+export const paceOption = {
+  pace: {
+    type: 'string',
+    array: true,
+    describe:
+      'Across accounts: client-side pacing per account, region and service, SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off (default: eks=20/10 ec2=20/5 sts=10/10 organizations=5/2)',
+  },
+} as const satisfies Record<string, Options>;
+
 /** Flags choosing the accounts of audit and remediate, and the role assumed in each. */
 export const accountOptions = {
   accounts: {
@@ -56,12 +66,7 @@ export const accountOptions = {
   },
   'role-duration': countFlag('Seconds each assumed-role session lasts (900 to 43200)', 3600),
   'account-concurrency': countFlag('Accounts scanned at once', 20),
-  pace: {
-    type: 'string',
-    array: true,
-    describe:
-      'Across accounts: client-side pacing per account, region and service, SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off (default: eks=20/10 ec2=20/5 sts=10/10 organizations=5/2)',
-  },
+  ...paceOption,
   ...shardOption,
 } as const satisfies Record<string, Options>;
 
@@ -190,6 +195,7 @@ function roleArnTemplateOf(args: AccountArgs): string | undefined {
 }
 
 export type RoleArgs = Pick<AccountArgs, 'external-id' | 'role-session-name' | 'role-duration'>;
+export type PaceArgs = Pick<AccountArgs, 'pace'>;
 
 /** How roles are assumed; apply, rollback and resume take these alone (the roles come from the plan or journal). */
 export const roleOptions = {

@@ -1,10 +1,8 @@
 import pLimit from 'p-limit';
 import type { OpenedAccount } from '../audit/run-audit.js';
-import type { RoleOptions } from '../aws/assume-role.js';
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsErrorInfo, formatErrorInfo } from '../aws/errors.js';
 import type { CallerAccount } from '../aws/identity.js';
-import { DEFAULT_RATES } from '../aws/pacing.js';
 import {
   type AccountRef,
   accountKey,
@@ -14,6 +12,7 @@ import {
 } from '../remediation/accounts.js';
 import type { AccountPort } from '../remediation/executor.js';
 import { type AccountClients, awsChangePort } from '../remediation/gather-plan.js';
+import type { AccountScope } from './account-options.js';
 import { accountOpener, realPacer } from './account-session.js';
 import type { AwsAccess } from './aws-options.js';
 import type { AwsSession } from './aws-session.js';
@@ -29,16 +28,17 @@ export interface CallerSession {
   openAccount(account: AccountRef): Promise<OpenedAccount>;
 }
 
-/** The caller's session as apply, rollback and resume use it: roles assumed as `role` says. */
+/**
+ * The caller's session as apply, rollback and resume use it: roles assumed as `scope.role` says,
+ * each account's calls paced as --pace says.
+ */
 export function callerSessionOf(
   deps: CliDeps,
   session: AwsSession,
   access: AwsAccess,
-  role: RoleOptions,
+  scope: Pick<AccountScope, 'role' | 'pacing'>,
   concurrency: number,
 ): CallerSession {
-  // The change commands have no --pace: each account's calls are paced with the defaults.
-  const scope = { role, pacing: DEFAULT_RATES };
   const open = accountOpener(
     deps,
     session.credentials,

@@ -12,12 +12,18 @@ import {
 import type { RoleOptions } from '../aws/assume-role.js';
 import type { AccountRef } from '../remediation/accounts.js';
 import { type AccountSource, callerSessionOf, openAccountSessions } from './change-accounts.js';
-import { type RoleArgs, resolveRoleOptions } from './account-options.js';
+import {
+  type AccountScope,
+  type PaceArgs,
+  parsePacing,
+  type RoleArgs,
+  resolveRoleOptions,
+} from './account-options.js';
 import { openAwsSession } from './aws-session.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 
-export interface ChangeCommandArgs extends AwsAccessArgs, RoleArgs {
+export interface ChangeCommandArgs extends AwsAccessArgs, RoleArgs, PaceArgs {
   readonly timeout: string;
   readonly 'poll-interval': number;
   readonly concurrency: number;
@@ -37,6 +43,8 @@ export interface ChangeCommandSettings extends WatchSettings {
   readonly access: AwsAccess;
   /** How each entry's role is assumed again (--external-id, --role-session-name, --role-duration). */
   readonly role: RoleOptions;
+  /** --pace: each account's calls; null: off. */
+  readonly pacing: AccountScope['pacing'];
 }
 
 /** Validates the shared flags, before any file, credential or network is touched. */
@@ -51,6 +59,7 @@ export function resolveChangeCommand(
     concurrency: wholeNumber('concurrency', args.concurrency, 50),
     output: args.output,
     role: resolveRoleOptions(args),
+    pacing: parsePacing(args.pace),
   };
 }
 
@@ -78,7 +87,7 @@ export async function withAwsSession<T>(
   });
   try {
     const accounts = await openAccountSessions(
-      callerSessionOf(deps, caller, settings.access, settings.role, settings.concurrency),
+      callerSessionOf(deps, caller, settings.access, settings, settings.concurrency),
       reach.refs,
       reach.source,
     );

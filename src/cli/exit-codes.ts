@@ -1,5 +1,5 @@
 export const EXIT_CODES_HELP = `Exit codes:
-  0  every cluster was evaluated and passed
+  0  every cluster was evaluated, and none FAILs at the --fail-on level
   1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)
   2  bad usage or input (flags, region names, only regions not enabled, credentials, an organization
      the credentials cannot list); nothing was scanned
@@ -13,7 +13,7 @@ export const REMEDIATION_EXIT_CODES_HELP = `Exit codes:
   0    dry run: every failing cluster can be changed; --apply: every change applied and verified
   1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no
   2    bad usage or input (flags, CIDRs, --out or --journal path, credentials); nothing was changed
-  3    the scan is incomplete (a region or cluster could not be read)
+  3    the scan is incomplete (an account, region or cluster could not be read)
   4    --apply: an update was still running in AWS at --timeout, or its answer was lost; eksposure resume
        watches it
 ${INTERRUPTED}`;
@@ -45,7 +45,7 @@ export const RESUME_EXIT_CODES_HELP = `Exit codes:
   130  SIGINT (143: SIGTERM): the updates keep running in AWS; run eksposure resume again`;
 
 export const MERGE_EXIT_CODES_HELP = `Exit codes (those one run over every account would give):
-  0  every cluster was evaluated and passed
-  1  at least one cluster FAILs EKS-001
+  0  every cluster was evaluated and none FAILs at the --fail-on level
+  1  a cluster FAILs a rule the shards ran, at the --fail-on level (SUPPRESSED never counts)
   2  a file is not a 2.x audit report, or the files are not the shards of one run; nothing printed
   3  incomplete: a shard has no report, or an account, region or cluster could not be read`;

@@ -83,4 +83,5 @@ export const MERGE_EXAMPLES: Examples = [
     'One report from the reports of every shard',
   ],
   ['$0 merge reports/*.json', 'The same, as a table'],
+  ['$0 merge reports/*.json --fail-on high', 'With the --fail-on the shards ran with'],
 ];

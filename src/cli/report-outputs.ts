@@ -25,7 +25,9 @@ export const reportOutputOptions = {
   },
   'output-file': {
     string: true,
-    describe: 'Write the report to FILE instead of stdout; one per --output when several',
+    requiresArg: true,
+    describe:
+      'Write the report to FILE instead of stdout (a table unless --output names the format); one per --output when several',
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Options } from 'yargs';
+import { FAIL_ON_CHOICES } from '../report/audit-report.js';
 
 /** The config file read when --config is not given, if it exists in the working directory. */
 export const DEFAULT_CONFIG_FILE = '.eksposure.json';
@@ -11,6 +12,19 @@ export const configOption = {
     describe: `Config file of exemptions and approved CIDRs (JSON, schemas/config.schema.json; default ${DEFAULT_CONFIG_FILE} when present)`,
   },
 } as const satisfies Record<string, Options>;
+
+/** --fail-on: audit, and merge (which gives the exit code one run would). */
+export const failOnOption = {
+  'fail-on': {
+    choices: FAIL_ON_CHOICES,
+    describe:
+      'Exit 1 only for a FAIL of this severity or above (never: findings never fail the exit code; default: any FAIL)',
+  },
+} as const satisfies Record<string, Options>;
+
+export interface FailOnArgs {
+  readonly 'fail-on'?: (typeof FAIL_ON_CHOICES)[number];
+}
 
 /** Flags of `audit` that choose and tune the rules. */
 export const ruleOptions = {
@@ -28,11 +42,7 @@ export const ruleOptions = {
     describe:
       "EKS-001 also fails a public endpoint admitting a range outside these CIDRs (replaces the config file's approvedCidrs)",
   },
-  'fail-on': {
-    choices: ['critical', 'high', 'medium', 'low', 'never'] as const,
-    describe:
-      'Exit 1 only for a FAIL of this severity or above (never: findings never fail the exit code; default: any FAIL)',
-  },
+  ...failOnOption,
   ...configOption,
 } as const satisfies Record<string, Options>;
 
@@ -40,8 +50,7 @@ export interface ConfigArgs {
   readonly config?: string;
 }
 
-export interface RuleArgs extends ConfigArgs {
+export interface RuleArgs extends ConfigArgs, FailOnArgs {
   readonly rules?: readonly string[];
   readonly 'approved-cidrs'?: readonly string[];
-  readonly 'fail-on'?: 'critical' | 'high' | 'medium' | 'low' | 'never';
 }

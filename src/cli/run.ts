@@ -60,11 +60,12 @@ export async function buildParser(deps: CliDeps, setExitCode: (code: number) => 
       )
       .strict()
       .fail((message, error) => {
-        // Validation failures (unknown flag, missing command) arrive as a message; anything else as an error.
+        // Validation failures (unknown flag, missing command) arrive as a message, the parser's own
+        // (a flag without its value) as a YError: both are usage. Anything else is the handler's.
         // yargs spreads some (invalid choices) over two lines: the rule is one line on stderr.
-        throw (
-          error ?? new CliError(`${message.replace(/:?\s*\n\s*/g, ': ')} (see eksposure --help)`)
-        );
+        if (error && error.name !== 'YError') throw error;
+        const text = error?.message ?? message;
+        throw new CliError(`${text.replace(/:?\s*\n\s*/g, ': ')} (see eksposure --help)`);
       })
       .exitProcess(false)
       .epilogue(EXIT_CODES_HELP)

@@ -119,6 +119,10 @@ function setProblem(reads: readonly ReadReport[]): string | undefined {
   const otherRegions = reads.find((r) => regionsOf(r) !== regionsOf(first));
   if (otherRegions)
     return `${first.name} and ${otherRegions.name} scanned different --regions: ${sameRun}.`;
+  const rulesOf = (r: ReadReport) =>
+    JSON.stringify(r.report.rules.map((rule) => rule.id).toSorted());
+  const otherRules = reads.find((r) => rulesOf(r) !== rulesOf(first));
+  if (otherRules) return `${first.name} and ${otherRules.name} ran different --rules: ${sameRun}.`;
   const byShard = new Map<number, string>();
   const byAccount = new Map<string, string>();
   for (const { name, report } of reads) {

@@ -210,10 +210,14 @@ export function formatTable(report: AuditReport, options: TableOptions = {}): st
         options,
       ),
     );
+  // The status counts are findings (one per cluster and rule): with several rules, say so.
+  const findings = withRule
+    ? `; ${plural(report.findings.length, 'finding')} of ${report.rules.length} rules`
+    : '';
   lines.push(
     wrapParagraph(
       `${plural(s.clusters, 'cluster')} in ${plural(s.regionsScanned, 'region')} ` +
-        `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed): ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR` +
+        `(${s.regionsSkipped} skipped, ${s.regionsFailed} failed)${findings}: ${s.fail} FAIL, ${s.pass} PASS, ${s.error} ERROR` +
         `${s.suppressed ? `, ${s.suppressed} SUPPRESSED` : ''}.`,
       options,
     ),

@@ -1,6 +1,6 @@
 import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { cidrsOutside } from '../net/cidr.js';
-import { describeAccess, endpointAccessOf } from './endpoint-access.js';
+import { describeAccess, endpointAccessOf, PRIVATE_ENDPOINT_COMMANDS } from './endpoint-access.js';
 import {
   type CheckResult,
   NO_RULE_CONTEXT,
@@ -24,11 +24,7 @@ export const metadata: RuleMetadata = {
     summary:
       'Make the endpoint private (public access off, private access on), or keep it public but restrict ' +
       'publicAccessCidrs to the networks that need it, with private access on so nodes stay inside the VPC.',
-    cli:
-      'aws eks update-cluster-config --region <region> --name <cluster> ' +
-      '--resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true',
-    terraform:
-      'vpc_config {\n  endpoint_public_access  = false\n  endpoint_private_access = true\n}',
+    ...PRIVATE_ENDPOINT_COMMANDS,
   },
   references: [
     'https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/EKS/endpoint-access.html',

@@ -1,5 +1,5 @@
 import type { ClusterRecord } from '../aws/collect-clusters.js';
-import { describeAccess, endpointAccessOf } from './endpoint-access.js';
+import { describeAccess, endpointAccessOf, PRIVATE_ENDPOINT_COMMANDS } from './endpoint-access.js';
 import type { CheckResult, Rule, RuleMetadata } from './types.js';
 
 export const metadata: RuleMetadata = {
@@ -16,11 +16,7 @@ export const metadata: RuleMetadata = {
     summary:
       'Turn the public endpoint off and private access on; reach the API from inside the VPC (a ' +
       'bastion, VPN or Direct Connect, or CI runners in the VPC).',
-    cli:
-      'aws eks update-cluster-config --region <region> --name <cluster> ' +
-      '--resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true',
-    terraform:
-      'vpc_config {\n  endpoint_public_access  = false\n  endpoint_private_access = true\n}',
+    ...PRIVATE_ENDPOINT_COMMANDS,
   },
   references: [
     'https://docs.aws.amazon.com/securityhub/latest/userguide/eks-controls.html#eks-1',

@@ -52,3 +52,11 @@ export function describeAccess(access: EndpointAccess): string {
       return `public open (${privateNote})`;
   }
 }
+
+/** The fix both endpoint rules suggest, ready to paste: public endpoint off, private on. */
+export const PRIVATE_ENDPOINT_COMMANDS = {
+  cli:
+    'aws eks update-cluster-config --region <region> --name <cluster> ' +
+    '--resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true',
+  terraform: 'vpc_config {\n  endpoint_public_access  = false\n  endpoint_private_access = true\n}',
+} as const;

@@ -117,6 +117,14 @@ describe('shards of an organization, merged', () => {
     expect(whole.code).toBe(1);
     expect(merged.code).toBe(1);
     expect(parseReport(merged.stdout).findings).toEqual(parseReport(whole.stdout).findings);
+    // --fail-on is not in the reports: merge takes it too, and exits as `audit --fail-on` would.
+    const [wholeNever, mergedNever] = await Promise.all([
+      runCli([...scan, '--fail-on', 'never'], env),
+      runCli(['merge', ...files, '--fail-on', 'never'], env),
+    ]);
+    expect(wholeNever.code).toBe(0);
+    expect(mergedNever.code).toBe(0);
+    expect(mergedNever.stdout).toContain('Exit 0: no FAIL at the --fail-on never level.');
   }, 15_000);
 
   it('prints the table of one run, with its exit code', async () => {

@@ -1,3 +1,4 @@
+import type { Cluster } from '@aws-sdk/client-eks';
 import type { AccountTarget } from '../../src/accounts/targets.js';
 import type { AccountScanResult } from '../../src/audit/evaluate.js';
 import type { RegionScan } from '../../src/aws/collect-clusters.js';
@@ -36,4 +37,14 @@ export function accountScan(
   target: AccountTarget = TEST_ACCOUNT,
 ): AccountScanResult {
   return { target, ok: true, optInStatus, skipped, scans };
+}
+
+/** An ACTIVE cluster `c` with this endpoint configuration, as DescribeCluster returns it to a rule. */
+export function clusterWithEndpoint(vpc: Cluster['resourcesVpcConfig']): Cluster {
+  return {
+    name: 'c',
+    arn: 'arn:aws:eks:us-east-1:123456789012:cluster/c',
+    status: 'ACTIVE',
+    resourcesVpcConfig: vpc,
+  };
 }

@@ -9,8 +9,8 @@ export const HOSTILE_TEXT = `<script>alert("x")</script> & 'q', "a|b"\nnext`;
 
 /*
  * The samples are built as plain objects and cast: they carry the fields of report 2.0.0
- * (accountId, accounts[]) and 1.2.0 (exemption, evidence, suppressed), whichever the report type
- * of this branch declares, and a finding with `accountId: null` has none (a report before 2.0.0).
+ * (accountId, accounts[]; exemption, evidence, suppressed), and a finding with `accountId: null`
+ * has none (a report before 2.0.0).
  */
 type FindingInput = Partial<Omit<Finding, 'accountId' | 'exemption'>> & {
   readonly clusterName: string;

@@ -4,6 +4,7 @@ import type { CliDeps } from '../deps.js';
 import { MERGE_EXIT_CODES_HELP } from '../exit-codes.js';
 import { MERGE_EXAMPLES, withHelp } from '../help-examples.js';
 import { reportOutputOptions } from '../report-outputs.js';
+import { failOnOption } from '../rule-options.js';
 import type { MergeArgs } from './merge.handler.js';
 
 export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -18,7 +19,7 @@ export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void)
           array: true,
           describe: 'Report files from eksposure audit --shard I/N --output json',
         })
-        .options(reportOutputOptions),
+        .options({ ...failOnOption, ...reportOutputOptions }),
     handler: async (argv) => {
       const { merge } = await import('./merge.handler.js');
       setExitCode(await merge(deps, argv as unknown as MergeArgs));

@@ -10,8 +10,9 @@ import {
   resolveOutputTargets,
   writeReportOutputs,
 } from '../report-outputs.js';
+import type { FailOnArgs } from '../rule-options.js';
 
-export interface MergeArgs extends ReportOutputArgs {
+export interface MergeArgs extends ReportOutputArgs, FailOnArgs {
   readonly reports: readonly string[];
 }
 
@@ -35,6 +36,8 @@ export async function merge(deps: CliDeps, args: MergeArgs): Promise<number> {
     );
   }
   const ran = rules.map((r) => r.metadata).filter((m) => report.rules.some((r) => r.id === m.id));
-  await writeReportOutputs(report, outputs, deps.stdout, { rules: ran });
-  return exitCodeFor(report);
+  // The shards' own --fail-on is not in their reports: the merge is told again.
+  const failOn = args['fail-on'] ?? 'any';
+  await writeReportOutputs(report, outputs, deps.stdout, { rules: ran, table: { failOn } });
+  return exitCodeFor(report, failOn);
 }

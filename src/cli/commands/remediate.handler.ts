@@ -223,7 +223,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     }
     if (args.output === 'text')
       deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    const caller = callerSessionOf(deps, session, connection, scope.role, applyConcurrency);
+    const caller = callerSessionOf(deps, session, connection, scope, applyConcurrency);
     const accounts = await openAccountSessions(
       caller,
       plan.clusters.filter((c) => c.action === 'update'),

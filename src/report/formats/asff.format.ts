@@ -8,7 +8,7 @@ import {
   ruleMetadata,
   truncate,
 } from './context.js';
-import { exemptionOf, findingAccounts, statusOf } from './report-view.js';
+import { exemptionOf, findingsJsonList, statusOf } from './report-view.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -128,10 +128,5 @@ function asffFinding(
  * formats, not here.
  */
 export function formatAsff(report: AuditReport, context: FormatContext): string {
-  const findingAccount = findingAccounts(report);
-  return `${JSON.stringify(
-    report.findings.map((f) => asffFinding(report, f, findingAccount(f), context)),
-    null,
-    2,
-  )}\n`;
+  return findingsJsonList(report, (f, account) => asffFinding(report, f, account, context));
 }

@@ -55,6 +55,9 @@ export function formatMarkdown(report: AuditReport): string {
     '',
     `${s.clusters} cluster${s.clusters === 1 ? '' : 's'} in ${s.regionsScanned} region${s.regionsScanned === 1 ? '' : 's'}` +
       (accounts > 1 ? ` of ${accounts} accounts` : '') +
+      (report.rules.length > 1
+        ? ` · ${report.findings.length} findings (one per cluster and rule)`
+        : '') +
       ` · rules ${report.rules.map((r) => r.id).join(', ')} · eksposure ${report.tool.version}`,
     '',
     ...table(
@@ -73,7 +76,11 @@ export function formatMarkdown(report: AuditReport): string {
   const sorted = sortForReaders(report);
   const failing = sorted.filter((f) => statusOf(f) === 'FAIL');
   if (failing.length > 0) {
-    lines.push('', `### Failing clusters (${failing.length})`, '');
+    lines.push(
+      '',
+      `### Failing clusters (${failing.length}${report.rules.length > 1 ? ' findings' : ''})`,
+      '',
+    );
     lines.push(
       ...capped(failing, (shown) =>
         table(

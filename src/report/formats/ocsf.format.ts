@@ -10,7 +10,7 @@ import {
 import {
   exemptionOf,
   exemptionText,
-  findingAccounts,
+  findingsJsonList,
   statusOf,
   suppressionOf,
 } from './report-view.js';
@@ -129,10 +129,5 @@ function ocsfFinding(
 
 /** The findings as a JSON list of OCSF 1.5.0 Detection Findings (class 2004), the shape Prowler writes. */
 export function formatOcsf(report: AuditReport, context: FormatContext): string {
-  const findingAccount = findingAccounts(report);
-  return `${JSON.stringify(
-    report.findings.map((f) => ocsfFinding(report, f, findingAccount(f), context)),
-    null,
-    2,
-  )}\n`;
+  return findingsJsonList(report, (f, account) => ocsfFinding(report, f, account, context));
 }

@@ -38,7 +38,7 @@ export function regionAccount(report: AuditReport, region: RegionResult): string
 
 /**
  * The exemption a finding names (issue 10, config exemptions): the one that suppresses it, or an
- * expired one that no longer does. Read from `exemption` (report 1.2.0).
+ * expired one that no longer does. Read from `exemption` (report 2.0.0).
  */
 export interface ExemptionNote {
   readonly reason: string | null;
@@ -69,6 +69,19 @@ export function exemptionText(finding: Finding): string | null {
   const reason = note.reason ?? 'no reason given';
   if (note.expired) return `exemption expired on ${note.expires ?? '?'}: ${reason}`;
   return `suppressed until ${note.expires ?? '?'}: ${reason}`;
+}
+
+/** A format that is a JSON list of one object per finding (ASFF, OCSF), as a file's text. */
+export function findingsJsonList(
+  report: AuditReport,
+  toItem: (finding: Finding, account: string) => object,
+): string {
+  const findingAccount = findingAccounts(report);
+  return `${JSON.stringify(
+    report.findings.map((f) => toItem(f, findingAccount(f))),
+    null,
+    2,
+  )}\n`;
 }
 
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */

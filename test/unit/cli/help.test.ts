@@ -44,6 +44,7 @@ describe('help and flags', () => {
     ['apply', '0    every change in the plan was applied and verified'],
     ['rollback', '0    every cluster the journal shows changed was put back and verified'],
     ['resume', '0    every update in flight ended and was verified, or none was in flight'],
+    ['merge', '1  a cluster FAILs a rule the shards ran, at the --fail-on level'],
     ['emulator', undefined],
     ['rules', undefined],
     ['completion', undefined],
@@ -66,4 +67,33 @@ describe('help and flags', () => {
       `eksposure: ${flag} must be a whole number from 1 to ${max}, got "${value}".\n`,
     );
   });
+
+  it.each(['--rules', '--config', '--approved-cidrs', '--output-file'])(
+    'audit %s without its value is a usage error in one line, exit 2',
+    async (flag) => {
+      const refused = await run(['audit', flag]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `eksposure: Not enough arguments following: ${flag.slice(2)} (see eksposure --help)\n`,
+      );
+    },
+  );
+
+  it.each([
+    ['apply', 'plan.json'],
+    ['rollback', '--journal', 'j.ndjson'],
+    ['resume', '--journal', 'j.ndjson'],
+  ])(
+    '%s paces each account as audit does: --pace in its help, a bad one refused in one line',
+    async (command, ...rest) => {
+      expect((await run([command, '-h'])).stdout).toMatch(
+        /--pace +Across accounts: client-side pacing/,
+      );
+      const refused = await run([command, ...rest, '--pace', 'eks=0/1']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^eksposure: --pace "eks=0\/1" is not SERVICE=BURST\/PER_SECOND [^\n]*\n$/,
+      );
+    },
+  );
 });

@@ -269,4 +269,17 @@ describe('merging shard reports', () => {
     };
     expect(refusal([zero!, narrowed])).toContain('scanned different --regions');
   });
+
+  it('refuses shards that ran different rules (their counts would not add up to one run)', () => {
+    const [zero, one] = shardFiles(three, 2);
+    const report = JSON.parse(one!.text) as { rules: { id: string }[] };
+    const stricter = {
+      ...one!,
+      text: JSON.stringify({
+        ...report,
+        rules: [...report.rules, { id: 'EKS-002', title: 't', severity: 'high', aliases: [] }],
+      }),
+    };
+    expect(refusal([zero!, stricter])).toContain('ran different --rules');
+  });
 });

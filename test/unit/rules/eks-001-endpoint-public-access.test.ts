@@ -1,14 +1,5 @@
-import type { Cluster } from '@aws-sdk/client-eks';
 import { check, metadata } from '../../../src/rules/eks-001-endpoint-public-access.js';
-
-function cluster(vpc: Cluster['resourcesVpcConfig']): Cluster {
-  return {
-    name: 'c',
-    arn: 'arn:aws:eks:us-east-1:123456789012:cluster/c',
-    status: 'ACTIVE',
-    resourcesVpcConfig: vpc,
-  };
-}
+import { clusterWithEndpoint as cluster } from '../../support/report.js';
 
 describe('EKS-001 endpoint public access', () => {
   it('fails the AWS default: public, private off, open to 0.0.0.0/0', () => {

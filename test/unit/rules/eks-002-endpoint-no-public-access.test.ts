@@ -1,11 +1,5 @@
-import type { Cluster } from '@aws-sdk/client-eks';
 import { check, metadata } from '../../../src/rules/eks-002-endpoint-no-public-access.js';
-
-const cluster = (vpc: Cluster['resourcesVpcConfig']): Cluster => ({
-  name: 'c',
-  arn: 'arn:aws:eks:us-east-1:123456789012:cluster/c',
-  resourcesVpcConfig: vpc,
-});
+import { clusterWithEndpoint as cluster } from '../../support/report.js';
 
 describe('EKS-002 endpoint not publicly accessible (Security Hub EKS.1)', () => {
   it('fails a public endpoint even with a narrow allowlist', () => {

@@ -71,6 +71,24 @@ describe('csv', () => {
     expect(rows.find((r) => r.clusterName === 'payments-prod')?.message).toBe(HOSTILE_TEXT);
   });
 
+  it('defuses a text a spreadsheet would run as a formula with a leading quote (OWASP)', () => {
+    const formulas = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx'];
+    const hostile = sampleReport(
+      formulas.map((message, i) =>
+        sampleFinding({
+          clusterName: `c${i}`,
+          status: 'FAIL',
+          message,
+          exemption: { reason: message, expires: '2026-01-15', expired: true },
+        }),
+      ),
+    );
+    const parsed = csvRows(formatCsv(hostile)).filter((r) => r.clusterName.startsWith('c'));
+    expect(parsed.map((r) => r.message)).toEqual(formulas.map((f) => `'${f}`));
+    expect(parsed.map((r) => r.exemptionReason)).toEqual(formulas.map((f) => `'${f}`));
+    expect(parsed[0]).toMatchObject({ accountId: ACCOUNT_A, endpointPublicAccess: 'true' });
+  });
+
   it('ends lines with CRLF and keeps the suppression reason', () => {
     expect(formatCsv(report).split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
     expect(rows.find((r) => r.clusterName === 'sandbox-demo')).toMatchObject({

@@ -21,7 +21,8 @@ import {
 } from '../report/audit-report.js';
 import type { Exemption } from '../config/config.js';
 import { defaultRules } from '../rules/registry.js';
-import type { Rule, RuleContext } from '../rules/types.js';
+import type { ProbeReport } from '../probe/probe-report.js';
+import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import { type AccountScanResult, buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
@@ -51,6 +52,12 @@ export interface AuditOptions {
   readonly rules?: readonly Rule[];
   readonly ruleContext?: RuleContext;
   readonly exemptions?: readonly Exemption[];
+  /** Keep each cluster's CA (the probe verifies TLS against it). */
+  readonly keepCertificateAuthority?: boolean | undefined;
+  /** --probe: observes the scanned clusters' endpoints before the report is built (RuleContext.probes). */
+  readonly probe?:
+    | ((accounts: readonly AccountScanResult[]) => Promise<ReadonlyMap<string, ProbeReport>>)
+    | undefined;
 }
 
 export type AuditOutcome =
@@ -170,6 +177,7 @@ interface AccountScanOptions {
   readonly homeRegion: string;
   readonly regions: readonly string[] | undefined;
   readonly concurrency: number;
+  readonly keepCertificateAuthority?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Called once DescribeRegions is on its way (the single-account run asks STS who it is then). */
   readonly onRegionsAsked?: (() => void) | undefined;
@@ -192,7 +200,11 @@ async function scanAccount(
       scanRegion(
         deps.clients.eks(region),
         region,
-        { concurrency: options.concurrency, signal },
+        {
+          concurrency: options.concurrency,
+          signal,
+          keepCertificateAuthority: options.keepCertificateAuthority,
+        },
         progress,
       ),
     );
@@ -337,6 +349,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     );
   }
   const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
+  const ruleContext = await withProbes(options, accounts);
   const report = buildAuditReport(options.rules ?? defaultRules, {
     toolVersion: deps.toolVersion,
     startedAt,
@@ -344,10 +357,20 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     homeRegion: options.homeRegion,
     requestedRegions: options.regions ? [...options.regions] : null,
     accounts,
-    ruleContext: options.ruleContext,
+    ruleContext,
     exemptions: options.exemptions,
   });
   return { kind: 'report', report, scans: scan.scans, accounts };
+}
+
+/** The rule context, with what --probe observed when it was asked for. */
+async function withProbes(
+  options: AuditOptions,
+  accounts: readonly AccountScanResult[],
+): Promise<RuleContext | undefined> {
+  if (!options.probe) return options.ruleContext;
+  const probes = await options.probe(accounts);
+  return { ...(options.ruleContext ?? NO_RULE_CONTEXT), probes };
 }
 
 /** An account's clients, on the account's credentials (its role assumed), or why they cannot be had. */
@@ -432,6 +455,7 @@ export async function runAccountsAudit(
 
   try {
     const accounts = await Promise.all(selection.scan.map((t) => accountLimit(() => scanOne(t))));
+    const ruleContext = await withProbes(options, accounts);
     const report = buildAuditReport(options.rules ?? defaultRules, {
       toolVersion: deps.toolVersion,
       startedAt,
@@ -441,7 +465,7 @@ export async function runAccountsAudit(
       accounts,
       skippedAccounts: selection.skipped,
       shard: options.shard ?? null,
-      ruleContext: options.ruleContext,
+      ruleContext,
       exemptions: options.exemptions,
     });
     return {

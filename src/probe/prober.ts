@@ -128,32 +128,39 @@ function get(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      req.destroy();
+      req?.destroy();
       resolve(result);
     };
     const failed = (code: string, message: string) =>
       finish({ path, answered: false, failure: failureKindOf(code), code, message });
-    const req = request({
-      host: address,
-      port: options.url.port || 443,
-      path,
-      method: 'GET',
-      agent: false,
-      // No Authorization, no client certificate, no cookies: the probe is anonymous by construction.
-      headers: {
-        Host: options.url.host,
-        Accept: 'application/json',
-        'User-Agent': 'eksposure-probe',
-      },
-      ...(isIP(host) ? {} : { servername: host }),
-      ca: options.caPem ?? undefined,
-      rejectUnauthorized: !options.insecure,
-      checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
-    });
+    let req: ReturnType<typeof request> | undefined;
     const timer = setTimeout(
       () => failed('timeout', `no complete answer within ${options.timeoutMs} ms`),
       options.timeoutMs,
     );
+    try {
+      req = request({
+        host: address,
+        port: options.url.port || 443,
+        path,
+        method: 'GET',
+        agent: false,
+        // No Authorization, no client certificate, no cookies: the probe is anonymous by construction.
+        headers: {
+          Host: options.url.host,
+          Accept: 'application/json',
+          'User-Agent': 'eksposure-probe',
+        },
+        ...(isIP(host) ? {} : { servername: host }),
+        ca: options.caPem ?? undefined,
+        rejectUnauthorized: !options.insecure,
+        checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
+      });
+    } catch (error) {
+      // A CA that is not a certificate (node refuses it before connecting): nothing can be trusted.
+      failed(errorCode(error), error instanceof Error ? error.message : String(error));
+      return;
+    }
     req.on('error', (error) => failed(errorCode(error), error.message));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { runCli } from '../support/cli.js';
@@ -11,7 +13,7 @@ import {
   versionBody,
 } from '../support/kube-tls.js';
 import { findingFor, parseReport } from '../support/report.js';
-import { cliAgainst } from '../support/remediation.js';
+import { cliAgainst, tempDir } from '../support/remediation.js';
 import { schemaErrors } from '../support/schema.js';
 
 const REGION = 'us-east-1';
@@ -112,5 +114,50 @@ describe('audit --probe', () => {
     const run = await runCli(['audit', '--my-ip', '198.51.100.7', '--endpoint-url', emulator.url]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--my-ip applies only with --probe');
+  });
+});
+
+describe('probe', () => {
+  const dir = tempDir();
+  const caFile = join(dir, 'ca.pem');
+  const notPem = join(dir, 'not.pem');
+  writeFileSync(caFile, pki.ca.cert);
+  writeFileSync(notPem, 'hello\n');
+  const probe = (...args: string[]) => runCli(['probe', ...args, '--probe-timeout', '3']);
+
+  it('probes any API server with the CA given, and says what it saw (exit 1: it answered)', async () => {
+    const run = await probe(at(servers.usual), '--ca-file', caFile, '--output', 'json');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      verdict: 'version-disclosed',
+      insecure: false,
+      addresses: [{ address: '127.0.0.1', apiStatus: 403 }],
+    });
+  });
+
+  it('reads an EKS cluster endpoint and CA with DescribeCluster', async () => {
+    const run = await cliAgainst(emulator, 'probe', '--cluster', 'stranger', '--regions', REGION);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('tls-mismatch');
+  });
+
+  it('with --insecure, says the certificate was not verified', async () => {
+    const run = await probe(at(servers.stranger), '--insecure');
+    expect(run.stdout).toContain('TLS NOT VERIFIED');
+  });
+
+  it.each([
+    [['not a url', '--insecure'], 'is not a URL'],
+    [['https://127.0.0.1:1', '--ca-file', join(dir, 'missing.pem')], 'cannot be read'],
+    [['https://127.0.0.1:1', '--ca-file', notPem], 'is not a PEM certificate'],
+    [
+      ['https://127.0.0.1:1', '--ca-file', caFile, '--insecure'],
+      '--insecure is only for a URL without a CA',
+    ],
+    [['https://127.0.0.1:1'], 'needs --ca-file'],
+  ])('refuses %j in one line, exit 2', async (args, message) => {
+    const run = await probe(...args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
   });
 });

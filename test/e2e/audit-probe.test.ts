@@ -128,6 +128,7 @@ describe('probe', () => {
   it('probes any API server with the CA given, and says what it saw (exit 1: it answered)', async () => {
     const run = await probe(at(servers.usual), '--ca-file', caFile, '--output', 'json');
     expect(run.code).toBe(1);
+    expect(schemaErrors('probe-report.schema.json', JSON.parse(run.stdout))).toEqual([]);
     expect(JSON.parse(run.stdout)).toMatchObject({
       verdict: 'version-disclosed',
       insecure: false,

@@ -16,6 +16,9 @@ import type { CliDeps } from '../deps.js';
 import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
+/** schemas/probe-report.schema.json mirrors this. */
+export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
+
 export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs {
   readonly url?: string;
   readonly cluster?: string;
@@ -138,8 +141,11 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
     concurrency: 3,
   });
   const report = toProbeReport(observed, tuning.vantage, deps.clock());
-  deps.stdout.write(
-    args.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : render(report),
-  );
+  const json = {
+    kind: 'eksposure-probe-report',
+    schemaVersion: PROBE_REPORT_SCHEMA_VERSION,
+    ...report,
+  };
+  deps.stdout.write(args.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : render(report));
   return VERDICT_SEVERITY[report.verdict] === null ? 0 : 1;
 }

@@ -5,6 +5,7 @@ import { formatErrorInfo } from '../aws/errors.js';
 import type { Exemption } from '../config/config.js';
 import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
+import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
 import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import {
   AUDIT_REPORT_SCHEMA_VERSION,
@@ -87,8 +88,13 @@ function findingsFor(
   };
   try {
     const result = rule.check(cluster, context);
+    const probe =
+      rule.metadata.id === 'EKS-001' ? context.probes?.get(probeKey(cluster)) : undefined;
     return {
       ...observed,
+      ...(result.severity ? { severity: result.severity } : {}),
+      // Configured and observed exposure side by side: the probe rides on the EKS-001 finding.
+      ...(probe ? { probe } : {}),
       status: result.status,
       message: result.message,
       error: null,

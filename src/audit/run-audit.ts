@@ -22,7 +22,8 @@ import {
 } from '../report/audit-report.js';
 import type { Exemption } from '../config/config.js';
 import { defaultRules } from '../rules/registry.js';
-import type { Rule, RuleContext } from '../rules/types.js';
+import type { ProbeReport } from '../probe/probe-report.js';
+import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
 import { type AccountScanResult, type AuditInput, buildAuditReport } from './evaluate.js';
 
 export interface AuditProgress extends ScanProgress {
@@ -52,6 +53,12 @@ export interface AuditOptions {
   readonly rules?: readonly Rule[];
   readonly ruleContext?: RuleContext;
   readonly exemptions?: readonly Exemption[];
+  /** Keep each cluster's CA (the probe verifies TLS against it). */
+  readonly keepCertificateAuthority?: boolean | undefined;
+  /** --probe: observes the scanned clusters' endpoints before the report is built (RuleContext.probes). */
+  readonly probe?:
+    | ((accounts: readonly AccountScanResult[]) => Promise<ReadonlyMap<string, ProbeReport>>)
+    | undefined;
 }
 
 export type AuditOutcome =
@@ -171,6 +178,7 @@ interface AccountScanOptions {
   readonly homeRegion: string;
   readonly regions: readonly string[] | undefined;
   readonly concurrency: number;
+  readonly keepCertificateAuthority?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Called once DescribeRegions is on its way (the single-account run asks STS who it is then). */
   readonly onRegionsAsked?: (() => void) | undefined;
@@ -193,7 +201,11 @@ async function scanAccount(
       scanRegion(
         deps.clients.eks(region),
         region,
-        { concurrency: options.concurrency, signal },
+        {
+          concurrency: options.concurrency,
+          signal,
+          keepCertificateAuthority: options.keepCertificateAuthority,
+        },
         progress,
       ),
     );
@@ -290,7 +302,7 @@ function reportOfRun(
   deps: Pick<AuditDeps, 'clock' | 'toolVersion'>,
   options: AuditOptions,
   startedAt: Date,
-  scanned: Pick<AuditInput, 'accounts' | 'skippedAccounts' | 'shard'>,
+  scanned: Pick<AuditInput, 'accounts' | 'skippedAccounts' | 'shard' | 'ruleContext'>,
 ): AuditReport {
   return buildAuditReport(options.rules ?? defaultRules, {
     toolVersion: deps.toolVersion,
@@ -357,8 +369,19 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     );
   }
   const accounts = [scannedAccount({ accountId, name: null, roleArn: null }, scan)];
-  const report = reportOfRun(deps, options, startedAt, { accounts });
+  const ruleContext = await withProbes(options, accounts);
+  const report = reportOfRun(deps, options, startedAt, { accounts, ruleContext });
   return { kind: 'report', report, scans: scan.scans, accounts };
+}
+
+/** The rule context, with what --probe observed when it was asked for. */
+async function withProbes(
+  options: AuditOptions,
+  accounts: readonly AccountScanResult[],
+): Promise<RuleContext | undefined> {
+  if (!options.probe) return options.ruleContext;
+  const probes = await options.probe(accounts);
+  return { ...(options.ruleContext ?? NO_RULE_CONTEXT), probes };
 }
 
 /** An account's clients, on the account's credentials (its role assumed), or why they cannot be had. */
@@ -447,10 +470,12 @@ export async function runAccountsAudit(
 
   try {
     const accounts = await Promise.all(selection.scan.map((t) => accountLimit(() => scanOne(t))));
+    const ruleContext = await withProbes(options, accounts);
     const report = reportOfRun(deps, options, startedAt, {
       accounts,
       skippedAccounts: selection.skipped,
       shard: options.shard ?? null,
+      ruleContext,
     });
     return {
       kind: 'report',

@@ -18,12 +18,12 @@ import { type AwsErrorInfo, toErrorInfo } from './errors.js';
  * (subnets, security groups, logging, OIDC issuer, certificate), and a scan holds every cluster
  * of the account until the report is built. A full `Cluster` fits this type, so the change path's
  * fresh DescribeCluster answers need no conversion.
- * Note: certificateAuthority is left out on purpose; a check that probes the API endpoint over
- * TLS will need it (add `certificateAuthority` here and in slimCluster then).
+ * certificateAuthority is kept only when asked (`audit --probe` verifies the endpoint's TLS
+ * certificate against it): it is the largest field a scan would otherwise hold.
  */
 export interface ClusterRecord extends Pick<
   Cluster,
-  'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags'
+  'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags' | 'certificateAuthority'
 > {
   readonly resourcesVpcConfig?:
     | Pick<
@@ -35,7 +35,7 @@ export interface ClusterRecord extends Pick<
 }
 
 /** Pure: the record kept of a DescribeCluster answer (see ClusterRecord). */
-export function slimCluster(cluster: Cluster): ClusterRecord {
+export function slimCluster(cluster: Cluster, keepCertificateAuthority = false): ClusterRecord {
   const vpc = cluster.resourcesVpcConfig;
   const network = cluster.kubernetesNetworkConfig;
   return {
@@ -52,6 +52,9 @@ export function slimCluster(cluster: Cluster): ClusterRecord {
       publicAccessCidrs: vpc.publicAccessCidrs,
     },
     kubernetesNetworkConfig: network && { ipFamily: network.ipFamily },
+    ...(keepCertificateAuthority && cluster.certificateAuthority
+      ? { certificateAuthority: { data: cluster.certificateAuthority.data } }
+      : {}),
   };
 }
 
@@ -74,6 +77,8 @@ export interface ScanProgress {
 export interface RegionScanOptions {
   /** DescribeCluster calls in flight. */
   readonly concurrency: number;
+  /** Keep each cluster's certificateAuthority (for --probe). */
+  readonly keepCertificateAuthority?: boolean | undefined;
   /**
    * Aborting it abandons the calls in flight, and the SDK's backoff between attempts; the scan
    * then ends with errors. (The SDK's `cacheMiddleware` would save building each call's middleware
@@ -137,6 +142,7 @@ async function describeCluster(
   eks: EKSClient,
   name: string,
   signal: AbortSignal | undefined,
+  keepCertificateAuthority: boolean,
 ): Promise<ClusterScan> {
   try {
     const answer = await eks.send(new DescribeClusterCommand({ name }), { abortSignal: signal });
@@ -157,7 +163,7 @@ async function describeCluster(
         },
       };
     }
-    return { name, ok: true, cluster: slimCluster(answer.cluster) };
+    return { name, ok: true, cluster: slimCluster(answer.cluster, keepCertificateAuthority) };
   } catch (error) {
     return { name, ok: false, error: toErrorInfo(error) };
   }
@@ -200,7 +206,12 @@ export async function scanRegion(
         names.add(name);
         described.push(
           limit(async () => {
-            const result = await describeCluster(eks, name, signal);
+            const result = await describeCluster(
+              eks,
+              name,
+              signal,
+              options.keepCertificateAuthority === true,
+            );
             progress.clusterDescribed(region);
             return result;
           }),

@@ -166,7 +166,12 @@ export interface ScanRequest {
   /** A run across accounts: narrows the selected accounts (e.g. to one shard) before any is opened. */
   readonly narrow?: ((selection: AccountSelection) => AccountSelection) | undefined;
   /** --rules, approved CIDRs and the config file's exemptions; EKS-001 alone when left out. */
-  readonly evaluation?: Pick<AuditOptions, 'rules' | 'ruleContext' | 'exemptions'> | undefined;
+  readonly evaluation?:
+    | Pick<
+        AuditOptions,
+        'rules' | 'ruleContext' | 'exemptions' | 'keepCertificateAuthority' | 'probe'
+      >
+    | undefined;
 }
 
 /**

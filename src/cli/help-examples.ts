@@ -28,6 +28,19 @@ export const AUDIT_EXAMPLES: Examples = [
     'CI: test results and a job summary from one scan',
   ],
   ['$0 audit --output asff --output-file findings.asff.json', 'Findings for Security Hub'],
+  ['$0 audit --probe --my-ip 198.51.100.7', 'Also probe each public endpoint from this machine'],
+];
+
+export const PROBE_EXAMPLES: Examples = [
+  [
+    '$0 probe --cluster payments-prod --regions eu-west-1',
+    'One EKS cluster: endpoint and CA from DescribeCluster',
+  ],
+  ['$0 probe https://203.0.113.10:6443 --ca-file ca.pem', 'Any Kubernetes API server'],
+  [
+    '$0 probe https://api.example.test --insecure',
+    'No CA at hand: unverified, and the report says so',
+  ],
 ];
 
 export const RULES_EXAMPLES: Examples = [

@@ -10,6 +10,7 @@ import { mergeCommand } from './commands/merge.command.js';
 import { remediateCommand } from './commands/remediate.command.js';
 import { resumeCommand } from './commands/resume.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
+import { probeCommand } from './commands/probe.command.js';
 import { rulesCommand } from './commands/rules.command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { COMPLETION_EXAMPLES, withHelp } from './help-examples.js';
@@ -39,6 +40,7 @@ export async function buildParser(deps: CliDeps, setExitCode: (code: number) => 
       .command(mergeCommand(deps, setExitCode))
       .command(emulatorCommand(deps, setExitCode))
       .command(rulesCommand(deps, setExitCode))
+      .command(probeCommand(deps, setExitCode))
       .command({
         command: 'completion',
         describe: 'Print a bash/zsh completion script (add it to ~/.bashrc or ~/.zshrc)',

@@ -110,6 +110,10 @@ export interface FixtureCluster {
   readonly vpcId?: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly createdAt?: string;
+  /** The API server's URL (https://host[:port]); default a generated EKS host name. Tests point it at a local server. */
+  readonly endpoint?: string;
+  /** certificateAuthority.data: the base64 of the CA's PEM; default a generated placeholder. */
+  readonly certificateAuthority?: string;
 }
 
 export class FixtureError extends Error {
@@ -197,6 +201,13 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
   checkOptional(c.version, `${path}.version`, 'string');
   checkOptional(c.vpcId, `${path}.vpcId`, 'string');
   checkOptional(c.createdAt, `${path}.createdAt`, 'string');
+  expect(
+    c.endpoint === undefined ||
+      (typeof c.endpoint === 'string' && /^https:\/\/[^/\s]+$/.test(c.endpoint)),
+    `${path}.endpoint`,
+    'must be an https URL without a path, e.g. "https://127.0.0.1:8443"',
+  );
+  checkOptional(c.certificateAuthority, `${path}.certificateAuthority`, 'string');
   checkOneOf(c.ipFamily, `${path}.ipFamily`, IP_FAMILIES);
   checkOptional(c.dualStackEndpoint, `${path}.dualStackEndpoint`, 'boolean');
   expect(

@@ -181,7 +181,7 @@ function buildCluster(accountId: string, region: string, spec: FixtureCluster): 
     arn: `arn:aws:eks:${region}:${accountId}:cluster/${spec.name}`,
     createdAt: new Date(spec.createdAt ?? FIXED_CREATED_AT),
     version: spec.version ?? '1.32',
-    endpoint: endpointOf(id, region, dualStack),
+    endpoint: spec.endpoint ?? endpointOf(id, region, dualStack),
     roleArn: `arn:aws:iam::${accountId}:role/${spec.name}-cluster-role`,
     resourcesVpcConfig: {
       subnetIds: [1, 2, 3].map((n) => `subnet-${hex(`${vpcId}/${n}`, 17)}`),
@@ -212,9 +212,11 @@ function buildCluster(accountId: string, region: string, spec: FixtureCluster): 
     identity: { oidc: { issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` } },
     status: spec.status ?? 'ACTIVE',
     certificateAuthority: {
-      data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${id}\n-----END CERTIFICATE-----\n`).toString(
-        'base64',
-      ),
+      data:
+        spec.certificateAuthority ??
+        Buffer.from(`-----BEGIN CERTIFICATE-----\n${id}\n-----END CERTIFICATE-----\n`).toString(
+          'base64',
+        ),
     },
     platformVersion: 'eks.9',
     tags: { ...(spec.tags ?? {}) },

@@ -1,8 +1,9 @@
 import type { AppliedExemption, ExemptionUsage } from '../config/exemptions.js';
+import type { ProbeReport } from '../probe/probe-report.js';
 import type { Evidence, Severity } from '../rules/types.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '2.0.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.1.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 /** SUPPRESSED: a FAIL that an exemption in force accepts (never hidden; see `exemption`). */
@@ -62,6 +63,8 @@ export interface Finding {
   readonly evidence: Evidence | null;
   /** The exemption that suppressed this finding, or the expired one that no longer does. */
   readonly exemption: AppliedExemption | null;
+  /** What `audit --probe` observed at the cluster's endpoint (EKS-001 findings only; since 2.1.0). */
+  readonly probe?: ProbeReport;
 }
 
 export interface AuditSummary {

@@ -1,4 +1,5 @@
 import { type AuditReport, exitCodeFor, type FailOn, type Finding } from './audit-report.js';
+import { probeNote } from './formats/report-view.js';
 import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
 
 // Problems last, right above the summary: on a terminal they are what stays on screen.
@@ -45,7 +46,8 @@ function accessCell(f: Finding): string {
     outside.length > 0
       ? `; not approved: ${outside.join(',')}`
       : '';
-  return `${f.accessDescription ?? f.message}${notApproved}`;
+  const probe = probeNote(f);
+  return `${f.accessDescription ?? f.message}${notApproved}${probe ? `; ${probe}` : ''}`;
 }
 
 /** Suppressed findings and those whose exemption expired: who accepted what, until when. */

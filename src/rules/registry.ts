@@ -1,9 +1,14 @@
 import { eks001EndpointPublicAccess } from './eks-001-endpoint-public-access.js';
 import { eks002EndpointNoPublicAccess } from './eks-002-endpoint-no-public-access.js';
+import { eksProbe001ApiReachable } from './eks-probe-001-api-reachable.js';
 import type { Rule, Severity } from './types.js';
 
 /** Every rule eksposure knows, in report order. A test pins this list. */
-export const rules: readonly Rule[] = [eks001EndpointPublicAccess, eks002EndpointNoPublicAccess];
+export const rules: readonly Rule[] = [
+  eks001EndpointPublicAccess,
+  eks002EndpointNoPublicAccess,
+  eksProbe001ApiReachable,
+];
 
 /** What runs when --rules is not given: the Conformity reading. */
 export const DEFAULT_RULE_IDS: readonly string[] = ['EKS-001'];

@@ -1,4 +1,5 @@
 import type { ClusterRecord } from '../aws/collect-clusters.js';
+import type { ProbeReport } from '../probe/probe-report.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -28,12 +29,16 @@ export interface CheckResult {
   readonly status: CheckStatus;
   readonly message: string;
   readonly evidence: Evidence;
+  /** This verdict's severity when it is not the rule's (a probe's FAIL is as bad as what it observed). */
+  readonly severity?: Severity;
 }
 
 /** What the user configured that a rule may take into account. */
 export interface RuleContext {
   /** --approved-cidrs (or the config file's approvedCidrs); null when none were given. */
   readonly approvedCidrs: readonly string[] | null;
+  /** What `--probe` observed, by cluster ARN (see probeKey); absent when no probe ran. */
+  readonly probes?: ReadonlyMap<string, ProbeReport>;
 }
 
 export const NO_RULE_CONTEXT: RuleContext = { approvedCidrs: null };

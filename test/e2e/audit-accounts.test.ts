@@ -58,7 +58,7 @@ describe('named accounts', () => {
     );
     expect(run.code).toBe(3);
     const report = validReport(run);
-    expect(report.schemaVersion).toBe('2.0.0');
+    expect(report.schemaVersion).toBe('2.1.0');
     expect(report.complete).toBe(false);
     expect(statuses(report)).toEqual([
       ['222222222222', 'ok', null],

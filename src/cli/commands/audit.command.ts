@@ -5,6 +5,7 @@ import { accountOptions } from '../account-options.js';
 import { awsConnectionOptions } from '../aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
+import { auditProbeOptions } from '../probe-options.js';
 import { ruleOptions } from '../rule-options.js';
 import { reportOutputOptions } from '../report-outputs.js';
 import type { AuditArgs } from './audit.handler.js';
@@ -20,6 +21,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
         ...ruleOptions,
         ...accountOptions,
         ...reportOutputOptions,
+        ...auditProbeOptions,
       }),
     handler: async (argv) => {
       const { audit } = await import('./audit.handler.js');

@@ -6,6 +6,8 @@ import { callerPacerFor, runScan } from '../account-session.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { probeAfterScan, withProbeRule } from '../audit-probe.js';
+import { type ProbeTuningArgs, resolveAuditProbe } from '../probe-options.js';
 import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
 import type { RuleArgs } from '../rule-options.js';
 import {
@@ -15,13 +17,15 @@ import {
 } from '../report-outputs.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface AuditArgs extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs {
+export interface AuditArgs
+  extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs, ProbeTuningArgs {
   readonly 'log-level': string;
+  readonly probe?: boolean;
 }
 
 export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
-  const setup = resolveRuleSetup(args);
+  const setup = withProbeRule(resolveRuleSetup(args), resolveAuditProbe(args));
   const outputs = resolveOutputTargets(args);
   const scope = resolveAccountScope(args);
   const callerPacer = callerPacerFor(deps, scope);
@@ -50,6 +54,10 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         rules: setup.rules,
         ruleContext: setup.ruleContext,
         exemptions: setup.config.exemptions,
+        ...(setup.probe && {
+          keepCertificateAuthority: true,
+          probe: probeAfterScan(deps, setup.probe, session.logger),
+        }),
       },
     });
     progress.done();

@@ -8,7 +8,7 @@ import {
   ruleMetadata,
   truncate,
 } from './context.js';
-import { exemptionOf, findingsJsonList, statusOf } from './report-view.js';
+import { exemptionOf, findingsJsonList, probeNote, statusOf } from './report-view.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -63,7 +63,7 @@ function asffFinding(
     '  ',
     ' ',
   );
-  const description = [f.message, rule?.rationale].filter(Boolean).join(' ');
+  const description = [f.message, probeNote(f), rule?.rationale].filter(Boolean).join(' ');
   const reference = rule?.references[0];
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,

@@ -21,6 +21,9 @@ export const CSV_COLUMNS = [
   'exemptionReason',
   'exemptionExpires',
   'exemptionExpired',
+  'probeVerdict',
+  'probeGitVersion',
+  'probeVantage',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>;
@@ -67,6 +70,9 @@ export function formatCsv(report: AuditReport): string {
       exemptionReason: exemption?.reason ?? null,
       exemptionExpires: exemption?.expires ?? null,
       exemptionExpired: exemption?.expired ?? null,
+      probeVerdict: f.probe?.verdict ?? null,
+      probeGitVersion: f.probe?.gitVersion ?? null,
+      probeVantage: f.probe?.vantage ?? null,
     };
   });
   for (const region of failedRegions(report)) {

@@ -12,6 +12,7 @@ import {
   statusOf,
   type Verdict,
   verdictOf,
+  probeNote,
 } from './report-view.js';
 
 const STATUSES: readonly ReportedStatus[] = ['FAIL', 'ERROR', 'SUPPRESSED', 'PASS'];
@@ -96,7 +97,9 @@ function cidrs(f: Finding): string {
 }
 
 function detail(f: Finding): string {
-  const text = f.error ? `${f.error.code}: ${f.error.message}` : f.message;
+  const message = f.error ? `${f.error.code}: ${f.error.message}` : f.message;
+  const probe = probeNote(f);
+  const text = probe ? `${message} (${probe})` : message;
   const exemption = exemptionText(f);
   return exemption ? `${x(text)} <em>${x(exemption)}</em>` : x(text);
 }

@@ -5,6 +5,7 @@ import {
   regionAccount,
   statusOf,
   exemptionText,
+  probeNote,
 } from './report-view.js';
 import { escapeMarkup as x } from './markup.js';
 
@@ -18,7 +19,9 @@ interface TestCase {
 function caseFor(f: Finding, account: string): TestCase {
   const suite = `${account}/${f.region}`;
   const name = `${f.ruleId} ${f.clusterName}`;
-  const detail = [f.message, f.arn ?? '', f.accessDescription ?? ''].filter(Boolean).join('\n');
+  const detail = [f.message, f.arn ?? '', f.accessDescription ?? '', probeNote(f) ?? '']
+    .filter(Boolean)
+    .join('\n');
   switch (statusOf(f)) {
     case 'FAIL':
       return {

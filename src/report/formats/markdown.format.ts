@@ -8,6 +8,7 @@ import {
   statusOf,
   type Verdict,
   verdictOf,
+  probeNote,
 } from './report-view.js';
 
 /** Rows listed per table: a pull-request comment holds at most 65,536 characters. */
@@ -91,7 +92,7 @@ export function formatMarkdown(report: AuditReport): string {
             cell(f.clusterName),
             cell(f.ruleId),
             cell(f.severity),
-            cell(f.accessDescription ?? f.message),
+            cell([f.accessDescription ?? f.message, probeNote(f)].filter(Boolean).join('; ')),
             cell(f.publicAccessCidrs?.join(', ')),
           ]),
         ),

@@ -13,6 +13,7 @@ import {
   findingsJsonList,
   statusOf,
   suppressionOf,
+  probeNote,
 } from './report-view.js';
 
 export const OCSF_VERSION = '1.5.0';
@@ -45,8 +46,9 @@ function ocsfFinding(
   const [statusId, statusName] = suppression ? STATUS_SUPPRESSED : STATUS_NEW;
   const status = statusOf(f);
   const arn = clusterArn(f.arn, account, f.region, f.clusterName);
+  const probe = probeNote(f);
   return {
-    message: f.message,
+    message: probe ? `${f.message} (${probe})` : f.message,
     metadata: {
       event_code: f.ruleId,
       product: {

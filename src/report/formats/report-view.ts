@@ -1,3 +1,4 @@
+import { probeText } from '../../probe/probe-report.js';
 import type { AuditReport, Finding, RegionResult } from '../audit-report.js';
 
 /** Report 2.0.0 (issue 9) puts `accountId` on findings and regions; older reports have it only in ARNs. */
@@ -82,6 +83,11 @@ export function findingsJsonList(
     null,
     2,
   )}\n`;
+}
+
+/** "observed from 203.0.113.9: version-disclosed (v1.29.15-eks-...)" when `audit --probe` probed it (report 2.1.0). */
+export function probeNote(finding: Finding): string | null {
+  return finding.probe ? probeText(finding.probe) : null;
 }
 
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */

@@ -5,6 +5,7 @@ describe('rule registry', () => {
     expect(rules.map((r) => [r.metadata.id, r.metadata.aliases])).toEqual([
       ['EKS-001', []],
       ['EKS-002', ['EKS.1', 'eks-endpoint-no-public-access']],
+      ['EKS-PROBE-001', ['api-reachable']],
     ]);
     expect(defaultRules.map((r) => r.metadata.id)).toEqual(['EKS-001']);
   });

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { firstLine, formatErrorInfo, toErrorInfo } from '../../aws/errors.js';
+import { describeCluster } from '../../aws/updates.js';
+import { caPemOf } from '../../probe/probe-clusters.js';
+import {
+  type ProbeReport,
+  probeText,
+  toProbeReport,
+  VERDICT_SEVERITY,
+} from '../../probe/probe-report.js';
+import { probeEndpoint } from '../../probe/prober.js';
+import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
+import { CliError } from '../cli-error.js';
+import type { CliDeps } from '../deps.js';
+import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
+import { openScanSession } from '../scan-interrupt.js';
+
+/** schemas/probe-report.schema.json mirrors this. */
+export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
+
+export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs {
+  readonly url?: string;
+  readonly cluster?: string;
+  readonly 'ca-file'?: string;
+  readonly insecure?: boolean;
+  readonly output: 'table' | 'json';
+  readonly 'log-level': string;
+}
+
+interface Target {
+  readonly url: URL;
+  readonly caPem: string | null;
+  readonly insecure: boolean;
+}
+
+/** Pure but for reading the CA file: the URL and trust the flags name, or a CliError. */
+export function urlTarget(args: ProbeArgs): Target {
+  if (args.cluster !== undefined) {
+    throw new CliError('give either a URL or --cluster NAME, not both');
+  }
+  let url: URL;
+  try {
+    url = new URL(args.url ?? '');
+  } catch {
+    throw new CliError(`"${args.url}" is not a URL: give the API server as https://host[:port]`);
+  }
+  if (url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new CliError(`"${args.url}" is not an API server URL: give it as https://host[:port]`);
+  }
+  const caFile = args['ca-file'];
+  if (caFile !== undefined && args.insecure) {
+    throw new CliError('--insecure is only for a URL without a CA: drop --insecure or --ca-file');
+  }
+  if (caFile === undefined) {
+    if (!args.insecure) {
+      throw new CliError(
+        'a URL needs --ca-file FILE (the PEM the certificate must chain to), or --insecure to skip verification',
+      );
+    }
+    return { url, caPem: null, insecure: true };
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `--ca-file ${caFile} cannot be read: ${firstLine(toErrorInfo(error).message)}`,
+    );
+  }
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new CliError(
+      `--ca-file ${caFile} is not a PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return { url, caPem: pem, insecure: false };
+}
+
+async function clusterTarget(
+  deps: CliDeps,
+  args: ProbeArgs,
+  name: string,
+): Promise<Target | number> {
+  if (args.url !== undefined || args['ca-file'] !== undefined || args.insecure) {
+    throw new CliError(
+      '--cluster reads the endpoint and CA from AWS: drop the URL, --ca-file and --insecure',
+    );
+  }
+  const connection = resolveAwsConnection(args, deps.env);
+  const region = connection.regions?.length === 1 ? connection.regions[0] : undefined;
+  if (region === undefined)
+    throw new CliError('--cluster needs exactly one region: --regions REGION');
+  const session = await openScanSession(deps, connection, args['log-level']);
+  try {
+    const cluster = await describeCluster(
+      session.clients.eks(region),
+      name,
+      session.interrupt.signal,
+    );
+    if (!cluster.endpoint) {
+      deps.stderr.write(
+        `cluster ${name} in ${region} has no endpoint yet (status ${cluster.status ?? '?'})\n`,
+      );
+      return 3;
+    }
+    return { url: new URL(cluster.endpoint), caPem: caPemOf(cluster), insecure: false };
+  } catch (error) {
+    deps.stderr.write(
+      `DescribeCluster ${name} in ${region} failed: ${formatErrorInfo(toErrorInfo(error))}\n`,
+    );
+    return 3;
+  } finally {
+    session.clients.destroy();
+  }
+}
+
+function render(report: ProbeReport): string {
+  const lines = [`${report.endpoint}  ${probeText(report)}`, `  ${report.summary}`];
+  for (const a of report.addresses) {
+    const paths = a.paths.map((p) => `${p.path} ${p.status ?? p.failure ?? '?'}`).join(', ');
+    lines.push(`  ${a.address} (IPv${a.family}): ${a.verdict}; ${paths}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
+  const tuning = resolveProbeTuning(args);
+  if (args.url === undefined && args.cluster === undefined) {
+    throw new CliError(
+      'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --regions REGION',
+    );
+  }
+  const target =
+    args.cluster !== undefined ? await clusterTarget(deps, args, args.cluster) : urlTarget(args);
+  if (typeof target === 'number') return target;
+  const observed = await probeEndpoint({
+    ...target,
+    timeoutMs: tuning.timeoutMs,
+    concurrency: 3,
+  });
+  const report = toProbeReport(observed, tuning.vantage, deps.clock());
+  const json = {
+    kind: 'eksposure-probe-report',
+    schemaVersion: PROBE_REPORT_SCHEMA_VERSION,
+    ...report,
+  };
+  deps.stdout.write(args.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : render(report));
+  return VERDICT_SEVERITY[report.verdict] === null ? 0 : 1;
+}

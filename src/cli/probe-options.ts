@@ -1,0 +1,66 @@
+import { isIP } from 'node:net';
+import type { Options } from 'yargs';
+import { CliError } from './cli-error.js';
+
+export const DEFAULT_PROBE_TIMEOUT_S = 5;
+const MAX_PROBE_TIMEOUT_S = 120;
+
+/** Flags shared by `audit --probe` and `probe`: how long to wait, and where the probe runs from. */
+export const probeTuningOptions = {
+  'probe-timeout': {
+    type: 'number',
+    requiresArg: true,
+    describe: `Seconds each probe request may take, from sending it to its last byte (default ${DEFAULT_PROBE_TIMEOUT_S})`,
+  },
+  'my-ip': {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'This machine\'s public address, recorded in the report: "not reachable" holds from there only',
+  },
+} as const satisfies Record<string, Options>;
+
+export const auditProbeOptions = {
+  probe: {
+    type: 'boolean',
+    describe:
+      "Also probe each public endpoint anonymously over HTTPS (/version, /healthz, /api), TLS verified against the cluster's CA; opens connections from this machine (rule EKS-PROBE-001)",
+  },
+  ...probeTuningOptions,
+} as const satisfies Record<string, Options>;
+
+export interface ProbeTuningArgs {
+  readonly 'probe-timeout'?: number;
+  readonly 'my-ip'?: string;
+}
+
+export interface ProbeTuning {
+  readonly timeoutMs: number;
+  readonly vantage: string | null;
+}
+
+/** Pure: the probe's timeout and vantage point, or a CliError saying which flag is wrong. */
+export function resolveProbeTuning(args: ProbeTuningArgs): ProbeTuning {
+  const seconds = args['probe-timeout'] ?? DEFAULT_PROBE_TIMEOUT_S;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_PROBE_TIMEOUT_S) {
+    throw new CliError(
+      `--probe-timeout must be a number of seconds above 0 and at most ${MAX_PROBE_TIMEOUT_S} (got ${String(args['probe-timeout'])})`,
+    );
+  }
+  const myIp = args['my-ip']?.trim();
+  if (myIp !== undefined && isIP(myIp) === 0) {
+    throw new CliError(`--my-ip must be an IPv4 or IPv6 address (got "${myIp}")`);
+  }
+  return { timeoutMs: Math.round(seconds * 1000), vantage: myIp ?? null };
+}
+
+/** `audit`: the probe settings when --probe is given; null without it (and then no tuning flag). */
+export function resolveAuditProbe(
+  args: ProbeTuningArgs & { readonly probe?: boolean },
+): ProbeTuning | null {
+  if (args.probe === true) return resolveProbeTuning(args);
+  const stray = (['probe-timeout', 'my-ip'] as const).find((f) => args[f] !== undefined);
+  if (stray)
+    throw new CliError(`--${stray} applies only with --probe: add --probe, or drop --${stray}`);
+  return null;
+}

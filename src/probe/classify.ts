@@ -1,0 +1,156 @@
+import { isObject } from '../json-shape.js';
+
+/** The only paths a probe requests: what an anonymous attacker tries first, and nothing that changes state. */
+export const PROBE_PATHS = ['/version', '/healthz', '/api'] as const;
+export type ProbePath = (typeof PROBE_PATHS)[number];
+
+/** Why a request got no HTTP answer. `tls`: the certificate was refused (wrong CA or wrong host name). */
+export type FailureKind = 'tls' | 'timeout' | 'network';
+
+/** One anonymous GET, as the prober saw it: an HTTP answer, or the reason there was none. */
+export type PathResult =
+  | {
+      readonly path: ProbePath;
+      readonly answered: true;
+      readonly status: number;
+      /** The body's first bytes (a probe reads at most a few KiB). */
+      readonly body: string;
+    }
+  | {
+      readonly path: ProbePath;
+      readonly answered: false;
+      readonly failure: FailureKind;
+      /** The error's code (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) or "timeout". */
+      readonly code: string;
+      readonly message: string;
+    };
+
+/** Most exposed last; an endpoint's verdict is the worst over its addresses. */
+export const PROBE_VERDICTS = [
+  'not-reachable',
+  'tls-mismatch',
+  'reachable-unrecognized',
+  'anonymous-rejected',
+  'version-disclosed',
+  'anonymous-api-access',
+] as const;
+export type ProbeVerdict = (typeof PROBE_VERDICTS)[number];
+
+export interface AddressVerdict {
+  readonly verdict: ProbeVerdict;
+  /** What `/version` leaked (its gitVersion), when it answered anonymously. */
+  readonly gitVersion: string | null;
+  /** The Kubernetes Status message `/api` refused an anonymous request with (or the status line). */
+  readonly apiStatus: number | null;
+  readonly apiMessage: string | null;
+  /** One sentence a reader can act on. */
+  readonly summary: string;
+}
+
+const TLS_CODE_PREFIXES = ['ERR_TLS_CERT', 'ERR_SSL_', 'ERR_OSSL_'];
+/** OpenSSL's certificate verification errors, as node reports them. */
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** Pure: what kind of failure a socket error code stands for. */
+export function failureKindOf(code: string): FailureKind {
+  if (code === 'timeout') return 'timeout';
+  if (TLS_VERIFY_CODES.has(code) || TLS_CODE_PREFIXES.some((p) => code.startsWith(p))) return 'tls';
+  return 'network';
+}
+
+/** Pure: the gitVersion of a `/version` body, or null when it is not one. */
+export function gitVersionOf(body: string): string | null {
+  const parsed = parseJson(body);
+  return isObject(parsed) && typeof parsed.gitVersion === 'string' ? parsed.gitVersion : null;
+}
+
+/** Pure: the message of a Kubernetes `Status` body, or null when it is not one. */
+export function statusMessageOf(body: string): string | null {
+  const parsed = parseJson(body);
+  return isObject(parsed) && parsed.kind === 'Status' && typeof parsed.message === 'string'
+    ? parsed.message
+    : null;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined; // not JSON: the caller reports the body as "not a Kubernetes answer"
+  }
+}
+
+/** Pure: what one address's answers (or silence) mean. */
+export function classifyAddress(results: readonly PathResult[]): AddressVerdict {
+  const byPath = (p: ProbePath) => results.find((r) => r.path === p);
+  const none = { gitVersion: null, apiStatus: null, apiMessage: null };
+  const tls = results.find((r) => !r.answered && r.failure === 'tls');
+  if (tls && !tls.answered) {
+    return {
+      verdict: 'tls-mismatch',
+      ...none,
+      summary: `TLS certificate not trusted (${tls.code}): it does not chain to the cluster's CA or does not match the host name; answers were not read.`,
+    };
+  }
+  if (results.every((r) => !r.answered)) {
+    const first = results[0];
+    const why = first && !first.answered ? first.code : 'no request';
+    return { verdict: 'not-reachable', ...none, summary: `Not reachable from here (${why}).` };
+  }
+  const version = byPath('/version');
+  const gitVersion =
+    version?.answered && version.status === 200 ? gitVersionOf(version.body) : null;
+  const api = byPath('/api');
+  const apiStatus = api?.answered ? api.status : null;
+  const apiMessage = api?.answered ? (statusMessageOf(api.body) ?? null) : null;
+  const found = { gitVersion, apiStatus, apiMessage };
+  if (apiStatus === 200) {
+    return {
+      verdict: 'anonymous-api-access',
+      ...found,
+      summary:
+        'Anonymous API access: /api answers 200 to a request without credentials ' +
+        '(a role is bound to system:anonymous or system:unauthenticated).',
+    };
+  }
+  const rejected = apiStatus === 401 || apiStatus === 403;
+  const refusal = rejected
+    ? ` /api refuses anonymous requests (${apiStatus}${apiMessage ? `: ${apiMessage}` : ''}).`
+    : '';
+  if (gitVersion !== null) {
+    return {
+      verdict: 'version-disclosed',
+      ...found,
+      summary: `Reachable; /version discloses ${gitVersion} to anonymous requests.${refusal}`,
+    };
+  }
+  if (rejected) {
+    return { verdict: 'anonymous-rejected', ...found, summary: `Reachable;${refusal}` };
+  }
+  return {
+    verdict: 'reachable-unrecognized',
+    ...found,
+    summary: `Reachable, but the answers are not a Kubernetes API server's (/api: ${apiStatus ?? 'no answer'}).`,
+  };
+}
+
+/** Pure: the most exposed of several verdicts (an endpoint is as exposed as its most exposed address). */
+export function worstVerdict(verdicts: readonly ProbeVerdict[]): ProbeVerdict {
+  return verdicts.reduce<ProbeVerdict>(
+    (worst, v) => (PROBE_VERDICTS.indexOf(v) > PROBE_VERDICTS.indexOf(worst) ? v : worst),
+    'not-reachable',
+  );
+}

@@ -1,0 +1,68 @@
+import pLimit from 'p-limit';
+import type { AccountScanResult } from '../audit/evaluate.js';
+import type { ClusterRecord } from '../aws/collect-clusters.js';
+import { endpointAccessOf } from '../rules/endpoint-access.js';
+import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
+import { type ProbeReport, toProbeReport } from './probe-report.js';
+import { probeEndpoint, type Resolver } from './prober.js';
+
+export interface ClusterProbeOptions {
+  readonly timeoutMs: number;
+  /** Clusters probed at once (each sends its three requests per address in parallel). */
+  readonly concurrency: number;
+  /** --my-ip, recorded as the vantage point. */
+  readonly vantage: string | null;
+  readonly clock: () => Date;
+  readonly resolve?: Resolver | undefined;
+}
+
+/** Pure: the PEM of DescribeCluster's certificateAuthority.data (base64 of the PEM), or null. */
+export function caPemOf(cluster: Pick<ClusterRecord, 'certificateAuthority'>): string | null {
+  const data = cluster.certificateAuthority?.data;
+  if (!data) return null;
+  const pem = Buffer.from(data, 'base64').toString('utf8');
+  return pem.includes('-----BEGIN CERTIFICATE-----') ? pem : null;
+}
+
+/** Pure: the clusters --probe looks at: readable, public endpoint on, with an https endpoint. */
+export function probeTargets(accounts: readonly AccountScanResult[]): ClusterRecord[] {
+  return accounts.flatMap((a) =>
+    a.ok
+      ? a.scans.flatMap((s) =>
+          s.clusters.flatMap((c) =>
+            c.ok &&
+            endpointAccessOf(c.cluster).publicAccess &&
+            c.cluster.endpoint?.startsWith('https://')
+              ? [c.cluster]
+              : [],
+          ),
+        )
+      : [],
+  );
+}
+
+/** Probes every public cluster of the scan, TLS verified against the cluster's own CA. */
+export async function probeClusters(
+  accounts: readonly AccountScanResult[],
+  options: ClusterProbeOptions,
+): Promise<ReadonlyMap<string, ProbeReport>> {
+  const limit = pLimit(options.concurrency);
+  const probed = await Promise.all(
+    probeTargets(accounts).map((cluster) =>
+      limit(async () => {
+        const probe = await probeEndpoint({
+          url: new URL(cluster.endpoint ?? ''),
+          // No CA in the answer: node's own roots, which an EKS endpoint does not chain to, so
+          // the probe reports tls-mismatch rather than trusting anything.
+          caPem: caPemOf(cluster),
+          insecure: false,
+          timeoutMs: options.timeoutMs,
+          concurrency: 3,
+          resolve: options.resolve,
+        });
+        return [probeKey(cluster), toProbeReport(probe, options.vantage, options.clock())] as const;
+      }),
+    ),
+  );
+  return new Map(probed);
+}

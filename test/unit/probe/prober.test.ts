@@ -1,0 +1,138 @@
+import { type ProbeOptions, probeEndpoint } from '../../../src/probe/prober.js';
+import {
+  type ApiBehaviour,
+  closedPort,
+  EKS_DEFAULT,
+  makeTestPki,
+  type Pem,
+  type RunningApiServer,
+  startApiServer,
+  statusBody,
+  TEST_API_HOST,
+  type TestPki,
+  versionBody,
+} from '../../support/kube-tls.js';
+
+const pki: TestPki = makeTestPki();
+const servers: RunningApiServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(behaviour: ApiBehaviour, cert: Pem = pki.server): Promise<RunningApiServer> {
+  const server = await startApiServer(cert, behaviour);
+  servers.push(server);
+  return server;
+}
+
+/** Probes https://kube.probe.test:PORT, the name resolving to 127.0.0.1 only. */
+const probe = (port: number, options: Partial<ProbeOptions> = {}) =>
+  probeEndpoint({
+    url: new URL(`https://${TEST_API_HOST}:${port}`),
+    caPem: pki.ca.cert,
+    insecure: false,
+    timeoutMs: 2_000,
+    concurrency: 3,
+    resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
+    ...options,
+  });
+
+describe('probeEndpoint against a local API server', () => {
+  it("reports EKS's usual answers: version disclosed, /api refused with its Status message", async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port);
+    expect(result.verdict).toBe('version-disclosed');
+    expect(result.gitVersion).toBe('v1.29.15-eks-4e5c6b0');
+    expect(result.addresses[0]).toMatchObject({
+      address: '127.0.0.1',
+      apiStatus: 403,
+      apiMessage: 'forbidden: User "system:anonymous" cannot get path "/api"',
+    });
+    expect(server.requests.map((r) => r.path).sort()).toEqual(['/api', '/healthz', '/version']);
+    expect(server.requests.every((r) => r.authorization === undefined)).toBe(true);
+  });
+
+  it.each([401, 403])(
+    'reports anonymous requests rejected (%i with a Status body)',
+    async (code) => {
+      const server = await serve({
+        '/api': { status: code, body: statusBody(code, 'Unauthorized') },
+      });
+      const result = await probe(server.port);
+      expect(result.verdict).toBe('anonymous-rejected');
+      expect(result.addresses[0]?.apiStatus).toBe(code);
+      expect(result.summary).toContain(`${code}: Unauthorized`);
+    },
+  );
+
+  it('reports anonymous API access when /api answers 200', async () => {
+    const server = await serve({
+      '/version': { status: 200, body: versionBody('v1.28.1') },
+      '/api': { status: 200, body: { kind: 'APIVersions', versions: ['v1'] } },
+    });
+    const result = await probe(server.port);
+    expect(result.verdict).toBe('anonymous-api-access');
+    expect(result.gitVersion).toBe('v1.28.1');
+  });
+
+  it('reports a closed port as not reachable', async () => {
+    const result = await probe(await closedPort());
+    expect(result.verdict).toBe('not-reachable');
+    expect(result.summary).toContain('ECONNREFUSED');
+  });
+
+  it('gives up on a server that never answers after the timeout', async () => {
+    const server = await serve('silent');
+    const result = await probe(server.port, { timeoutMs: 150 });
+    expect(result.verdict).toBe('not-reachable');
+    expect(result.addresses[0]?.results.every((r) => !r.answered && r.code === 'timeout')).toBe(
+      true,
+    );
+  });
+
+  it('never trusts a certificate from another CA', async () => {
+    const server = await serve(EKS_DEFAULT, pki.wrongCa);
+    const result = await probe(server.port);
+    expect(result.verdict).toBe('tls-mismatch');
+    expect(result.gitVersion).toBeNull();
+  });
+
+  it('never trusts a certificate for another host name', async () => {
+    const server = await serve(EKS_DEFAULT, pki.wrongHost);
+    const result = await probe(server.port);
+    expect(result.verdict).toBe('tls-mismatch');
+    expect(result.summary).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it('with --insecure, reads a server it cannot verify and says so', async () => {
+    const server = await serve(EKS_DEFAULT, pki.wrongCa);
+    const result = await probe(server.port, { caPem: null, insecure: true });
+    expect(result.verdict).toBe('version-disclosed');
+    expect(result.insecure).toBe(true);
+  });
+
+  it('probes every address the name resolves to and reports each', async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, {
+      resolve: () =>
+        Promise.resolve([
+          { address: '127.0.0.1', family: 4 },
+          { address: '::1', family: 6 },
+        ]),
+    });
+    expect(result.addresses.map((a) => [a.address, a.family])).toEqual([
+      ['127.0.0.1', 4],
+      ['::1', 6],
+    ]);
+    // The server listens on IPv4 only: the IPv6 address is reported on its own, the worst one wins.
+    expect(result.addresses.map((a) => a.verdict)).toEqual(['version-disclosed', 'not-reachable']);
+    expect(result.verdict).toBe('version-disclosed');
+  });
+
+  it('reports a name that does not resolve as not reachable', async () => {
+    const result = await probe(443, {
+      resolve: () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })),
+    });
+    expect(result).toMatchObject({ verdict: 'not-reachable', resolveError: 'ENOTFOUND' });
+  });
+});

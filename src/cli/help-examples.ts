@@ -33,7 +33,7 @@ export const AUDIT_EXAMPLES: Examples = [
 
 export const PROBE_EXAMPLES: Examples = [
   [
-    '$0 probe --cluster payments-prod --regions eu-west-1',
+    '$0 probe --cluster payments-prod --region eu-west-1',
     'One EKS cluster: endpoint and CA from DescribeCluster',
   ],
   ['$0 probe https://203.0.113.10:6443 --ca-file ca.pem', 'Any Kubernetes API server'],

@@ -137,7 +137,7 @@ describe('probe', () => {
   });
 
   it('reads an EKS cluster endpoint and CA with DescribeCluster', async () => {
-    const run = await cliAgainst(emulator, 'probe', '--cluster', 'stranger', '--regions', REGION);
+    const run = await cliAgainst(emulator, 'probe', '--cluster', 'stranger', '--region', REGION);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('tls-mismatch');
   });

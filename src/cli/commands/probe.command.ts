@@ -22,11 +22,16 @@ export function probeCommand(deps: CliDeps, setExitCode: (code: number) => void)
         .positional('url', { type: 'string', describe: 'https://host[:port] of the API server' })
         .options({
           ...awsConnectionOptions,
+          regions: {
+            ...awsConnectionOptions.regions,
+            alias: 'region',
+            describe: "The cluster's region, with --cluster (--region works too)",
+          },
           cluster: {
             type: 'string',
             requiresArg: true,
             describe:
-              'An EKS cluster: its endpoint and CA are read with DescribeCluster (--regions R)',
+              'An EKS cluster: its endpoint and CA are read with DescribeCluster (--region R)',
           },
           'ca-file': {
             type: 'string',

@@ -91,7 +91,7 @@ async function clusterTarget(
   const connection = resolveAwsConnection(args, deps.env);
   const region = connection.regions?.length === 1 ? connection.regions[0] : undefined;
   if (region === undefined)
-    throw new CliError('--cluster needs exactly one region: --regions REGION');
+    throw new CliError('--cluster needs exactly one region: --region REGION');
   const session = await openScanSession(deps, connection, args['log-level']);
   try {
     const cluster = await describeCluster(
@@ -129,7 +129,7 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
   const tuning = resolveProbeTuning(args);
   if (args.url === undefined && args.cluster === undefined) {
     throw new CliError(
-      'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --regions REGION',
+      'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --region REGION',
     );
   }
   const target =

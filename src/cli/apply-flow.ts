@@ -12,6 +12,9 @@ import {
   EXIT_NOT_ALL_APPLIED,
   planExitCode,
 } from '../report/apply-report.js';
+import type { AfterApplyCheck } from '../probe/after-apply.js';
+import type { ChangeProbe } from './apply-probe-options.js';
+import { probeAfterApply } from './apply-probe.js';
 import type { AccountSessions } from './change-accounts.js';
 import { logFinished } from './aws-session.js';
 import type { WatchSettings } from './change-command.js';
@@ -21,6 +24,8 @@ import type { CliDeps } from './deps.js';
 export interface ApplySettings extends WatchSettings {
   readonly yes: boolean;
   readonly journalPath: string;
+  /** --probe: confirm from this machine that each changed endpoint no longer answers. */
+  readonly probe: ChangeProbe | null;
 }
 
 /** Where changes are made: each account the plan or journal names, reached before anything is submitted. */
@@ -121,7 +126,13 @@ export function reportOutcomes(
   deps: CliDeps,
   plan: Pick<RemediationPlan, 'planId' | 'mode' | 'complete'>,
   outcomes: readonly ClusterOutcome[],
-  run: { journal: Journal; startedAt: Date; interruptedBy: string | null; output: 'text' | 'json' },
+  run: {
+    journal: Journal;
+    startedAt: Date;
+    interruptedBy: string | null;
+    output: 'text' | 'json';
+    probes?: ReadonlyMap<string, AfterApplyCheck> | null;
+  },
 ): number {
   const report = buildApplyReport({
     planId: plan.planId,
@@ -131,6 +142,7 @@ export function reportOutcomes(
     finishedAt: deps.clock(),
     interruptedBy: run.interruptedBy,
     outcomes,
+    probes: run.probes ?? null,
   });
   deps.stdout.write(
     run.output === 'json'
@@ -198,10 +210,16 @@ async function applyWithJournal(
     planId: plan.planId,
     durationMs: deps.clock().getTime() - startedAt.getTime(),
   });
+  // After a signal nothing new starts, a probe included.
+  const probes =
+    settings.probe && !interrupt.signal.aborted
+      ? await probeAfterApply(deps, session, outcomes, settings.probe, interrupt.signal)
+      : null;
   return reportOutcomes(deps, plan, outcomes, {
     journal,
     startedAt,
     interruptedBy: interrupt.interruptedBy(),
     output: settings.output,
+    probes,
   });
 }

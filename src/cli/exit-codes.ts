@@ -11,7 +11,8 @@ const INTERRUPTED = `  130  SIGINT (143: SIGTERM): nothing new was submitted; th
 
 export const REMEDIATION_EXIT_CODES_HELP = `Exit codes:
   0    dry run: every failing cluster can be changed; --apply: every change applied and verified
-  1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no
+  1    dry run: a cluster is blocked; --apply: one failed, was refused or skipped, or you said no;
+       --probe: a changed endpoint still answers from here
   2    bad usage or input (flags, CIDRs, --out or --journal path, credentials); nothing was changed
   3    the scan is incomplete (an account, region or cluster could not be read)
   4    --apply: an update was still running in AWS at --timeout, or its answer was lost; eksposure resume
@@ -20,7 +21,8 @@ ${INTERRUPTED}`;
 
 export const APPLY_EXIT_CODES_HELP = `Exit codes:
   0    every change in the plan was applied and verified
-  1    a cluster failed, was refused (changed since the plan) or skipped, or you said no
+  1    a cluster failed, was refused (changed since the plan) or skipped, or you said no;
+       --probe: a changed endpoint still answers from here
   2    bad usage or input (flags, plan file, journal path, credentials); nothing was changed
   3    the plan was made from an incomplete scan: clusters may be missing from it
   4    an update was still running in AWS at --timeout, or its answer was lost; eksposure resume

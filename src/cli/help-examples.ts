@@ -61,11 +61,19 @@ export const REMEDIATE_EXAMPLES: Examples = [
   ],
   ['$0 remediate --cluster payments-prod --apply', 'Plan, confirm and apply one cluster'],
   ['$0 remediate --config .eksposure.json', 'Exempted clusters are skipped, with the reason'],
+  [
+    '$0 remediate --cluster payments-prod --apply --probe',
+    'Apply, then confirm from this machine that the endpoint no longer answers',
+  ],
 ];
 
 export const APPLY_EXAMPLES: Examples = [
   ['$0 apply plan.json', 'Check, confirm, apply and verify the plan'],
   ['$0 apply plan.json --yes --journal changes.ndjson', 'Without asking (CI)'],
+  [
+    '$0 apply plan.json --probe --my-ip 198.51.100.7',
+    'Then probe each changed endpoint from here (exit 1 if one still answers)',
+  ],
 ];
 
 export const ROLLBACK_EXAMPLES: Examples = [

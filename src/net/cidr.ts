@@ -236,3 +236,35 @@ export function cidrsOutside(cidrs: readonly string[], approved: readonly string
     return range === undefined || !coversRange(allowed, range);
   });
 }
+
+/** The single-address CIDR of an IPv4 or IPv6 address (/32 or /128); undefined when it is neither. */
+export function hostCidrOf(address: string): string | undefined {
+  const text = address.trim();
+  if (parseIpv4Address(text) !== undefined) return `${text}/32`;
+  return parseIpv6Address(text) !== undefined ? `${text}/128` : undefined;
+}
+
+/** True when the address lies inside one of the CIDRs (either family). */
+export function addressInCidrs(address: string, cidrs: readonly string[]): boolean {
+  const host = hostCidrOf(address);
+  return host !== undefined && cidrs.some((cidr) => cidrWithin(host, cidr));
+}
+
+/**
+ * Ranges that are never the internet: RFC 1918, carrier-grade NAT (RFC 6598), link-local, and IPv6
+ * unique-local and link-local. An API server answering on one of them was reached from inside a
+ * network, not from the internet.
+ */
+const NON_INTERNET_RANGES = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+];
+
+export function isNonInternetAddress(address: string): boolean {
+  return addressInCidrs(address, NON_INTERNET_RANGES);
+}

@@ -41,6 +41,24 @@ export function probeTargets(accounts: readonly AccountScanResult[]): ClusterRec
   );
 }
 
+/** Probes one cluster's endpoint, TLS verified against the cluster's own CA. */
+export async function probeClusterEndpoint(
+  cluster: Pick<ClusterRecord, 'endpoint' | 'certificateAuthority'>,
+  options: Omit<ClusterProbeOptions, 'concurrency'>,
+): Promise<ProbeReport> {
+  const probe = await probeEndpoint({
+    url: new URL(cluster.endpoint ?? ''),
+    // No CA in the answer: node's own roots, which an EKS endpoint does not chain to, so
+    // the probe reports tls-mismatch rather than trusting anything.
+    caPem: caPemOf(cluster),
+    insecure: false,
+    timeoutMs: options.timeoutMs,
+    concurrency: 3,
+    resolve: options.resolve,
+  });
+  return toProbeReport(probe, options.vantage, options.clock());
+}
+
 /** Probes every public cluster of the scan, TLS verified against the cluster's own CA. */
 export async function probeClusters(
   accounts: readonly AccountScanResult[],
@@ -49,19 +67,7 @@ export async function probeClusters(
   const limit = pLimit(options.concurrency);
   const probed = await Promise.all(
     probeTargets(accounts).map((cluster) =>
-      limit(async () => {
-        const probe = await probeEndpoint({
-          url: new URL(cluster.endpoint ?? ''),
-          // No CA in the answer: node's own roots, which an EKS endpoint does not chain to, so
-          // the probe reports tls-mismatch rather than trusting anything.
-          caPem: caPemOf(cluster),
-          insecure: false,
-          timeoutMs: options.timeoutMs,
-          concurrency: 3,
-          resolve: options.resolve,
-        });
-        return [probeKey(cluster), toProbeReport(probe, options.vantage, options.clock())] as const;
-      }),
+      limit(async () => [probeKey(cluster), await probeClusterEndpoint(cluster, options)] as const),
     ),
   );
   return new Map(probed);

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -199,4 +199,46 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+export interface RunningGate {
+  readonly port: number;
+  /** Connections reset because the gate was shut. */
+  readonly refused: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP front for an API server, standing in for what EKS puts before it: a connection goes
+ * through only while `open()` says so, and is reset otherwise (how an endpoint that is off, or an
+ * allowlist that leaves the prober out, looks from outside).
+ */
+export async function startGate(targetPort: number, open: () => boolean): Promise<RunningGate> {
+  const sockets = new Set<Socket>();
+  let refused = 0;
+  const server = createNetServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    if (!open()) {
+      refused += 1;
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    refused: () => refused,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

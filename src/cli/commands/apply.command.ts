@@ -4,6 +4,7 @@ import type { CliDeps } from '../deps.js';
 import { APPLY_EXAMPLES, withHelp } from '../help-examples.js';
 import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
 import { confirmOption } from '../apply-options.js';
+import { applyProbeOptions } from '../apply-probe-options.js';
 import { changeCommandOptions } from '../change-options.js';
 import type { ApplyArgs } from './apply.handler.js';
 
@@ -26,6 +27,7 @@ export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void)
             describe: 'The journal to write (default .eksposure/journal-<plan id>.ndjson)',
           },
           ...changeCommandOptions,
+          ...applyProbeOptions,
         }),
     handler: async (argv) => {
       const { apply } = await import('./apply.handler.js');

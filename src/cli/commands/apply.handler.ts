@@ -1,6 +1,7 @@
 import { parsePlan } from '../../remediation/plan-file.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { defaultJournalPath } from '../apply-options.js';
+import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
 import {
   type ChangeCommandArgs,
   readInputFile,
@@ -10,7 +11,7 @@ import {
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 
-export interface ApplyArgs extends ChangeCommandArgs {
+export interface ApplyArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly plan: string;
   readonly yes: boolean;
   readonly journal?: string;
@@ -18,6 +19,7 @@ export interface ApplyArgs extends ChangeCommandArgs {
 
 export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
+  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'my-ip']);
   const read = parsePlan(readInputFile('plan file', args.plan), args.plan);
   if (!read.ok) throw new CliError(read.message);
   const { plan } = read;
@@ -34,6 +36,7 @@ export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
       ...settings,
       yes: args.yes,
       journalPath: args.journal ?? defaultJournalPath(plan.planId),
+      probe,
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
 import { accountOptions } from '../account-options.js';
 import { confirmOption, watchOptions } from '../apply-options.js';
+import { changeProbeOptions } from '../apply-probe-options.js';
 import { awsConnectionOptions, countFlag } from '../aws-options.js';
 import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
@@ -43,7 +44,8 @@ export function remediateCommand(
         },
         'my-ip': {
           type: 'string',
-          describe: 'Your public IPv4 address: warns when the allowlist would lock you out',
+          describe:
+            'Your public IPv4 address: warns when the allowlist would lock you out; with --probe, where "not reachable" holds from',
         },
         out: {
           type: 'string',
@@ -62,6 +64,7 @@ export function remediateCommand(
         },
         'apply-concurrency': countFlag('With --apply: clusters changed at once', 4),
         ...watchOptions,
+        ...changeProbeOptions,
         ...configOption,
       }),
     handler: async (argv) => {

@@ -22,6 +22,7 @@ import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
 import { callerPacerFor, runScan } from '../account-session.js';
 import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
+import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
 import { callerSessionOf, openAccountSessions } from '../change-accounts.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
@@ -34,12 +35,11 @@ import { exemptedClusters, exemptedInAccount, loadConfig } from '../rule-config.
 import type { ConfigArgs } from '../rule-options.js';
 import { openScanSession } from '../scan-interrupt.js';
 
-export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArgs {
+export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArgs, ChangeProbeArgs {
   readonly mode: 'private' | 'allowlist';
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
   readonly cluster?: readonly string[];
-  readonly 'my-ip'?: string;
   readonly out?: string;
   readonly output: 'text' | 'json';
   readonly apply: boolean;
@@ -122,6 +122,12 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       '--journal and --yes only apply with --apply; without it nothing is changed.',
     );
   }
+  if (!args.apply && args.probe) {
+    throw new CliError(
+      '--probe with remediate confirms changes, so it needs --apply; to probe endpoints as they are, run eksposure audit --probe.',
+    );
+  }
+  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait']);
   checkWritableFile('--out', args.out);
   checkWritableFile('--journal', args.journal);
   const scope = resolveAccountScope(args);
@@ -237,6 +243,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         pollIntervalMs,
         concurrency: applyConcurrency,
         output: args.output,
+        probe,
       });
     } finally {
       accounts.destroy();

@@ -78,6 +78,8 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
       ...settings,
       yes: args.yes,
       journalPath: args['new-journal'] ?? defaultJournalPath(plan.planId),
+      // Putting an endpoint back opens it again: there is nothing for a probe to confirm.
+      probe: null,
     });
   });
   // The clusters the journal cannot account for were not rolled back: never a clean success.

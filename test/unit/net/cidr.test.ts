@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import {
+  addressInCidrs,
   cidrWithin,
   coversWholeInternet,
   formatCidr,
   formatIpv4Address,
   formatIpv6Address,
   ipv4CidrContains,
+  isNonInternetAddress,
   ipv4CidrWithin,
   parseCidr,
   parseIpv4Address,
@@ -193,5 +195,25 @@ describe('cidrWithin', () => {
     expect(cidrWithin('fe00::/7', 'fc00::/7')).toBe(false);
     expect(cidrWithin('::/0', '0.0.0.0/0')).toBe(false);
     expect(cidrWithin('10.0.0.0/8', '::/0')).toBe(false);
+  });
+});
+
+describe('addresses in CIDRs', () => {
+  it('finds an IPv4 or IPv6 address in a list of either family', () => {
+    const allowlist = ['203.0.113.0/24', '2001:db8::/32'];
+    expect(addressInCidrs('203.0.113.9', allowlist)).toBe(true);
+    expect(addressInCidrs('2001:db8::7', allowlist)).toBe(true);
+    expect(addressInCidrs('198.51.100.7', allowlist)).toBe(false);
+    expect(addressInCidrs('2001:db9::7', allowlist)).toBe(false);
+    expect(addressInCidrs('not-an-ip', allowlist)).toBe(false);
+  });
+
+  it('tells addresses that are never the internet from those that may be', () => {
+    for (const inside of ['10.0.1.5', '172.31.255.1', '192.168.0.1', '100.64.0.9', 'fd00::1']) {
+      expect(isNonInternetAddress(inside)).toBe(true);
+    }
+    for (const outside of ['203.0.113.10', '172.32.0.1', '127.0.0.1', '2001:db8::1']) {
+      expect(isNonInternetAddress(outside)).toBe(false);
+    }
   });
 });

@@ -1,0 +1,26 @@
+import type { ProbeVerdict } from '../../src/probe/classify.js';
+import type { ProbeReport } from '../../src/probe/probe-report.js';
+
+/** A probe whose addresses saw the given verdicts. */
+export function observation(...addresses: [string, ProbeVerdict][]): ProbeReport {
+  const answered = addresses.find(([, v]) => v !== 'not-reachable');
+  return {
+    endpoint: 'https://ABC.gr7.us-east-1.eks.amazonaws.com',
+    verdict: answered ? answered[1] : 'not-reachable',
+    summary: answered ? 'Reachable.' : 'Not reachable from here (ETIMEDOUT).',
+    gitVersion: null,
+    insecure: false,
+    vantage: null,
+    probedAt: '2026-11-25T12:00:00.000Z',
+    addresses: addresses.map(([address, verdict]) => ({
+      address,
+      family: address.includes(':') ? 6 : 4,
+      verdict,
+      summary: verdict,
+      gitVersion: null,
+      apiStatus: null,
+      apiMessage: null,
+      paths: [],
+    })),
+  };
+}

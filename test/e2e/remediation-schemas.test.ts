@@ -159,7 +159,13 @@ describe('the published schemas describe what the CLI really writes', () => {
       expect(applyRun.code).toBe(1); // no-dns was never submitted
       const report = stdoutJson<ApplyReport>(applyRun);
       expect(report.schemaVersion).toBe(APPLY_REPORT_SCHEMA_VERSION);
-      expect(report.summary).toEqual({ verified: 3, failed: 0, skipped: 1, inFlight: 0 });
+      expect(report.summary).toEqual({
+        verified: 3,
+        failed: 0,
+        skipped: 1,
+        inFlight: 0,
+        probe: null,
+      });
       expect(report.journal).toBe(journal);
       expect(schemaErrors(REPORT_SCHEMA, report)).toEqual([]);
     });

@@ -210,11 +210,7 @@ async function applyWithJournal(
     planId: plan.planId,
     durationMs: deps.clock().getTime() - startedAt.getTime(),
   });
-  // After a signal nothing new starts, a probe included.
-  const probes =
-    settings.probe && !interrupt.signal.aborted
-      ? await probeAfterApply(deps, session, outcomes, settings.probe, interrupt.signal)
-      : null;
+  const probes = await probeAfterApply(deps, session, outcomes, settings.probe, interrupt.signal);
   return reportOutcomes(deps, plan, outcomes, {
     journal,
     startedAt,

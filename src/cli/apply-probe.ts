@@ -10,14 +10,18 @@ import { type ChangeProbe, PROBE_AGAIN_EVERY_MS } from './apply-probe-options.js
 /** Changed clusters probed at once. */
 const PROBE_CONCURRENCY = 8;
 
-/** Probes the changed clusters of an apply (see confirmAfterApply); progress on stderr. */
+/**
+ * With --probe, probes the changed clusters of an apply or resume (see confirmAfterApply), progress
+ * on stderr; null without --probe, and after a signal (nothing new starts then, a probe included).
+ */
 export async function probeAfterApply(
   deps: CliDeps,
   session: ApplySession,
   outcomes: readonly ClusterOutcome[],
-  probe: ChangeProbe,
+  probe: ChangeProbe | null,
   signal: AbortSignal,
-): Promise<ReadonlyMap<string, AfterApplyCheck>> {
+): Promise<ReadonlyMap<string, AfterApplyCheck> | null> {
+  if (probe === null || signal.aborted) return null;
   const progress = (line: string) => deps.stderr.write(`eksposure: ${line}\n`);
   const count = probedAfterApply(outcomes).length;
   if (count > 0) {

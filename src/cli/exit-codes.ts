@@ -40,7 +40,8 @@ ${INTERRUPTED}`;
 
 export const RESUME_EXIT_CODES_HELP = `Exit codes:
   0    every update in flight ended and was verified, or none was in flight
-  1    an update failed or did not verify; or, with none in flight, one may not have been submitted
+  1    an update failed or did not verify; or, with none in flight, one may not have been submitted;
+       --probe: a changed endpoint still answers from here
   2    bad usage or input (flags, journal file, credentials); nothing was changed
   3    updates were watched, but the journal cannot tell whether another one was submitted
   4    an update was still running at --timeout; run eksposure resume again

@@ -54,6 +54,7 @@ beforeAll(async () => {
           await gated('closes'),
           await gated('walled-out'),
           await gated('walled-in'),
+          await gated('slow'),
           // Answers whatever its configuration says: a change that did not take from where we stand.
           {
             name: 'stuck',
@@ -64,7 +65,11 @@ beforeAll(async () => {
       },
     },
   };
-  emulator = await startEmulator({ fixture, updateDurationMs: 100 });
+  emulator = await startEmulator({
+    fixture,
+    updateDurationMs: 100,
+    faults: [{ cluster: 'slow', updateDurationMs: 2500 }],
+  });
 });
 
 afterAll(async () => {
@@ -72,7 +77,7 @@ afterAll(async () => {
   await Promise.all([api.close(), ...gates.map((g) => g.close())]);
 });
 
-const applyProbing = (...args: string[]) =>
+const applyProbingWith = (journal: string, ...args: string[]) =>
   cliAgainst(
     emulator,
     'remediate',
@@ -82,9 +87,12 @@ const applyProbing = (...args: string[]) =>
     '--probe',
     '--probe-timeout',
     '3',
-    ...confirmed(join(tempDir(), 'journal.ndjson')),
+    ...confirmed(journal),
     ...args,
   );
+
+const applyProbing = (...args: string[]) =>
+  applyProbingWith(join(tempDir(), 'journal.ndjson'), ...args);
 
 const reportOf = (stdout: string) => {
   const report = JSON.parse(stdout) as ApplyReport;
@@ -117,16 +125,31 @@ describe('remediate --apply --probe: confirms from outside that the change took'
     expect(run.stdout).toMatch(/VERIFIED\s+us-east-1\/stuck/);
   });
 
-  it('an allowlist that leaves --my-ip out: confirmed from there', async () => {
-    const run = await applyProbing(
+  it('apply PLAN --probe: an allowlist that leaves --my-ip out is confirmed from there', async () => {
+    const plan = join(tempDir(), 'plan.json');
+    const planned = await cliAgainst(
+      emulator,
+      'remediate',
+      '--regions',
+      REGION,
       '--cluster',
       'walled-out',
       '--mode',
       'allowlist',
       '--allow-cidr',
       '203.0.113.0/24',
+      '--out',
+      plan,
+    );
+    expect(planned.code).toBe(0);
+    const run = await cliAgainst(
+      emulator,
+      'apply',
+      plan,
+      '--probe',
       '--my-ip',
       VANTAGE,
+      ...confirmed(join(tempDir(), 'journal.ndjson')),
       ...JSON_OUT,
     );
     expect(run.code).toBe(0);
@@ -157,6 +180,32 @@ describe('remediate --apply --probe: confirms from outside that the change took'
       observation: { verdict: 'version-disclosed' },
     });
     expect(check?.summary).toContain(`${VANTAGE} is inside the allowlist`);
+  });
+});
+
+describe('resume --probe', () => {
+  it('confirms a change that outlasted --timeout once resume has watched it to the end', async () => {
+    const journal = join(tempDir(), 'journal.ndjson');
+    const timedOut = await applyProbingWith(journal, '--cluster', 'slow', '--timeout', '1s');
+    expect(timedOut.code).toBe(4);
+    // Nothing verified yet, so nothing to confirm: the probe waits for resume.
+    expect(timedOut.stdout).toMatch(/IN FLIGHT\s+us-east-1\/slow/);
+    expect(timedOut.stdout).not.toContain('CONFIRMED');
+    const resumed = await cliAgainst(
+      emulator,
+      'resume',
+      '--journal',
+      journal,
+      '--poll-interval',
+      '0.2',
+      '--probe',
+      ...JSON_OUT,
+    );
+    expect(resumed.code).toBe(0);
+    expect(reportOf(resumed.stdout).clusters[0]?.probe).toMatchObject({
+      expected: 'not-reachable',
+      confirmed: true,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 /** The `resume` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
+import { applyProbeOptions } from '../apply-probe-options.js';
 import { changeCommandOptions } from '../change-options.js';
 import { RESUME_EXAMPLES, withHelp } from '../help-examples.js';
 import { RESUME_EXIT_CODES_HELP } from '../exit-codes.js';
@@ -19,6 +20,7 @@ export function resumeCommand(deps: CliDeps, setExitCode: (code: number) => void
           describe: 'The journal of an interrupted or timed-out apply',
         },
         ...changeCommandOptions,
+        ...applyProbeOptions,
       }),
     handler: async (argv) => {
       const { resume } = await import('./resume.handler.js');

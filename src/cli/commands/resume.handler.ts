@@ -14,6 +14,8 @@ import {
 } from '../../remediation/journal.js';
 import type { PlanMode } from '../../remediation/plan.js';
 import { executorDeps, interruptible, reportOutcomes, withJournal } from '../apply-flow.js';
+import { probeAfterApply } from '../apply-probe.js';
+import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
 import {
   type ChangeCommandArgs,
   readJournalFile,
@@ -23,7 +25,7 @@ import {
 } from '../change-command.js';
 import type { CliDeps } from '../deps.js';
 
-export interface ResumeArgs extends ChangeCommandArgs {
+export interface ResumeArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly journal: string;
 }
 
@@ -43,6 +45,7 @@ const targetOf = (entry: JournalEntry): UpdateTarget => ({
  */
 export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
+  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'my-ip']);
   const { entries, torn } = readJournalFile(args.journal);
   if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
   const running = updatesStillInFlight(entries);
@@ -104,11 +107,13 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
         ),
       ]);
       const plan = { planId: first.planId, mode: first.mode as PlanMode, complete: !torn };
+      const probes = await probeAfterApply(deps, session, outcomes, probe, interrupt.signal);
       return reportOutcomes(deps, plan, outcomes, {
         journal,
         startedAt,
         interruptedBy: interrupt.interruptedBy(),
         output: settings.output,
+        probes,
       });
     }),
   );

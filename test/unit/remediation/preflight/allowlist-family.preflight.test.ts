@@ -39,4 +39,19 @@ describe('allowlist-family pre-flight check', () => {
       message: `No allowlist entry is left for cluster payments: every entry (2001:db8::/32) is IPv6 and left out, as ${reason}. Add the IPv4 ranges that need the API (--allow-cidr), or use --mode private.`,
     });
   });
+
+  it('warns when a dual-stack endpoint would take IPv6 entries only, shutting out IPv4 clients', () => {
+    expect(
+      run(preflightInput({ after: allowlisted(['2001:db8::/32', '2001:db8:1::/48']) })),
+    ).toEqual({
+      check: 'allowlist-family',
+      status: 'warn',
+      message:
+        'Every allowlist entry for cluster payments is IPv6, so no IPv4 client can reach its dual-stack endpoint ' +
+        '(CI runners, VPNs and NAT gateways usually reach it over IPv4); add the IPv4 ranges that need the API.',
+    });
+    expect(
+      run(preflightInput({ after: allowlisted(['2001:db8::/32', '203.0.113.0/24']) })),
+    ).toBeUndefined();
+  });
 });

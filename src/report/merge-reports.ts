@@ -103,6 +103,20 @@ function readReport(
   return { ok: true, read: { name: file.name, report } };
 }
 
+/** The config file's exemptions as a shard saw them (what they say, not how they fared). */
+const exemptionsOf = (r: ReadReport) =>
+  JSON.stringify((r.report.exemptions ?? []).map((e) => [e.index, e.reason, e.expires]));
+
+/** --approved-cidrs as EKS-001's evidence recorded it; undefined when the shard has no such finding. */
+function approvedCidrsOf(r: ReadReport): string | undefined {
+  for (const finding of r.report.findings) {
+    const evidence: unknown = finding.evidence;
+    if (finding.ruleId === 'EKS-001' && isObject(evidence) && 'approvedCidrs' in evidence)
+      return JSON.stringify(evidence.approvedCidrs);
+  }
+  return undefined;
+}
+
 /** Why these reports are not the shards of one run, if they are not. */
 function setProblem(reads: readonly ReadReport[]): string | undefined {
   const [first] = reads;
@@ -123,6 +137,13 @@ function setProblem(reads: readonly ReadReport[]): string | undefined {
     JSON.stringify(r.report.rules.map((rule) => rule.id).toSorted());
   const otherRules = reads.find((r) => rulesOf(r) !== rulesOf(first));
   if (otherRules) return `${first.name} and ${otherRules.name} ran different --rules: ${sameRun}.`;
+  const otherExemptions = reads.find((r) => exemptionsOf(r) !== exemptionsOf(first));
+  if (otherExemptions)
+    return `${first.name} and ${otherExemptions.name} judged with different exemptions (--config): ${sameRun}.`;
+  const approved = reads.filter((r) => approvedCidrsOf(r) !== undefined);
+  const otherApproved = approved.find((r) => approvedCidrsOf(r) !== approvedCidrsOf(approved[0]!));
+  if (otherApproved)
+    return `${approved[0]!.name} and ${otherApproved.name} judged with different --approved-cidrs: ${sameRun}.`;
   const byShard = new Map<number, string>();
   const byAccount = new Map<string, string>();
   for (const { name, report } of reads) {

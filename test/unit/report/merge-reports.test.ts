@@ -282,4 +282,47 @@ describe('merging shard reports', () => {
     };
     expect(refusal([zero!, stricter])).toContain('ran different --rules');
   });
+
+  /** One shard's report, changed as `edit` says. */
+  const edited = (file: ReportFile, edit: (report: AuditReport) => AuditReport): ReportFile => ({
+    ...file,
+    text: JSON.stringify(edit(JSON.parse(file.text) as AuditReport)),
+  });
+
+  it('refuses shards judged with different exemptions (another --config)', () => {
+    const [zero, one] = shardFiles(three, 2);
+    const exempting = edited(one!, (r) => ({
+      ...r,
+      exemptions: [
+        {
+          index: 0,
+          reason: 'CHG-1 vendor access',
+          expires: '2027-01-31',
+          expired: false,
+          matched: 0,
+          suppressed: 0,
+          unused: true,
+        },
+      ],
+    }));
+    expect(refusal([zero!, exempting])).toContain('judged with different exemptions (--config)');
+  });
+
+  it('refuses shards judged with different --approved-cidrs, read from EKS-001 evidence', () => {
+    const approving = (cidrs: string[] | null) => (r: AuditReport) => ({
+      ...r,
+      findings: r.findings.map((f) => ({ ...f, evidence: { approvedCidrs: cidrs } })),
+    });
+    const [zero, one] = shardFiles(three, 2);
+    const message = refusal([
+      edited(zero!, approving(['203.0.113.0/24'])),
+      edited(one!, approving(null)),
+    ]);
+    expect(message).toContain('judged with different --approved-cidrs');
+    const same = mergeReports([
+      edited(zero!, approving(['203.0.113.0/24'])),
+      edited(one!, approving(['203.0.113.0/24'])),
+    ]);
+    expect(same.ok).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
-import { addressInCidrs, isNonInternetAddress } from '../net/cidr.js';
+import { addressInCidrs, cidrFamily, hostCidrOf, isNonInternetAddress } from '../net/cidr.js';
 import type { EndpointConfig } from '../remediation/endpoint-config.js';
-import type { ProbeReport } from './probe-report.js';
+import type { ProbedAddress, ProbeReport } from './probe-report.js';
 
 /**
  * What a changed cluster's configuration says this machine should observe:
@@ -16,7 +16,7 @@ export interface AfterApplyCheck {
   /**
    * true: the endpoint does not answer from here, as the change intends.
    * false: it still answers where the configuration says it should not (exit 1).
-   * null: this vantage point cannot tell (inside the allowlist, inside the VPC, no --my-ip, or not probed).
+   * null: this vantage point cannot tell (inside the allowlist, inside the VPC, no --my-ip, not probed, ...).
    */
   readonly confirmed: boolean | null;
   readonly summary: string;
@@ -31,10 +31,20 @@ export interface Expectation {
   readonly why: string;
 }
 
-/** Pure: what the configuration now in force says the probe should see from `vantage`. */
+const familyOf = (address: string): 4 | 6 | undefined => {
+  const host = hostCidrOf(address);
+  return host === undefined ? undefined : cidrFamily(host);
+};
+
+/**
+ * Pure: what the configuration now in force says the probe should see from `vantage`, over
+ * connections of `family` (default: the vantage's own). An allowlist is judged only for the
+ * vantage's family: a machine's IPv4 address says nothing about where its IPv6 traffic comes from.
+ */
 export function expectationAfterChange(
   config: EndpointConfig,
   vantage: string | null,
+  family: 4 | 6 | undefined = vantage === null ? undefined : familyOf(vantage),
 ): Expectation {
   if (!config.endpointPublicAccess) {
     return { expected: 'not-reachable', why: 'the public endpoint is off' };
@@ -45,6 +55,12 @@ export function expectationAfterChange(
       why: 'the public endpoint has an allowlist and --my-ip was not given, so this machine may be inside it',
     };
   }
+  if (familyOf(vantage) !== family) {
+    return {
+      expected: 'unknown',
+      why: `--my-ip ${vantage} is not an IPv${family ?? '?'} address, so where this machine's IPv${family ?? '?'} traffic comes from is not known`,
+    };
+  }
   return addressInCidrs(vantage, config.publicAccessCidrs)
     ? {
         expected: 'reachable-from-here',
@@ -53,42 +69,66 @@ export function expectationAfterChange(
     : { expected: 'not-reachable', why: `${vantage} is outside the allowlist` };
 }
 
-/** Addresses that answered at all (a TLS handshake with a stranger's certificate is an answer). */
-function answeringAddresses(observation: ProbeReport): string[] {
-  return observation.addresses.filter((a) => a.verdict !== 'not-reachable').map((a) => a.address);
-}
+const addressList = (addresses: readonly ProbedAddress[]) =>
+  addresses.map((a) => a.address).join(', ');
 
-/** Pure: whether one observation agrees with the expectation, and the sentence that says so. */
+/**
+ * Pure: whether one observation agrees with the configuration, and the sentence that says so.
+ * Only an answer that can only be the cluster's public endpoint (a public address, the cluster's
+ * own certificate) where none should come contradicts the change; silence confirms it only when
+ * there was an address to be silent on.
+ */
 export function judgeObservation(
-  expectation: Expectation,
+  config: EndpointConfig,
+  vantage: string | null,
   observation: ProbeReport,
 ): Pick<AfterApplyCheck, 'confirmed' | 'summary'> {
-  const answering = answeringAddresses(observation);
   const seen = observation.summary;
-  if (answering.length === 0) {
-    return expectation.expected === 'reachable-from-here'
-      ? {
-          confirmed: null,
-          summary: `Does not answer from here although ${expectation.why}. ${seen}`,
-        }
+  const overall = expectationAfterChange(config, vantage);
+  if (observation.addresses.length === 0) {
+    return { confirmed: null, summary: `Not judged: no address was probed. ${seen}` };
+  }
+  const answered = observation.addresses.filter((a) => a.verdict !== 'not-reachable');
+  const shutTo = (a: ProbedAddress) =>
+    expectationAfterChange(config, vantage, a.family).expected === 'not-reachable';
+  const contradicting = answered.filter(
+    (a) => shutTo(a) && a.verdict !== 'tls-mismatch' && !isNonInternetAddress(a.address),
+  );
+  if (contradicting.length > 0) {
+    const why = expectationAfterChange(config, vantage, contradicting[0]?.family).why;
+    return {
+      confirmed: false,
+      summary: `Still answers from here (${addressList(contradicting)}) although ${why}. ${seen}`,
+    };
+  }
+  if (answered.length === 0) {
+    return overall.expected === 'reachable-from-here'
+      ? { confirmed: null, summary: `Does not answer from here although ${overall.why}. ${seen}` }
       : {
           confirmed: true,
-          summary: `Confirmed: no longer answers from here (${expectation.why}). ${seen}`,
+          summary:
+            overall.expected === 'not-reachable'
+              ? `Confirmed: no longer answers from here (${overall.why}). ${seen}`
+              : `Confirmed: does not answer from here (give --my-ip to record where that holds from). ${seen}`,
         };
   }
-  if (expectation.expected !== 'not-reachable') {
-    return { confirmed: null, summary: `Answers from here, but ${expectation.why}. ${seen}` };
-  }
-  if (answering.every(isNonInternetAddress)) {
+  const stranger = answered.filter((a) => a.verdict === 'tls-mismatch');
+  if (stranger.length > 0) {
     return {
       confirmed: null,
       summary:
-        `Answers only on private addresses (${answering.join(', ')}): this machine reaches the cluster's network, ` +
+        `Something answers on ${addressList(stranger)} with a certificate that is not the cluster's ` +
+        `(a TLS-inspecting proxy, or another server), so the cluster cannot be judged from here. ${seen}`,
+    };
+  }
+  if (answered.every((a) => shutTo(a))) {
+    return {
+      confirmed: null,
+      summary:
+        `Answers only on private addresses (${addressList(answered)}): this machine reaches the cluster's network, ` +
         `so the public endpoint cannot be judged from here; probe from outside it. ${seen}`,
     };
   }
-  return {
-    confirmed: false,
-    summary: `Still answers from here (${answering.join(', ')}) although ${expectation.why}. ${seen}`,
-  };
+  const why = expectationAfterChange(config, vantage, answered.find((a) => !shutTo(a))?.family).why;
+  return { confirmed: null, summary: `Answers from here, but ${why}. ${seen}` };
 }

@@ -55,10 +55,18 @@ export async function confirmAfterApply(
   deps: AfterApplyDeps,
   options: AfterApplyOptions,
 ): Promise<ReadonlyMap<string, AfterApplyCheck>> {
+  // The bound is on calls in flight, not on clusters: clusters waiting to probe again wait
+  // together, so --probe-wait bounds the whole run, not each cluster in turn.
   const limit = pLimit(options.concurrency);
+  const bounded: AfterApplyDeps = {
+    ...deps,
+    describe: (outcome, signal) => limit(() => deps.describe(outcome, signal)),
+    probe: (cluster) => limit(() => deps.probe(cluster)),
+  };
+  const deadline = deps.now() + options.waitMs;
   const checked = await Promise.all(
-    probedAfterApply(outcomes).map((outcome) =>
-      limit(async () => [outcome.arn, await checkOne(outcome, deps, options)] as const),
+    probedAfterApply(outcomes).map(
+      async (outcome) => [outcome.arn, await checkOne(outcome, bounded, options, deadline)] as const,
     ),
   );
   return new Map(checked);
@@ -68,6 +76,7 @@ async function checkOne(
   outcome: ClusterOutcome,
   deps: AfterApplyDeps,
   options: AfterApplyOptions,
+  deadline: number,
 ): Promise<AfterApplyCheck> {
   if (options.signal.aborted) return unprobed('unknown', 'Not probed: the run was interrupted.');
   let cluster: Cluster;
@@ -79,28 +88,28 @@ async function checkOne(
       `Not probed: DescribeCluster failed: ${formatErrorInfo(toErrorInfo(error))}`,
     );
   }
-  const expectation = expectationAfterChange(endpointConfigOf(cluster), options.vantage);
+  const config = endpointConfigOf(cluster);
+  const { expected } = expectationAfterChange(config, options.vantage);
   if (!cluster.endpoint?.startsWith('https://')) {
-    return unprobed(expectation.expected, 'Not probed: DescribeCluster gave no https endpoint.');
+    return unprobed(expected, 'Not probed: DescribeCluster gave no https endpoint.');
   }
-  const deadline = deps.now() + options.waitMs;
   for (let attempts = 1; ; attempts += 1) {
     const observation = await deps.probe(cluster);
-    const judged = judgeObservation(expectation, observation);
-    const result = { expected: expectation.expected, ...judged, attempts, observation };
-    const left = deadline - deps.now();
+    const judged = judgeObservation(config, options.vantage, observation);
+    const result = { expected, ...judged, attempts, observation };
     if (judged.confirmed !== false) return result;
-    if (left <= 0 || options.signal.aborted) {
-      return {
-        ...result,
-        summary: `${judged.summary} Probe again later with: eksposure probe --cluster ${outcome.clusterName} --region ${outcome.region}`,
-      };
-    }
+    const left = deadline - deps.now();
+    if (left <= 0 || options.signal.aborted) return withLookAgain(result, outcome);
     const wait = Math.min(options.intervalMs, left);
     deps.progress(
       `${clusterLabel(outcome)}: still answers from here; probing again in ${Math.ceil(wait / 1000)} s (--probe-wait)`,
     );
     await deps.sleep(wait, options.signal);
-    if (options.signal.aborted) return result;
+    if (options.signal.aborted) return withLookAgain(result, outcome);
   }
 }
+
+const withLookAgain = (check: AfterApplyCheck, outcome: ClusterOutcome): AfterApplyCheck => ({
+  ...check,
+  summary: `${check.summary} Probe again later with: eksposure probe --cluster ${outcome.clusterName} --region ${outcome.region}`,
+});

@@ -27,6 +27,8 @@ const VANTAGE = '198.51.100.7';
 const pki = makeTestPki();
 const caData = Buffer.from(pki.ca.cert).toString('base64');
 
+const SLOW_UPDATE_MS = 3_600_000;
+let clockSkewMs = 0;
 let api: RunningApiServer;
 let emulator: RunningEmulator;
 const gates: RunningGate[] = [];
@@ -68,7 +70,9 @@ beforeAll(async () => {
   emulator = await startEmulator({
     fixture,
     updateDurationMs: 100,
-    faults: [{ cluster: 'slow', updateDurationMs: 2500 }],
+    // 'slow' ends only when a test moves the emulator's clock past it.
+    faults: [{ cluster: 'slow', updateDurationMs: SLOW_UPDATE_MS }],
+    clock: () => new Date(Date.now() + clockSkewMs),
   });
 });
 
@@ -191,6 +195,7 @@ describe('resume --probe', () => {
     // Nothing verified yet, so nothing to confirm: the probe waits for resume.
     expect(timedOut.stdout).toMatch(/IN FLIGHT\s+us-east-1\/slow/);
     expect(timedOut.stdout).not.toContain('CONFIRMED');
+    clockSkewMs = SLOW_UPDATE_MS;
     const resumed = await cliAgainst(
       emulator,
       'resume',

@@ -1,8 +1,4 @@
-import {
-  type Expectation,
-  expectationAfterChange,
-  judgeObservation,
-} from '../../../src/probe/after-apply.js';
+import { expectationAfterChange, judgeObservation } from '../../../src/probe/after-apply.js';
 import { observation } from '../../support/probe.js';
 
 const open = (cidrs: string[]) => ({
@@ -11,6 +7,7 @@ const open = (cidrs: string[]) => ({
   publicAccessCidrs: cidrs,
 });
 const privateOnly = { ...open(['0.0.0.0/0']), endpointPublicAccess: false };
+const allowlist = open(['203.0.113.0/24', '2001:db8::/32']);
 
 describe('what a changed cluster should look like from here', () => {
   it('public endpoint off: not reachable, whatever the vantage point', () => {
@@ -19,7 +16,6 @@ describe('what a changed cluster should look like from here', () => {
   });
 
   it('an allowlist: judged against --my-ip, of either family; unknown without it', () => {
-    const allowlist = open(['203.0.113.0/24', '2001:db8::/32']);
     expect(expectationAfterChange(allowlist, '203.0.113.7').expected).toBe('reachable-from-here');
     expect(expectationAfterChange(allowlist, '2001:db8::7').expected).toBe('reachable-from-here');
     expect(expectationAfterChange(allowlist, '198.51.100.7')).toEqual({
@@ -28,47 +24,91 @@ describe('what a changed cluster should look like from here', () => {
     });
     expect(expectationAfterChange(allowlist, null).expected).toBe('unknown');
   });
+
+  it('an IPv4 --my-ip says nothing about where IPv6 connections come from', () => {
+    expect(expectationAfterChange(allowlist, '198.51.100.7', 6)).toMatchObject({
+      expected: 'unknown',
+      why: expect.stringContaining('not an IPv6 address'),
+    });
+  });
 });
 
-describe('judging one probe against the expectation', () => {
-  const shut: Expectation = { expected: 'not-reachable', why: 'the public endpoint is off' };
-
-  it('confirms an endpoint that answers nowhere', () => {
-    const judged = judgeObservation(shut, observation(['203.0.113.10', 'not-reachable']));
+describe('judging one probe', () => {
+  it('confirms an endpoint that answers on none of its addresses', () => {
+    const judged = judgeObservation(
+      privateOnly,
+      null,
+      observation(['203.0.113.10', 'not-reachable'], ['2001:db8::10', 'not-reachable']),
+    );
     expect(judged.confirmed).toBe(true);
-    expect(judged.summary).toMatch(/^Confirmed: no longer answers from here/);
+    expect(judged.summary).toMatch(
+      /^Confirmed: no longer answers from here \(the public endpoint is off\)/,
+    );
+  });
+
+  it('confirms nothing when no address was probed (a name that does not resolve, a CA that cannot be used)', () => {
+    const judged = judgeObservation(privateOnly, null, observation());
+    expect(judged.confirmed).toBeNull();
+    expect(judged.summary).toMatch(/^Not judged: no address was probed/);
   });
 
   it('an endpoint that still answers on a public address contradicts the change', () => {
     const judged = judgeObservation(
-      shut,
+      privateOnly,
+      null,
       observation(['203.0.113.10', 'not-reachable'], ['2001:db8::10', 'version-disclosed']),
     );
     expect(judged.confirmed).toBe(false);
-    expect(judged.summary).toContain('Still answers from here (2001:db8::10)');
-  });
-
-  it('a certificate that is not the cluster’s still means something answers', () => {
-    expect(judgeObservation(shut, observation(['203.0.113.10', 'tls-mismatch'])).confirmed).toBe(
-      false,
+    expect(judged.summary).toContain(
+      'Still answers from here (2001:db8::10) although the public endpoint is off.',
     );
   });
 
+  it('a certificate that is not the cluster’s is a stranger answering (a TLS-inspecting proxy): not judged', () => {
+    const judged = judgeObservation(
+      privateOnly,
+      null,
+      observation(['203.0.113.10', 'tls-mismatch']),
+    );
+    expect(judged.confirmed).toBeNull();
+    expect(judged.summary).toContain("with a certificate that is not the cluster's");
+  });
+
   it('answers on private addresses only: this machine is inside the network, not judged', () => {
-    const judged = judgeObservation(shut, observation(['10.0.1.5', 'anonymous-rejected']));
+    const judged = judgeObservation(
+      privateOnly,
+      null,
+      observation(['10.0.1.5', 'anonymous-rejected']),
+    );
     expect(judged.confirmed).toBeNull();
     expect(judged.summary).toContain('Answers only on private addresses (10.0.1.5)');
   });
 
-  it('inside the allowlist or without --my-ip, nothing is judged', () => {
-    const inside: Expectation = { expected: 'reachable-from-here', why: 'inside' };
-    const unknown: Expectation = { expected: 'unknown', why: 'no --my-ip' };
+  it('judges each address against a --my-ip of its own family only', () => {
+    // IPv4 --my-ip outside the allowlist; the IPv6 answer may come from inside its IPv6 ranges.
+    const judged = judgeObservation(
+      allowlist,
+      '198.51.100.7',
+      observation(['203.0.113.10', 'not-reachable'], ['2001:db8::10', 'version-disclosed']),
+    );
+    expect(judged.confirmed).toBeNull();
+    expect(judged.summary).toContain('not an IPv6 address');
+    const ipv4Answers = judgeObservation(
+      allowlist,
+      '198.51.100.7',
+      observation(['203.0.113.10', 'version-disclosed']),
+    );
+    expect(ipv4Answers.confirmed).toBe(false);
+  });
+
+  it('inside the allowlist or without --my-ip, an answer is not judged; silence is', () => {
     const answers = observation(['203.0.113.10', 'version-disclosed']);
     const silent = observation(['203.0.113.10', 'not-reachable']);
-    expect(judgeObservation(inside, answers).confirmed).toBeNull();
-    expect(judgeObservation(inside, silent).confirmed).toBeNull();
-    expect(judgeObservation(unknown, answers).confirmed).toBeNull();
-    // Not answering is what the change is for, wherever this machine stands.
-    expect(judgeObservation(unknown, silent).confirmed).toBe(true);
+    expect(judgeObservation(allowlist, '203.0.113.7', answers).confirmed).toBeNull();
+    expect(judgeObservation(allowlist, '203.0.113.7', silent).confirmed).toBeNull();
+    expect(judgeObservation(allowlist, null, answers).confirmed).toBeNull();
+    const unknownSilent = judgeObservation(allowlist, null, silent);
+    expect(unknownSilent.confirmed).toBe(true);
+    expect(unknownSilent.summary).toMatch(/^Confirmed: does not answer from here \(give --my-ip/);
   });
 });

@@ -147,6 +147,29 @@ export function classifyAddress(results: readonly PathResult[]): AddressVerdict 
   };
 }
 
+/** Why a probe has no CA to verify the server with: none was given, or Node cannot parse it. */
+export type UnusableCa =
+  { readonly kind: 'absent' } | { readonly kind: 'unparseable'; readonly problem: string };
+
+/**
+ * Pure: the outcome of a probe that sent nothing because no certificate could have been verified.
+ * tls-mismatch, the verdict of a certificate that is not the cluster's: never trusted, and never
+ * "not reachable", since no connection was tried.
+ */
+export function unusableCaVerdict(ca: UnusableCa): AddressVerdict {
+  const why =
+    ca.kind === 'absent'
+      ? 'the cluster gave no usable CA (certificateAuthority.data is absent or not a PEM certificate)'
+      : `the cluster's CA could not be used: ${ca.problem}`;
+  return {
+    verdict: 'tls-mismatch',
+    gitVersion: null,
+    apiStatus: null,
+    apiMessage: null,
+    summary: `TLS cannot be verified: ${why}. No request was sent, since nothing the endpoint answered could be trusted.`,
+  };
+}
+
 /** Pure: the most exposed of several verdicts (an endpoint is as exposed as its most exposed address). */
 export function worstVerdict(verdicts: readonly ProbeVerdict[]): ProbeVerdict {
   return verdicts.reduce<ProbeVerdict>(

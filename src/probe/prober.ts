@@ -12,8 +12,11 @@ import {
   type PathResult,
   type ProbePath,
   type ProbeVerdict,
+  type UnusableCa,
+  unusableCaVerdict,
   worstVerdict,
 } from './classify.js';
+import { caPemProblem } from './ca-pem.js';
 
 /** The most of a body a probe reads: enough for a /version or a Status answer. */
 const MAX_BODY_BYTES = 8 * 1024;
@@ -34,7 +37,10 @@ export const systemResolver: Resolver = async (host) => {
 export interface ProbeOptions {
   /** https://host[:port] of the API server. */
   readonly url: URL;
-  /** PEM of the CA the server's certificate must chain to; null only with `insecure`. */
+  /**
+   * PEM of the CA the server's certificate must chain to. Without `insecure`, a CA that is null or
+   * that Node cannot parse sends no request (tls-mismatch), rather than trusting node's own roots.
+   */
   readonly caPem: string | null;
   /** Skip certificate verification (probe URL without a CA only); the result says so. */
   readonly insecure: boolean;
@@ -69,6 +75,12 @@ export interface EndpointProbe {
 export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProbe> {
   const host = options.url.hostname.replace(/^\[|\]$/g, '');
   const endpoint = options.url.origin;
+  const unusable = options.insecure ? null : unusableCaOf(options.caPem);
+  if (unusable) {
+    const { verdict, summary } = unusableCaVerdict(unusable);
+    const nothing = { gitVersion: null, resolveError: null, addresses: [] };
+    return { endpoint, host, insecure: false, verdict, summary, ...nothing };
+  }
   let addresses: readonly ResolvedAddress[];
   try {
     addresses = isIP(host)
@@ -108,6 +120,12 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProb
     resolveError: null,
     addresses: probes,
   };
+}
+
+function unusableCaOf(caPem: string | null): UnusableCa | null {
+  if (caPem === null) return { kind: 'absent' };
+  const problem = caPemProblem(caPem);
+  return problem === null ? null : { kind: 'unparseable', problem };
 }
 
 function errorCode(error: unknown): string {
@@ -157,7 +175,7 @@ function get(
         checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
       });
     } catch (error) {
-      // A CA that is not a certificate (node refuses it before connecting): nothing can be trusted.
+      // Options node refuses before connecting (a CA it cannot parse never gets here: see caPemProblem).
       failed(errorCode(error), error instanceof Error ? error.message : String(error));
       return;
     }

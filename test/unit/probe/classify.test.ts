@@ -2,6 +2,7 @@ import {
   classifyAddress,
   failureKindOf,
   type PathResult,
+  unusableCaVerdict,
   worstVerdict,
 } from '../../../src/probe/classify.js';
 
@@ -34,5 +35,16 @@ describe('probe classifier', () => {
       'anonymous-api-access',
     );
     expect(worstVerdict([])).toBe('not-reachable');
+  });
+
+  it('calls a probe without a usable CA a TLS outcome, never "not reachable", and says why', () => {
+    const absent = unusableCaVerdict({ kind: 'absent' });
+    expect(absent).toMatchObject({ verdict: 'tls-mismatch', gitVersion: null, apiStatus: null });
+    expect(absent.summary).toContain('the cluster gave no usable CA');
+    expect(absent.summary).toContain('No request was sent');
+    const broken = unusableCaVerdict({ kind: 'unparseable', problem: 'bad base64 decode' });
+    expect(broken.verdict).toBe('tls-mismatch');
+    expect(broken.summary).toContain("the cluster's CA could not be used: bad base64 decode");
+    expect(broken.summary).not.toMatch(/not reachable/i);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../support/kube-tls.js';
 
 const pki: TestPki = makeTestPki();
+const BROKEN_CA = '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n';
 const servers: RunningApiServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -102,6 +103,24 @@ describe('probeEndpoint against a local API server', () => {
     const result = await probe(server.port);
     expect(result.verdict).toBe('tls-mismatch');
     expect(result.summary).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it.each([
+    ['a PEM header with a broken body', BROKEN_CA, "the cluster's CA could not be used"],
+    ['a bundle whose second certificate is broken', `${pki.ca.cert}${BROKEN_CA}`, 'of 2'],
+    ['no CA at all', null, 'the cluster gave no usable CA'],
+  ])('with %s, sends nothing and reports a TLS outcome', async (_case, caPem, why) => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { caPem });
+    expect(result).toMatchObject({ verdict: 'tls-mismatch', gitVersion: null, addresses: [] });
+    expect(result.summary).toContain(why);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('with a broken CA and a closed port, still says the CA, never "not reachable"', async () => {
+    const result = await probe(await closedPort(), { caPem: BROKEN_CA });
+    expect(result.verdict).toBe('tls-mismatch');
+    expect(result.summary).not.toMatch(/not reachable/i);
   });
 
   it('with --insecure, reads a server it cannot verify and says so', async () => {

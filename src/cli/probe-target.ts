@@ -28,14 +28,15 @@ export function urlTarget(args: UrlTargetArgs): ProbeTarget {
   } catch {
     throw new CliError(`"${args.url}" is not a URL: give the API server as https://host[:port]`);
   }
-  // A path, query or fragment would be dropped, and credentials never sent (the probe is anonymous):
-  // refused rather than silently ignored.
+  // Not echoed: the URL holds a secret. Credentials would never be sent (the probe is anonymous).
+  if (url.username !== '' || url.password !== '') {
+    throw new CliError(
+      'the URL carries a user name or password; the probe is anonymous: give the API server as https://host[:port]',
+    );
+  }
+  // A path, query or fragment would be dropped: refused rather than silently ignored.
   const onlyOrigin =
-    (url.pathname === '/' || url.pathname === '') &&
-    url.search === '' &&
-    url.hash === '' &&
-    url.username === '' &&
-    url.password === '';
+    (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '';
   if (url.protocol !== 'https:' || !onlyOrigin) {
     throw new CliError(`"${args.url}" is not an API server URL: give it as https://host[:port]`);
   }

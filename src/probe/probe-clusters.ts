@@ -55,8 +55,8 @@ export async function probeClusters(
       limit(async () => {
         const probe = await probeEndpoint({
           url: new URL(cluster.endpoint ?? ''),
-          // No CA in the answer, or one Node cannot parse: the prober sends nothing and reports
-          // tls-mismatch saying so, rather than falling back on node's own roots.
+          // No CA in the answer, or one Node cannot parse: the prober trusts no certificate and
+          // reports tls-mismatch saying so, rather than falling back on node's own roots.
           caPem: caPemOf(cluster),
           insecure: false,
           timeoutMs: options.timeoutMs,

@@ -12,8 +12,9 @@ import {
   type PathResult,
   type ProbePath,
   type ProbeVerdict,
+  CA_UNUSABLE_CODE,
   type UnusableCa,
-  unusableCaVerdict,
+  unusableCaOutcome,
   worstVerdict,
 } from './classify.js';
 import { caPemProblem } from './ca-pem.js';
@@ -39,7 +40,7 @@ export interface ProbeOptions {
   readonly url: URL;
   /**
    * PEM of the CA the server's certificate must chain to. Without `insecure`, a CA that is null or
-   * that Node cannot parse sends no request (tls-mismatch), rather than trusting node's own roots.
+   * that Node cannot parse trusts no certificate at all (not node's own roots): see probeEndpoint.
    */
   readonly caPem: string | null;
   /** Skip certificate verification (probe URL without a CA only); the result says so. */
@@ -62,7 +63,10 @@ export interface EndpointProbe {
   readonly host: string;
   /** True when the certificate was not verified (--insecure): nothing below is proof of identity. */
   readonly insecure: boolean;
-  /** The most exposed address's verdict; not-reachable when the name did not resolve. */
+  /**
+   * The most exposed address's verdict; not-reachable when the name did not resolve; tls-mismatch,
+   * whatever the addresses did, when the CA was unusable.
+   */
   readonly verdict: ProbeVerdict;
   readonly summary: string;
   readonly gitVersion: string | null;
@@ -71,16 +75,27 @@ export interface EndpointProbe {
   readonly addresses: readonly AddressProbe[];
 }
 
-/** Probes one API server: each address it resolves to, each of PROBE_PATHS, anonymously. */
+/**
+ * Probes one API server: each address it resolves to, each of PROBE_PATHS, anonymously. Without a
+ * usable CA (none, or one Node cannot parse) it still connects, to tell which addresses answer, but
+ * trusts no certificate, so no request goes out; the endpoint is then tls-mismatch, saying why.
+ */
 export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProbe> {
+  const unusableCa = options.insecure ? null : unusableCaOf(options.caPem);
+  const observed = await observe(options, unusableCa);
+  if (unusableCa === null) return observed;
+  return {
+    ...observed,
+    ...unusableCaOutcome(unusableCa, observed.addresses, observed.resolveError),
+  };
+}
+
+async function observe(
+  options: ProbeOptions,
+  unusableCa: UnusableCa | null,
+): Promise<EndpointProbe> {
   const host = options.url.hostname.replace(/^\[|\]$/g, '');
   const endpoint = options.url.origin;
-  const unusable = options.insecure ? null : unusableCaOf(options.caPem);
-  if (unusable) {
-    const { verdict, summary } = unusableCaVerdict(unusable);
-    const nothing = { gitVersion: null, resolveError: null, addresses: [] };
-    return { endpoint, host, insecure: false, verdict, summary, ...nothing };
-  }
   let addresses: readonly ResolvedAddress[];
   try {
     addresses = isIP(host)
@@ -103,9 +118,11 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProb
   const probes = await Promise.all(
     addresses.map(async (a) => {
       const results = await Promise.all(
-        PROBE_PATHS.map((path) => limit(() => get(options, host, a.address, path))),
+        PROBE_PATHS.map((path) =>
+          limit(() => get(options, unusableCa !== null, host, a.address, path)),
+        ),
       );
-      return { ...a, ...classifyAddress(results), results };
+      return { ...a, ...classifyAddress(results, unusableCa), results };
     }),
   );
   const verdict = probes.length ? worstVerdict(probes.map((p) => p.verdict)) : 'not-reachable';
@@ -133,9 +150,13 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : String(error);
 }
 
-/** One anonymous GET to one address, the TLS name being the host's. Never rejects. */
+/**
+ * One anonymous GET to one address, the TLS name being the host's. Never rejects. `trustNothing`:
+ * every certificate is refused (its handshake fails before the request is sent).
+ */
 function get(
   options: ProbeOptions,
+  trustNothing: boolean,
   host: string,
   address: string,
   path: ProbePath,
@@ -172,7 +193,14 @@ function get(
         ...(isIP(host) ? {} : { servername: host }),
         ca: options.caPem ?? undefined,
         rejectUnauthorized: !options.insecure,
-        checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
+        // Called once the chain verified: with trustNothing, against node's roots (no CA) or the
+        // certificates node kept of a broken bundle, which must not count either.
+        checkServerIdentity: (_name, cert) =>
+          trustNothing
+            ? Object.assign(new Error("the cluster's CA could not be used"), {
+                code: CA_UNUSABLE_CODE,
+              })
+            : checkServerIdentity(host, cert),
       });
     } catch (error) {
       // Options node refuses before connecting (a CA it cannot parse never gets here: see caPemProblem).

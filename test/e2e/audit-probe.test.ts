@@ -105,7 +105,7 @@ describe('audit --probe', () => {
     expect(servers.usual.requests.every((r) => r.authorization === undefined)).toBe(true);
   });
 
-  it('never trusts, nor calls unreachable, a cluster whose CA cannot be used, and sends it nothing', async () => {
+  it('never trusts, nor calls unreachable, a cluster whose CA cannot be used, and sends it no request', async () => {
     const run = await audit('--output', 'json');
     const report = parseReport(run.stdout);
     expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
@@ -114,7 +114,10 @@ describe('audit --probe', () => {
       ['no-ca', 'the cluster gave no usable CA'],
     ] as const) {
       const probe = findingFor(report, REGION, name, 'EKS-001').probe;
-      expect(probe).toMatchObject({ verdict: 'tls-mismatch', addresses: [] });
+      expect(probe).toMatchObject({
+        verdict: 'tls-mismatch',
+        addresses: [{ address: '127.0.0.1', verdict: 'tls-mismatch' }],
+      });
       expect(probe?.summary).toContain(why);
       expect(findingFor(report, REGION, name, 'EKS-PROBE-001')).toMatchObject({
         status: 'FAIL',

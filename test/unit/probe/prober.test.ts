@@ -1,3 +1,4 @@
+import { CA_UNUSABLE_CODE } from '../../../src/probe/classify.js';
 import { type ProbeOptions, probeEndpoint } from '../../../src/probe/prober.js';
 import {
   type ApiBehaviour,
@@ -107,20 +108,33 @@ describe('probeEndpoint against a local API server', () => {
 
   it.each([
     ['a PEM header with a broken body', BROKEN_CA, "the cluster's CA could not be used"],
-    ['a bundle whose second certificate is broken', `${pki.ca.cert}${BROKEN_CA}`, 'of 2'],
+    // Node alone would trust the first certificate and drop the rest without a word.
+    ['a good certificate, then a broken one', `${pki.ca.cert}${BROKEN_CA}`, 'of 2'],
     ['no CA at all', null, 'the cluster gave no usable CA'],
-  ])('with %s, sends nothing and reports a TLS outcome', async (_case, caPem, why) => {
+  ])('with %s, trusts no certificate and sends no request', async (_case, caPem, why) => {
     const server = await serve(EKS_DEFAULT);
     const result = await probe(server.port, { caPem });
-    expect(result).toMatchObject({ verdict: 'tls-mismatch', gitVersion: null, addresses: [] });
+    expect(result).toMatchObject({ verdict: 'tls-mismatch', gitVersion: null });
     expect(result.summary).toContain(why);
+    expect(result.summary).toContain('Seen from here: TLS answered at 127.0.0.1');
+    expect(result.addresses.map((a) => a.verdict)).toEqual(['tls-mismatch']);
     expect(server.requests).toEqual([]);
   });
 
-  it('with a broken CA and a closed port, still says the CA, never "not reachable"', async () => {
+  it('refuses even the certificate node would have trusted in a half-broken bundle', async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { caPem: `${pki.ca.cert}${BROKEN_CA}` });
+    const codes = result.addresses[0]?.results.map((r) => (r.answered ? r.status : r.code));
+    expect(codes).toEqual([CA_UNUSABLE_CODE, CA_UNUSABLE_CODE, CA_UNUSABLE_CODE]);
+  });
+
+  it('with a broken CA and a closed port, says the CA first, never "not reachable"', async () => {
     const result = await probe(await closedPort(), { caPem: BROKEN_CA });
     expect(result.verdict).toBe('tls-mismatch');
+    expect(result.summary).toContain('Seen from here: no answer (ECONNREFUSED)');
     expect(result.summary).not.toMatch(/not reachable/i);
+    // The address itself did not answer: apply --probe can still confirm it is closed.
+    expect(result.addresses.map((a) => a.verdict)).toEqual(['not-reachable']);
   });
 
   it('with --insecure, reads a server it cannot verify and says so', async () => {

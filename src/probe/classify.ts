@@ -64,10 +64,14 @@ const TLS_VERIFY_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
+/** The prober's own code for a certificate refused because the cluster's CA was unusable. */
+export const CA_UNUSABLE_CODE = 'CLUSTER_CA_UNUSABLE';
+
 /** Pure: what kind of failure a socket error code stands for. */
 export function failureKindOf(code: string): FailureKind {
   if (code === 'timeout') return 'timeout';
-  if (TLS_VERIFY_CODES.has(code) || TLS_CODE_PREFIXES.some((p) => code.startsWith(p))) return 'tls';
+  if (code === CA_UNUSABLE_CODE || TLS_VERIFY_CODES.has(code)) return 'tls';
+  if (TLS_CODE_PREFIXES.some((p) => code.startsWith(p))) return 'tls';
   return 'network';
 }
 
@@ -93,16 +97,34 @@ function parseJson(body: string): unknown {
   }
 }
 
-/** Pure: what one address's answers (or silence) mean. */
-export function classifyAddress(results: readonly PathResult[]): AddressVerdict {
+/** Why a probe had no CA to verify the server with: none was given, or Node cannot parse it. */
+export type UnusableCa =
+  { readonly kind: 'absent' } | { readonly kind: 'unparseable'; readonly problem: string };
+
+const unusableCaText = (ca: UnusableCa): string =>
+  ca.kind === 'absent'
+    ? 'the cluster gave no usable CA (certificateAuthority.data is absent or not a PEM certificate)'
+    : `the cluster's CA could not be used: ${ca.problem}`;
+
+/**
+ * Pure: what one address's answers (or silence) mean. With `unusableCa`, the prober refused every
+ * certificate, so an address either did not answer or answered TLS and was not trusted.
+ */
+export function classifyAddress(
+  results: readonly PathResult[],
+  unusableCa: UnusableCa | null = null,
+): AddressVerdict {
   const byPath = (p: ProbePath) => results.find((r) => r.path === p);
   const none = { gitVersion: null, apiStatus: null, apiMessage: null };
   const tls = results.find((r) => !r.answered && r.failure === 'tls');
   if (tls && !tls.answered) {
+    const why = unusableCa
+      ? `, since ${unusableCaText(unusableCa)}`
+      : ": it does not chain to the cluster's CA or does not match the host name";
     return {
       verdict: 'tls-mismatch',
       ...none,
-      summary: `TLS certificate not trusted (${tls.code}): it does not chain to the cluster's CA or does not match the host name; answers were not read.`,
+      summary: `TLS certificate not trusted (${tls.code})${why}; answers were not read.`,
     };
   }
   if (results.every((r) => !r.answered)) {
@@ -153,4 +175,40 @@ export function worstVerdict(verdicts: readonly ProbeVerdict[]): ProbeVerdict {
     (worst, v) => (PROBE_VERDICTS.indexOf(v) > PROBE_VERDICTS.indexOf(worst) ? v : worst),
     'not-reachable',
   );
+}
+
+/** What the prober saw of one address without trusting it. */
+export interface UntrustedAddress {
+  readonly address: string;
+  readonly results: readonly PathResult[];
+}
+
+/**
+ * Pure: an endpoint probed without a usable CA is tls-mismatch whatever its addresses did (each
+ * address keeps its own verdict: one that did not answer is still not-reachable, as `apply --probe`
+ * needs). Never trusted, and never "not reachable": what the endpoint is stays unknown while its CA
+ * is unusable. The summary says why, then what the connections did.
+ */
+export function unusableCaOutcome(
+  unusableCa: UnusableCa,
+  addresses: readonly UntrustedAddress[],
+  resolveError: string | null,
+): { readonly verdict: ProbeVerdict; readonly summary: string } {
+  const failures = addresses.flatMap((a) =>
+    a.results.flatMap((r) => (r.answered ? [] : [{ address: a.address, ...r }])),
+  );
+  const tlsAt = [...new Set(failures.filter((f) => f.failure === 'tls').map((f) => f.address))];
+  const codes = [...new Set(failures.map((f) => f.code))];
+  const seen =
+    resolveError !== null
+      ? `the host name does not resolve (${resolveError})`
+      : tlsAt.length > 0
+        ? `TLS answered at ${tlsAt.join(', ')}, its certificate not trusted, so no request was sent`
+        : addresses.length === 0
+          ? 'the host name resolves to no address'
+          : `no answer (${codes.join(', ')})`;
+  return {
+    verdict: 'tls-mismatch',
+    summary: `TLS cannot be verified: ${unusableCaText(unusableCa)}, so nothing the endpoint answers can be trusted. Seen from here: ${seen}.`,
+  };
 }

@@ -16,7 +16,10 @@ export interface ClusterProbeOptions {
   readonly resolve?: Resolver | undefined;
 }
 
-/** Pure: the PEM of DescribeCluster's certificateAuthority.data (base64 of the PEM), or null. */
+/**
+ * Pure: the PEM of DescribeCluster's certificateAuthority.data (base64 of the PEM), or null when it
+ * is absent or no PEM; whether its certificates parse is the prober's to check (caPemProblem).
+ */
 export function caPemOf(cluster: Pick<ClusterRecord, 'certificateAuthority'>): string | null {
   const data = cluster.certificateAuthority?.data;
   if (!data) return null;
@@ -48,8 +51,8 @@ export async function probeClusterEndpoint(
 ): Promise<ProbeReport> {
   const probe = await probeEndpoint({
     url: new URL(cluster.endpoint ?? ''),
-    // No CA in the answer: node's own roots, which an EKS endpoint does not chain to, so
-    // the probe reports tls-mismatch rather than trusting anything.
+    // No CA in the answer, or one Node cannot parse: the prober trusts no certificate and
+    // reports tls-mismatch saying so, rather than falling back on node's own roots.
     caPem: caPemOf(cluster),
     insecure: false,
     timeoutMs: options.timeoutMs,

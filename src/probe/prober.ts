@@ -12,8 +12,12 @@ import {
   type PathResult,
   type ProbePath,
   type ProbeVerdict,
+  CA_UNUSABLE_CODE,
+  type UnusableCa,
+  unusableCaOutcome,
   worstVerdict,
 } from './classify.js';
+import { caPemProblem } from './ca-pem.js';
 
 /** The most of a body a probe reads: enough for a /version or a Status answer. */
 const MAX_BODY_BYTES = 8 * 1024;
@@ -34,7 +38,10 @@ export const systemResolver: Resolver = async (host) => {
 export interface ProbeOptions {
   /** https://host[:port] of the API server. */
   readonly url: URL;
-  /** PEM of the CA the server's certificate must chain to; null only with `insecure`. */
+  /**
+   * PEM of the CA the server's certificate must chain to. Without `insecure`, a CA that is null or
+   * that Node cannot parse trusts no certificate at all (not node's own roots): see probeEndpoint.
+   */
   readonly caPem: string | null;
   /** Skip certificate verification (probe URL without a CA only); the result says so. */
   readonly insecure: boolean;
@@ -56,7 +63,10 @@ export interface EndpointProbe {
   readonly host: string;
   /** True when the certificate was not verified (--insecure): nothing below is proof of identity. */
   readonly insecure: boolean;
-  /** The most exposed address's verdict; not-reachable when the name did not resolve. */
+  /**
+   * The most exposed address's verdict; not-reachable when the name did not resolve; tls-mismatch,
+   * whatever the addresses did, when the CA was unusable.
+   */
   readonly verdict: ProbeVerdict;
   readonly summary: string;
   readonly gitVersion: string | null;
@@ -65,8 +75,25 @@ export interface EndpointProbe {
   readonly addresses: readonly AddressProbe[];
 }
 
-/** Probes one API server: each address it resolves to, each of PROBE_PATHS, anonymously. */
+/**
+ * Probes one API server: each address it resolves to, each of PROBE_PATHS, anonymously. Without a
+ * usable CA (none, or one Node cannot parse) it still connects, to tell which addresses answer, but
+ * trusts no certificate, so no request goes out; the endpoint is then tls-mismatch, saying why.
+ */
 export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProbe> {
+  const unusableCa = options.insecure ? null : unusableCaOf(options.caPem);
+  const observed = await observe(options, unusableCa);
+  if (unusableCa === null) return observed;
+  return {
+    ...observed,
+    ...unusableCaOutcome(unusableCa, observed.addresses, observed.resolveError),
+  };
+}
+
+async function observe(
+  options: ProbeOptions,
+  unusableCa: UnusableCa | null,
+): Promise<EndpointProbe> {
   const host = options.url.hostname.replace(/^\[|\]$/g, '');
   const endpoint = options.url.origin;
   let addresses: readonly ResolvedAddress[];
@@ -91,9 +118,11 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProb
   const probes = await Promise.all(
     addresses.map(async (a) => {
       const results = await Promise.all(
-        PROBE_PATHS.map((path) => limit(() => get(options, host, a.address, path))),
+        PROBE_PATHS.map((path) =>
+          limit(() => get(options, unusableCa !== null, host, a.address, path)),
+        ),
       );
-      return { ...a, ...classifyAddress(results), results };
+      return { ...a, ...classifyAddress(results, unusableCa), results };
     }),
   );
   const verdict = probes.length ? worstVerdict(probes.map((p) => p.verdict)) : 'not-reachable';
@@ -110,14 +139,24 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProb
   };
 }
 
+function unusableCaOf(caPem: string | null): UnusableCa | null {
+  if (caPem === null) return { kind: 'absent' };
+  const problem = caPemProblem(caPem);
+  return problem === null ? null : { kind: 'unparseable', problem };
+}
+
 function errorCode(error: unknown): string {
   if (isObject(error) && typeof error.code === 'string') return error.code;
   return error instanceof Error ? error.name : String(error);
 }
 
-/** One anonymous GET to one address, the TLS name being the host's. Never rejects. */
+/**
+ * One anonymous GET to one address, the TLS name being the host's. Never rejects. `trustNothing`:
+ * every certificate is refused (its handshake fails before the request is sent).
+ */
 function get(
   options: ProbeOptions,
+  trustNothing: boolean,
   host: string,
   address: string,
   path: ProbePath,
@@ -154,10 +193,17 @@ function get(
         ...(isIP(host) ? {} : { servername: host }),
         ca: options.caPem ?? undefined,
         rejectUnauthorized: !options.insecure,
-        checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
+        // Called once the chain verified: with trustNothing, against node's roots (no CA) or the
+        // certificates node kept of a broken bundle, which must not count either.
+        checkServerIdentity: (_name, cert) =>
+          trustNothing
+            ? Object.assign(new Error("the cluster's CA could not be used"), {
+                code: CA_UNUSABLE_CODE,
+              })
+            : checkServerIdentity(host, cert),
       });
     } catch (error) {
-      // A CA that is not a certificate (node refuses it before connecting): nothing can be trusted.
+      // Options node refuses before connecting (a CA it cannot parse never gets here: see caPemProblem).
       failed(errorCode(error), error instanceof Error ? error.message : String(error));
       return;
     }

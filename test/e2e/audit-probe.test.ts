@@ -18,9 +18,13 @@ import { schemaErrors } from '../support/schema.js';
 
 const REGION = 'us-east-1';
 const pki = makeTestPki();
-const caData = Buffer.from(pki.ca.cert).toString('base64');
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+const caData = base64(pki.ca.cert);
 
-let servers: Record<'usual' | 'anonymous' | 'stranger' | 'private', RunningApiServer>;
+let servers: Record<
+  'usual' | 'anonymous' | 'stranger' | 'private' | 'unverifiable',
+  RunningApiServer
+>;
 let emulator: RunningEmulator;
 
 const serve = (behaviour: ApiBehaviour, cert: Pem = pki.server) => startApiServer(cert, behaviour);
@@ -35,6 +39,7 @@ beforeAll(async () => {
     }),
     stranger: await serve(EKS_DEFAULT, pki.wrongCa),
     private: await serve(EKS_DEFAULT),
+    unverifiable: await serve(EKS_DEFAULT),
   };
   const cluster = (name: string, server: RunningApiServer, extra = {}) => ({
     name,
@@ -54,6 +59,12 @@ beforeAll(async () => {
             endpointPublicAccess: false,
             endpointPrivateAccess: true,
           }),
+          cluster('broken-ca', servers.unverifiable, {
+            certificateAuthority: base64(
+              '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n',
+            ),
+          }),
+          cluster('no-ca', servers.unverifiable, { certificateAuthority: base64('not a PEM') }),
         ],
       },
     },
@@ -92,6 +103,28 @@ describe('audit --probe', () => {
     });
     expect(servers.private.requests).toEqual([]);
     expect(servers.usual.requests.every((r) => r.authorization === undefined)).toBe(true);
+  });
+
+  it('never trusts, nor calls unreachable, a cluster whose CA cannot be used, and sends it no request', async () => {
+    const run = await audit('--output', 'json');
+    const report = parseReport(run.stdout);
+    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+    for (const [name, why] of [
+      ['broken-ca', "the cluster's CA could not be used: the certificate cannot be parsed"],
+      ['no-ca', 'the cluster gave no usable CA'],
+    ] as const) {
+      const probe = findingFor(report, REGION, name, 'EKS-001').probe;
+      expect(probe).toMatchObject({
+        verdict: 'tls-mismatch',
+        addresses: [{ address: '127.0.0.1', verdict: 'tls-mismatch' }],
+      });
+      expect(probe?.summary).toContain(why);
+      expect(findingFor(report, REGION, name, 'EKS-PROBE-001')).toMatchObject({
+        status: 'FAIL',
+        message: probe?.summary,
+      });
+    }
+    expect(servers.unverifiable.requests).toEqual([]);
   });
 
   it('shows the observation in the table', async () => {
@@ -150,7 +183,10 @@ describe('probe', () => {
   it.each([
     [['not a url', '--insecure'], 'is not a URL'],
     [['https://127.0.0.1:1', '--ca-file', join(dir, 'missing.pem')], 'cannot be read'],
-    [['https://127.0.0.1:1', '--ca-file', notPem], 'is not a PEM certificate'],
+    [
+      ['https://127.0.0.1:1', '--ca-file', notPem],
+      'is not a usable PEM certificate: no -----BEGIN CERTIFICATE----- block',
+    ],
     [
       ['https://127.0.0.1:1', '--ca-file', caFile, '--insecure'],
       '--insecure is only for a URL without a CA',

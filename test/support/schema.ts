@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -9,19 +9,29 @@ type AddFormats = (ajv: Ajv2020) => Ajv2020;
 const formatsExport = addFormatsModule as unknown as AddFormats & { default?: AddFormats };
 const addFormats: AddFormats = formatsExport.default ?? formatsExport;
 
-const compiled = new Map<string, ValidateFunction>();
+const SCHEMA_DIR = join(REPO_ROOT, 'schemas');
 
-/** Each schema file under schemas/, compiled once (strict, with formats) per test file. */
-function validatorFor(schemaFile: string): ValidateFunction {
-  let validate = compiled.get(schemaFile);
-  if (!validate) {
-    const path = join(REPO_ROOT, 'schemas', schemaFile);
-    const schema = JSON.parse(readFileSync(path, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
+let ajv: Ajv2020 | undefined;
+
+/**
+ * One Ajv (strict, with formats) holding every file of schemas/ under its $id, so that a relative
+ * `$ref` from one schema to another (e.g. "probe-observation.schema.json") resolves; built once per
+ * test file, each schema compiled on first use.
+ */
+function schemas(): Ajv2020 {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, strict: true });
     addFormats(ajv);
-    validate = ajv.compile(schema);
-    compiled.set(schemaFile, validate);
+    for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
+      ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as object, file);
+    }
   }
+  return ajv;
+}
+
+function validatorFor(schemaFile: string): ValidateFunction {
+  const validate = schemas().getSchema(schemaFile);
+  if (!validate) throw new Error(`no schema file schemas/${schemaFile}`);
   return validate;
 }
 

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
-import { firstLine, formatErrorInfo, toErrorInfo } from '../../aws/errors.js';
+import { formatErrorInfo, toErrorInfo } from '../../aws/errors.js';
 import { describeCluster } from '../../aws/updates.js';
 import { caPemOf } from '../../probe/probe-clusters.js';
 import {
@@ -14,75 +12,22 @@ import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js'
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
+import { type ProbeTarget, type UrlTargetArgs, urlTarget } from '../probe-target.js';
 import { openScanSession } from '../scan-interrupt.js';
 
 /** schemas/probe-report.schema.json mirrors this. */
 export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
 
-export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs {
-  readonly url?: string;
-  readonly cluster?: string;
-  readonly 'ca-file'?: string;
-  readonly insecure?: boolean;
+export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs, UrlTargetArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
-}
-
-interface Target {
-  readonly url: URL;
-  readonly caPem: string | null;
-  readonly insecure: boolean;
-}
-
-/** Pure but for reading the CA file: the URL and trust the flags name, or a CliError. */
-export function urlTarget(args: ProbeArgs): Target {
-  if (args.cluster !== undefined) {
-    throw new CliError('give either a URL or --cluster NAME, not both');
-  }
-  let url: URL;
-  try {
-    url = new URL(args.url ?? '');
-  } catch {
-    throw new CliError(`"${args.url}" is not a URL: give the API server as https://host[:port]`);
-  }
-  if (url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new CliError(`"${args.url}" is not an API server URL: give it as https://host[:port]`);
-  }
-  const caFile = args['ca-file'];
-  if (caFile !== undefined && args.insecure) {
-    throw new CliError('--insecure is only for a URL without a CA: drop --insecure or --ca-file');
-  }
-  if (caFile === undefined) {
-    if (!args.insecure) {
-      throw new CliError(
-        'a URL needs --ca-file FILE (the PEM the certificate must chain to), or --insecure to skip verification',
-      );
-    }
-    return { url, caPem: null, insecure: true };
-  }
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `--ca-file ${caFile} cannot be read: ${firstLine(toErrorInfo(error).message)}`,
-    );
-  }
-  try {
-    new X509Certificate(pem);
-  } catch {
-    throw new CliError(
-      `--ca-file ${caFile} is not a PEM certificate (-----BEGIN CERTIFICATE-----)`,
-    );
-  }
-  return { url, caPem: pem, insecure: false };
 }
 
 async function clusterTarget(
   deps: CliDeps,
   args: ProbeArgs,
   name: string,
-): Promise<Target | number> {
+): Promise<ProbeTarget | number> {
   if (args.url !== undefined || args['ca-file'] !== undefined || args.insecure) {
     throw new CliError(
       '--cluster reads the endpoint and CA from AWS: drop the URL, --ca-file and --insecure',

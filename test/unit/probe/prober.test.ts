@@ -1,3 +1,4 @@
+import { CA_UNUSABLE_CODE } from '../../../src/probe/classify.js';
 import { type ProbeOptions, probeEndpoint } from '../../../src/probe/prober.js';
 import {
   type ApiBehaviour,
@@ -14,6 +15,7 @@ import {
 } from '../../support/kube-tls.js';
 
 const pki: TestPki = makeTestPki();
+const BROKEN_CA = '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n';
 const servers: RunningApiServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -102,6 +104,37 @@ describe('probeEndpoint against a local API server', () => {
     const result = await probe(server.port);
     expect(result.verdict).toBe('tls-mismatch');
     expect(result.summary).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it.each([
+    ['a PEM header with a broken body', BROKEN_CA, "the cluster's CA could not be used"],
+    // Node alone would trust the first certificate and drop the rest without a word.
+    ['a good certificate, then a broken one', `${pki.ca.cert}${BROKEN_CA}`, 'of 2'],
+    ['no CA at all', null, 'the cluster gave no usable CA'],
+  ])('with %s, trusts no certificate and sends no request', async (_case, caPem, why) => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { caPem });
+    expect(result).toMatchObject({ verdict: 'tls-mismatch', gitVersion: null });
+    expect(result.summary).toContain(why);
+    expect(result.summary).toContain('Seen from here: TLS answered at 127.0.0.1');
+    expect(result.addresses.map((a) => a.verdict)).toEqual(['tls-mismatch']);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses even the certificate node would have trusted in a half-broken bundle', async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { caPem: `${pki.ca.cert}${BROKEN_CA}` });
+    const codes = result.addresses[0]?.results.map((r) => (r.answered ? r.status : r.code));
+    expect(codes).toEqual([CA_UNUSABLE_CODE, CA_UNUSABLE_CODE, CA_UNUSABLE_CODE]);
+  });
+
+  it('with a broken CA and a closed port, says the CA first, never "not reachable"', async () => {
+    const result = await probe(await closedPort(), { caPem: BROKEN_CA });
+    expect(result.verdict).toBe('tls-mismatch');
+    expect(result.summary).toContain('Seen from here: no answer (ECONNREFUSED)');
+    expect(result.summary).not.toMatch(/not reachable/i);
+    // The address itself did not answer: apply --probe can still confirm it is closed.
+    expect(result.addresses.map((a) => a.verdict)).toEqual(['not-reachable']);
   });
 
   it('with --insecure, reads a server it cannot verify and says so', async () => {

@@ -66,7 +66,8 @@ export async function confirmAfterApply(
   const deadline = deps.now() + options.waitMs;
   const checked = await Promise.all(
     probedAfterApply(outcomes).map(
-      async (outcome) => [outcome.arn, await checkOne(outcome, bounded, options, deadline)] as const,
+      async (outcome) =>
+        [outcome.arn, await checkOne(outcome, bounded, options, deadline)] as const,
     ),
   );
   return new Map(checked);

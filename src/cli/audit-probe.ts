@@ -4,6 +4,7 @@ import { probeClusters, probeTargets } from '../probe/probe-clusters.js';
 import type { ProbeReport } from '../probe/probe-report.js';
 import { eksProbe001ApiReachable } from '../rules/eks-probe-001-api-reachable.js';
 import { rules as allRules } from '../rules/registry.js';
+import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 import type { ProbeTuning } from './probe-options.js';
 import type { RuleSetup } from './rule-config.js';
@@ -16,7 +17,15 @@ export function withProbeRule(
   setup: RuleSetup,
   probe: ProbeTuning | null,
 ): RuleSetup & { readonly probe: ProbeTuning | null } {
-  if (!probe) return { ...setup, probe };
+  if (!probe) {
+    // Without a probe the rule could only pass every cluster: a green that means nothing.
+    if (setup.rules.includes(eksProbe001ApiReachable)) {
+      throw new CliError(
+        '--rules EKS-PROBE-001 reports what a probe observed: add --probe, or leave it out of --rules',
+      );
+    }
+    return { ...setup, probe };
+  }
   const rules = allRules.filter((r) => setup.rules.includes(r) || r === eksProbe001ApiReachable);
   return { ...setup, rules, probe };
 }

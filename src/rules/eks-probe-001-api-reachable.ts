@@ -52,7 +52,9 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
     const why =
       cluster.resourcesVpcConfig?.endpointPublicAccess === false
         ? 'the public endpoint is off'
-        : 'no probe was run (--probe)';
+        : context.probes
+          ? `DescribeCluster gave no https endpoint (${cluster.endpoint ?? 'none'})`
+          : 'no probe was run (--probe)';
     return { status: 'PASS', message: `Not probed: ${why}.`, evidence: { probed: false } };
   }
   const evidence = {

@@ -148,6 +148,14 @@ describe('audit --probe', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--my-ip applies only with --probe');
   });
+
+  it('refuses --rules EKS-PROBE-001 without --probe rather than passing every cluster', async () => {
+    const run = await runCli(['audit', '--rules', 'EKS-PROBE-001', '--endpoint-url', emulator.url]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('--rules EKS-PROBE-001 reports what a probe observed: add --probe'),
+    ]);
+  });
 });
 
 describe('probe', () => {
@@ -178,6 +186,15 @@ describe('probe', () => {
   it('with --insecure, says the certificate was not verified', async () => {
     const run = await probe(at(servers.stranger), '--insecure');
     expect(run.stdout).toContain('TLS NOT VERIFIED');
+  });
+
+  it('a host name that does not resolve probed nothing: exit 3, never a clean "not reachable"', async () => {
+    const run = await probe('https://no-such-cluster.invalid', '--ca-file', caFile);
+    expect(run.code).toBe(3);
+    // ENOTFOUND where DNS answers, EAI_AGAIN where none does (as on some CI machines).
+    expect(run.stderr).toMatch(
+      /no-such-cluster\.invalid does not resolve from here \(\w+\): nothing was probed/,
+    );
   });
 
   it.each([

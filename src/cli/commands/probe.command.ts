@@ -7,10 +7,10 @@ import { probeTuningOptions } from '../probe-options.js';
 import type { ProbeArgs } from './probe.handler.js';
 
 export const PROBE_EXIT_CODES_HELP = `Exit codes:
-  0  not reachable from here (refused, reset, timed out or not resolved)
+  0  not reachable from here (refused, reset or timed out)
   1  the endpoint answered an anonymous request, or its certificate is not the cluster's
   2  bad usage or input (URL, CA file, --insecure with --ca-file, flags, credentials)
-  3  DescribeCluster failed: the cluster could not be read`;
+  3  nothing was probed: the host name does not resolve, or DescribeCluster failed`;
 
 export function probeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {

@@ -92,5 +92,12 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
     ...report,
   };
   deps.stdout.write(args.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : render(report));
+  if (observed.resolveError !== null) {
+    // A typo in the host looks like an endpoint shut to the internet: never a clean exit.
+    deps.stderr.write(
+      `eksposure: ${observed.host} does not resolve from here (${observed.resolveError}): nothing was probed; check the host name.\n`,
+    );
+    return 3;
+  }
   return VERDICT_SEVERITY[report.verdict] === null ? 0 : 1;
 }

@@ -57,6 +57,11 @@ describe('EKS-PROBE-001 API server reachable from the internet', () => {
     expect(check(cluster)).toMatchObject({ status: 'PASS', evidence: { probed: false } });
     const closed = { ...cluster, resourcesVpcConfig: { endpointPublicAccess: false } };
     expect(check(closed).message).toContain('public endpoint is off');
+    expect(check(cluster).message).toBe('Not probed: no probe was run (--probe).');
+    const noEndpoint = { ...cluster, endpoint: undefined };
+    expect(check(noEndpoint, { approvedCidrs: null, probes: new Map() }).message).toBe(
+      'Not probed: DescribeCluster gave no https endpoint (none).',
+    );
   });
 
   it('fails with the severity of what it observed', () => {

@@ -91,7 +91,9 @@ export async function probeClusters(
         if (options.signal?.aborted) return [];
         const probe = await observeCluster(cluster, options);
         if (probe.interrupted === true) return [];
-        return [[probeKey(cluster), toProbeReport(probe, options.vantage, options.clock())] as const];
+        return [
+          [probeKey(cluster), toProbeReport(probe, options.vantage, options.clock())] as const,
+        ];
       }),
     ),
   );

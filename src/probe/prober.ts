@@ -105,10 +105,14 @@ export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProb
           ...unusableCaOutcome(unusableCa, observed.addresses, observed.resolveError),
         };
   if (options.signal?.aborted !== true) return { ...judged, interrupted: false };
+  const seen =
+    judged.verdict === 'not-reachable'
+      ? 'nothing answered until then, so whether it is reachable is unknown.'
+      : `seen until then: ${judged.summary}`;
   return {
     ...judged,
     interrupted: true,
-    summary: `Interrupted before the probe finished; seen until then: ${judged.summary}`,
+    summary: `Interrupted before the probe finished: ${seen}`,
   };
 }
 

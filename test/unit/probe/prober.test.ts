@@ -226,6 +226,7 @@ describe('probeEndpoint against a server that answers, but not as expected', () 
 });
 
 describe('a probe bounded in time and interruptible', () => {
+  // Without its bound each of these would hang: a 5 s test timeout makes that a quick failure.
   const never = () => new Promise<never>(() => {});
 
   it('gives up on a resolver that never answers after the probe timeout', async () => {
@@ -236,7 +237,7 @@ describe('a probe bounded in time and interruptible', () => {
       addresses: [],
       summary: `Not reachable from here: ${TEST_API_HOST} could not be resolved within 100 ms.`,
     });
-  });
+  }, 5_000);
 
   it('ends a request in flight at once when aborted, and says it was interrupted', async () => {
     const server = await startStallServer('silent', pki.server);
@@ -254,7 +255,7 @@ describe('a probe bounded in time and interruptible', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 5_000);
 
   it('stops waiting for the resolver when aborted', async () => {
     const abort = new AbortController();
@@ -266,7 +267,7 @@ describe('a probe bounded in time and interruptible', () => {
       summary:
         'Interrupted before the probe finished: nothing answered until then, so whether it is reachable is unknown.',
     });
-  });
+  }, 5_000);
 
   it('sends nothing once already aborted', async () => {
     const server = await serve(EKS_DEFAULT);

@@ -146,7 +146,11 @@ describe('what a server says, as a report repeats it', () => {
 
 describe('an address that answered, though not as an API server does', () => {
   const afterHandshake = (path: PathResult['path']): PathResult => ({
-    ...failed(path, 'timeout'),
+    path,
+    answered: false,
+    failure: 'timeout',
+    code: 'timeout',
+    message: 'no complete answer within 300 ms',
     handshake: true,
   });
 
@@ -166,7 +170,7 @@ describe('an address that answered, though not as an API server does', () => {
 
   it('keeps the status of an answer cut short, and says it was', () => {
     const verdict = classifyAddress([
-      { ...answer('/version', 200, '{"gitVer'), cutShort: 'timeout' },
+      { path: '/version', answered: true, status: 200, body: '{"gitVer', cutShort: 'timeout' },
       answer('/api', 404, ''),
     ]);
     expect(verdict.verdict).toBe('reachable-unrecognized');

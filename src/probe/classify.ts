@@ -276,16 +276,22 @@ export function unusableCaOutcome(
   const failures = addresses.flatMap((a) =>
     a.results.flatMap((r) => (r.answered ? [] : [{ address: a.address, ...r }])),
   );
-  const tlsAt = [...new Set(failures.filter((f) => f.failure === 'tls').map((f) => f.address))];
+  const at = (kind: FailureKind) => [
+    ...new Set(failures.filter((f) => f.failure === kind).map((f) => f.address)),
+  ];
+  const tlsAt = at('tls');
+  const notTlsAt = at('not-tls');
   const codes = [...new Set(failures.map((f) => f.code))];
   const seen =
     resolveError !== null
       ? `the host name does not resolve (${resolveError})`
       : tlsAt.length > 0
         ? `TLS answered at ${tlsAt.join(', ')}, its certificate not trusted, so no request was sent`
-        : addresses.length === 0
-          ? 'the host name resolves to no address'
-          : `no answer (${codes.join(', ')})`;
+        : notTlsAt.length > 0
+          ? `something answers at ${notTlsAt.join(', ')}, but not with TLS`
+          : addresses.length === 0
+            ? 'the host name resolves to no address'
+            : `no answer (${codes.join(', ')})`;
   return {
     verdict: 'tls-mismatch',
     summary: `TLS cannot be verified: ${unusableCaText(unusableCa)}, so nothing the endpoint answers can be trusted. Seen from here: ${seen}.`,

@@ -96,6 +96,13 @@ describe('a probe without a usable CA', () => {
     ],
     ['nothing answered', broken, [refusedTcp('203.0.113.10')], null, 'no answer (ECONNREFUSED)'],
     [
+      'plain HTTP answered',
+      broken,
+      [{ address: '203.0.113.10', results: [failed('/version', 'EPROTO')] }],
+      null,
+      'Seen from here: something answers at 203.0.113.10, but not with TLS.',
+    ],
+    [
       'the name did not resolve',
       { kind: 'absent' },
       [],

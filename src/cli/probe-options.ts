@@ -4,6 +4,8 @@ import { CliError } from './cli-error.js';
 
 export const DEFAULT_PROBE_TIMEOUT_S = 5;
 const MAX_PROBE_TIMEOUT_S = 120;
+/** Below this no TLS handshake completes, and every endpoint would look "not reachable". */
+const MIN_PROBE_TIMEOUT_S = 0.1;
 
 /** Flags shared by `audit --probe` and `probe`: how long to wait, and where the probe runs from. */
 export const probeTuningOptions = {
@@ -42,9 +44,9 @@ export interface ProbeTuning {
 /** Pure: the probe's timeout and vantage point, or a CliError saying which flag is wrong. */
 export function resolveProbeTuning(args: ProbeTuningArgs): ProbeTuning {
   const seconds = args['probe-timeout'] ?? DEFAULT_PROBE_TIMEOUT_S;
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_PROBE_TIMEOUT_S) {
+  if (!Number.isFinite(seconds) || seconds < MIN_PROBE_TIMEOUT_S || seconds > MAX_PROBE_TIMEOUT_S) {
     throw new CliError(
-      `--probe-timeout must be a number of seconds above 0 and at most ${MAX_PROBE_TIMEOUT_S} (got ${String(args['probe-timeout'])})`,
+      `--probe-timeout must be a number of seconds from ${MIN_PROBE_TIMEOUT_S} to ${MAX_PROBE_TIMEOUT_S} (got ${String(args['probe-timeout'])})`,
     );
   }
   const myIp = args['my-ip']?.trim();

@@ -4,8 +4,12 @@ import { isObject } from '../json-shape.js';
 export const PROBE_PATHS = ['/version', '/healthz', '/api'] as const;
 export type ProbePath = (typeof PROBE_PATHS)[number];
 
-/** Why a request got no HTTP answer. `tls`: the certificate was refused (wrong CA or wrong host name). */
-export type FailureKind = 'tls' | 'timeout' | 'network';
+/**
+ * Why a request got no HTTP answer. `tls`: the certificate was refused (wrong CA or wrong host
+ * name); `not-tls`: something answered on the port, but not with TLS (plain HTTP, SSH, ...);
+ * `interrupted`: the probe was aborted before an answer came.
+ */
+export type FailureKind = 'tls' | 'not-tls' | 'timeout' | 'network' | 'interrupted';
 
 /** One anonymous GET, as the prober saw it: an HTTP answer, or the reason there was none. */
 export type PathResult =
@@ -15,6 +19,11 @@ export type PathResult =
       readonly status: number;
       /** The body's first bytes (a probe reads at most a few KiB). */
       readonly body: string;
+      /**
+       * Set when the body never completed: why (timeout, ECONNRESET, ...). The status and the
+       * headers came, so the address answered; `body` is what came before.
+       */
+      readonly cutShort?: string;
     }
   | {
       readonly path: ProbePath;
@@ -23,6 +32,11 @@ export type PathResult =
       /** The error's code (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) or "timeout". */
       readonly code: string;
       readonly message: string;
+      /**
+       * The TLS handshake had completed (the certificate verified, unless --insecure) when the
+       * request failed: the address answered, only not with HTTP in time.
+       */
+      readonly handshake?: boolean;
     };
 
 /** Most exposed last; an endpoint's verdict is the worst over its addresses. */
@@ -64,28 +78,65 @@ const TLS_VERIFY_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
+/**
+ * What node reports when the peer's first bytes are not a TLS record (an HTTP or SSH server, ...):
+ * EPROTO "wrong version number" in node 20, OpenSSL's own codes in later versions.
+ */
+const NOT_TLS_CODES = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+]);
+
 /** The prober's own code for a certificate refused because the cluster's CA was unusable. */
 export const CA_UNUSABLE_CODE = 'CLUSTER_CA_UNUSABLE';
+
+/** The code of a request the probe's AbortSignal ended (node's AbortError). */
+export const INTERRUPTED_CODE = 'ABORT_ERR';
 
 /** Pure: what kind of failure a socket error code stands for. */
 export function failureKindOf(code: string): FailureKind {
   if (code === 'timeout') return 'timeout';
+  if (code === INTERRUPTED_CODE) return 'interrupted';
+  if (NOT_TLS_CODES.has(code)) return 'not-tls';
   if (code === CA_UNUSABLE_CODE || TLS_VERIFY_CODES.has(code)) return 'tls';
   if (TLS_CODE_PREFIXES.some((p) => code.startsWith(p))) return 'tls';
   return 'network';
 }
 
-/** Pure: the gitVersion of a `/version` body, or null when it is not one. */
-export function gitVersionOf(body: string): string | null {
-  const parsed = parseJson(body);
-  return isObject(parsed) && typeof parsed.gitVersion === 'string' ? parsed.gitVersion : null;
+/** The most of a server's text (a gitVersion, a Status message) a report repeats. */
+export const MAX_SERVER_TEXT_CHARS = 200;
+
+/**
+ * Pure: text a server sent, made fit to print: without control characters (C0, DEL, C1: no
+ * escape sequence reaches a terminal, no line is forged; whitespace ones become a space) nor
+ * bidirectional overrides (which reorder what a reader sees), at most MAX_SERVER_TEXT_CHARS
+ * characters, an ellipsis marking a cut.
+ */
+export function serverText(text: string): string {
+  const printable = text
+    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]/g, ' ')
+    .replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, '');
+  const chars = Array.from(printable);
+  return chars.length <= MAX_SERVER_TEXT_CHARS
+    ? printable
+    : `${chars.slice(0, MAX_SERVER_TEXT_CHARS - 1).join('')}…`;
 }
 
-/** Pure: the message of a Kubernetes `Status` body, or null when it is not one. */
+/** Pure: the gitVersion of a `/version` body (fit to print), or null when it is not one. */
+export function gitVersionOf(body: string): string | null {
+  const parsed = parseJson(body);
+  return isObject(parsed) && typeof parsed.gitVersion === 'string'
+    ? serverText(parsed.gitVersion)
+    : null;
+}
+
+/** Pure: the message of a Kubernetes `Status` body (fit to print), or null when it is not one. */
 export function statusMessageOf(body: string): string | null {
   const parsed = parseJson(body);
   return isObject(parsed) && parsed.kind === 'Status' && typeof parsed.message === 'string'
-    ? parsed.message
+    ? serverText(parsed.message)
     : null;
 }
 
@@ -127,10 +178,34 @@ export function classifyAddress(
       summary: `TLS certificate not trusted (${tls.code})${why}; answers were not read.`,
     };
   }
-  if (results.every((r) => !r.answered)) {
-    const first = results[0];
-    const why = first && !first.answered ? first.code : 'no request';
-    return { verdict: 'not-reachable', ...none, summary: `Not reachable from here (${why}).` };
+  const unanswered = results.flatMap((r) => (r.answered ? [] : [r]));
+  if (unanswered.length === results.length) {
+    const shook = unanswered.find((r) => r.handshake === true);
+    if (shook) {
+      return {
+        verdict: 'reachable-unrecognized',
+        ...none,
+        summary: `Reachable: the TLS handshake completed, but no HTTP answer came (${shook.code}).`,
+      };
+    }
+    const notTls = unanswered.find((r) => r.failure === 'not-tls');
+    if (notTls) {
+      return {
+        verdict: 'reachable-unrecognized',
+        ...none,
+        summary: `Something answers here, but not with TLS (${notTls.code}): not a Kubernetes API server's answer.`,
+      };
+    }
+    // No verdict says "unknown": the summary does, and the prober marks the probe interrupted.
+    const interrupted = unanswered.some((r) => r.failure === 'interrupted');
+    const why = unanswered[0]?.code ?? 'no request';
+    return {
+      verdict: 'not-reachable',
+      ...none,
+      summary: interrupted
+        ? 'Interrupted before any answer came: whether it is reachable is unknown.'
+        : `Not reachable from here (${why}).`,
+    };
   }
   const version = byPath('/version');
   const gitVersion =
@@ -162,10 +237,14 @@ export function classifyAddress(
   if (rejected) {
     return { verdict: 'anonymous-rejected', ...found, summary: `Reachable;${refusal}` };
   }
+  const cutShort = results.flatMap((r) => (r.answered && r.cutShort ? [r] : []));
+  const incomplete = cutShort.length
+    ? ` Answers cut short: ${cutShort.map((r) => `${r.path} ${r.status} (${r.cutShort})`).join(', ')}.`
+    : '';
   return {
     verdict: 'reachable-unrecognized',
     ...found,
-    summary: `Reachable, but the answers are not a Kubernetes API server's (/api: ${apiStatus ?? 'no answer'}).`,
+    summary: `Reachable, but the answers are not a Kubernetes API server's (/api: ${apiStatus ?? 'no answer'}).${incomplete}`,
   };
 }
 
@@ -197,16 +276,22 @@ export function unusableCaOutcome(
   const failures = addresses.flatMap((a) =>
     a.results.flatMap((r) => (r.answered ? [] : [{ address: a.address, ...r }])),
   );
-  const tlsAt = [...new Set(failures.filter((f) => f.failure === 'tls').map((f) => f.address))];
+  const at = (kind: FailureKind) => [
+    ...new Set(failures.filter((f) => f.failure === kind).map((f) => f.address)),
+  ];
+  const tlsAt = at('tls');
+  const notTlsAt = at('not-tls');
   const codes = [...new Set(failures.map((f) => f.code))];
   const seen =
     resolveError !== null
       ? `the host name does not resolve (${resolveError})`
       : tlsAt.length > 0
         ? `TLS answered at ${tlsAt.join(', ')}, its certificate not trusted, so no request was sent`
-        : addresses.length === 0
-          ? 'the host name resolves to no address'
-          : `no answer (${codes.join(', ')})`;
+        : notTlsAt.length > 0
+          ? `something answers at ${notTlsAt.join(', ')}, but not with TLS`
+          : addresses.length === 0
+            ? 'the host name resolves to no address'
+            : `no answer (${codes.join(', ')})`;
   return {
     verdict: 'tls-mismatch',
     summary: `TLS cannot be verified: ${unusableCaText(unusableCa)}, so nothing the endpoint answers can be trusted. Seen from here: ${seen}.`,

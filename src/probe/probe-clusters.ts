@@ -4,7 +4,7 @@ import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { endpointAccessOf } from '../rules/endpoint-access.js';
 import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
 import { type ProbeReport, toProbeReport } from './probe-report.js';
-import { probeEndpoint, type Resolver } from './prober.js';
+import { type EndpointProbe, probeEndpoint, type Resolver } from './prober.js';
 
 export interface ClusterProbeOptions {
   readonly timeoutMs: number;
@@ -14,6 +14,8 @@ export interface ClusterProbeOptions {
   readonly vantage: string | null;
   readonly clock: () => Date;
   readonly resolve?: Resolver | undefined;
+  /** Ends the probes in flight at once; clusters not yet probed are not probed (see probeClusters). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -44,12 +46,23 @@ export function probeTargets(accounts: readonly AccountScanResult[]): ClusterRec
   );
 }
 
-/** Probes one cluster's endpoint, TLS verified against the cluster's own CA. */
+/**
+ * Probes one cluster's endpoint, TLS verified against the cluster's own CA. When `signal` aborted
+ * it, the report's summary starts "Interrupted" and its verdict proves nothing ("not-reachable"
+ * above all): a caller that aborted tells by `signal.aborted`.
+ */
 export async function probeClusterEndpoint(
   cluster: Pick<ClusterRecord, 'endpoint' | 'certificateAuthority'>,
   options: Omit<ClusterProbeOptions, 'concurrency'>,
 ): Promise<ProbeReport> {
-  const probe = await probeEndpoint({
+  return toProbeReport(await observeCluster(cluster, options), options.vantage, options.clock());
+}
+
+function observeCluster(
+  cluster: Pick<ClusterRecord, 'endpoint' | 'certificateAuthority'>,
+  options: Omit<ClusterProbeOptions, 'concurrency'>,
+): Promise<EndpointProbe> {
+  return probeEndpoint({
     url: new URL(cluster.endpoint ?? ''),
     // No CA in the answer, or one Node cannot parse: the prober trusts no certificate and
     // reports tls-mismatch saying so, rather than falling back on node's own roots.
@@ -58,11 +71,15 @@ export async function probeClusterEndpoint(
     timeoutMs: options.timeoutMs,
     concurrency: 3,
     resolve: options.resolve,
+    signal: options.signal,
   });
-  return toProbeReport(probe, options.vantage, options.clock());
 }
 
-/** Probes every public cluster of the scan, TLS verified against the cluster's own CA. */
+/**
+ * Probes every public cluster of the scan, TLS verified against the cluster's own CA. Once
+ * `signal` aborts, no further cluster is probed and the ones in flight end at once; the map then
+ * holds only the probes that finished: a cluster missing from it was not (fully) probed.
+ */
 export async function probeClusters(
   accounts: readonly AccountScanResult[],
   options: ClusterProbeOptions,
@@ -70,8 +87,15 @@ export async function probeClusters(
   const limit = pLimit(options.concurrency);
   const probed = await Promise.all(
     probeTargets(accounts).map((cluster) =>
-      limit(async () => [probeKey(cluster), await probeClusterEndpoint(cluster, options)] as const),
+      limit(async () => {
+        if (options.signal?.aborted) return [];
+        const probe = await observeCluster(cluster, options);
+        if (probe.interrupted === true) return [];
+        return [
+          [probeKey(cluster), toProbeReport(probe, options.vantage, options.clock())] as const,
+        ];
+      }),
     ),
   );
-  return new Map(probed);
+  return new Map(probed.flat());
 }

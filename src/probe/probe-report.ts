@@ -6,6 +6,7 @@ import type { EndpointProbe } from './prober.js';
 export interface ProbedPath {
   readonly path: string;
   readonly status: number | null;
+  /** Why there was no answer; with a status, why its body never completed (e.g. timeout). */
   readonly failure: string | null;
 }
 
@@ -59,7 +60,7 @@ export function toProbeReport(
       paths: a.results.map((r) => ({
         path: r.path,
         status: r.answered ? r.status : null,
-        failure: r.answered ? null : r.code,
+        failure: r.answered ? (r.cutShort ?? null) : r.code,
       })),
     })),
   };

@@ -13,6 +13,7 @@ import {
   type ProbePath,
   type ProbeVerdict,
   CA_UNUSABLE_CODE,
+  INTERRUPTED_CODE,
   type UnusableCa,
   unusableCaOutcome,
   worstVerdict,
@@ -29,7 +30,10 @@ export interface ResolvedAddress {
 
 export type Resolver = (host: string) => Promise<readonly ResolvedAddress[]>;
 
-/** Every IPv4 and IPv6 address the system resolver gives for the host (a dual-stack endpoint has both). */
+/**
+ * Every IPv4 and IPv6 address the system resolver gives for the host (a dual-stack endpoint has
+ * both). getaddrinfo, so /etc/hosts counts; it cannot be cancelled: the prober bounds the wait.
+ */
 export const systemResolver: Resolver = async (host) => {
   const found = await lookup(host, { all: true, verbatim: true });
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
@@ -49,7 +53,12 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Requests in flight at once. */
   readonly concurrency: number;
-  readonly resolve?: Resolver;
+  readonly resolve?: Resolver | undefined;
+  /**
+   * Ends the requests in flight at once and starts no other; the probe then comes back marked
+   * `interrupted`, with what it saw until then.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface AddressProbe extends AddressVerdict {
@@ -70,9 +79,14 @@ export interface EndpointProbe {
   readonly verdict: ProbeVerdict;
   readonly summary: string;
   readonly gitVersion: string | null;
-  /** Set when the host name did not resolve. */
+  /** Set when the host name did not resolve: the resolver's code, "timeout" or "interrupted". */
   readonly resolveError: string | null;
   readonly addresses: readonly AddressProbe[];
+  /**
+   * True when the signal aborted the probe before it finished: the verdict then reflects only
+   * what answered before, and "not-reachable" proves nothing. (Absent in probes built by hand.)
+   */
+  readonly interrupted?: boolean;
 }
 
 /**
@@ -83,10 +97,22 @@ export interface EndpointProbe {
 export async function probeEndpoint(options: ProbeOptions): Promise<EndpointProbe> {
   const unusableCa = options.insecure ? null : unusableCaOf(options.caPem);
   const observed = await observe(options, unusableCa);
-  if (unusableCa === null) return observed;
+  const judged =
+    unusableCa === null
+      ? observed
+      : {
+          ...observed,
+          ...unusableCaOutcome(unusableCa, observed.addresses, observed.resolveError),
+        };
+  if (options.signal?.aborted !== true) return { ...judged, interrupted: false };
+  const seen =
+    judged.verdict === 'not-reachable'
+      ? 'nothing answered until then, so whether it is reachable is unknown.'
+      : `seen until then: ${judged.summary}`;
   return {
-    ...observed,
-    ...unusableCaOutcome(unusableCa, observed.addresses, observed.resolveError),
+    ...judged,
+    interrupted: true,
+    summary: `Interrupted before the probe finished: ${seen}`,
   };
 }
 
@@ -100,7 +126,7 @@ async function observe(
   try {
     addresses = isIP(host)
       ? [{ address: host, family: isIP(host) === 6 ? 6 : 4 }]
-      : await (options.resolve ?? systemResolver)(host);
+      : await resolveWithin(options.resolve ?? systemResolver, host, options);
   } catch (error) {
     const reason = errorCode(error);
     return {
@@ -108,7 +134,10 @@ async function observe(
       host,
       insecure: options.insecure,
       verdict: 'not-reachable',
-      summary: `Not reachable from here: ${host} does not resolve (${reason}).`,
+      summary:
+        reason === RESOLVE_TIMEOUT
+          ? `Not reachable from here: ${host} could not be resolved within ${options.timeoutMs} ms.`
+          : `Not reachable from here: ${host} does not resolve (${reason}).`,
       gitVersion: null,
       resolveError: reason,
       addresses: [],
@@ -139,6 +168,44 @@ async function observe(
   };
 }
 
+const RESOLVE_TIMEOUT = 'timeout';
+const RESOLVE_INTERRUPTED = 'interrupted';
+
+const codedError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+/**
+ * The resolver's answer, or a rejection once the probe's timeout passed (code "timeout") or its
+ * signal aborted (code "interrupted"): a dead DNS server must not hold the probe for getaddrinfo's
+ * own 10-30 s. The lookup itself cannot be cancelled; its late answer is dropped.
+ */
+function resolveWithin(
+  resolve: Resolver,
+  host: string,
+  { timeoutMs, signal }: Pick<ProbeOptions, 'timeoutMs' | 'signal'>,
+): Promise<readonly ResolvedAddress[]> {
+  return new Promise((fulfil, reject) => {
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown) => {
+      settle();
+      reject(error instanceof Error ? error : codedError(String(error), String(error)));
+    };
+    const onAbort = () => fail(codedError(RESOLVE_INTERRUPTED, 'the probe was interrupted'));
+    const timer = setTimeout(
+      () => fail(codedError(RESOLVE_TIMEOUT, `${host} did not resolve within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    resolve(host).then((found) => {
+      settle();
+      fulfil(found);
+    }, fail);
+  });
+}
+
 function unusableCaOf(caPem: string | null): UnusableCa | null {
   if (caPem === null) return { kind: 'absent' };
   const problem = caPemProblem(caPem);
@@ -152,7 +219,9 @@ function errorCode(error: unknown): string {
 
 /**
  * One anonymous GET to one address, the TLS name being the host's. Never rejects. `trustNothing`:
- * every certificate is refused (its handshake fails before the request is sent).
+ * every certificate is refused (its handshake fails before the request is sent). What failed after
+ * the TLS handshake or after the status line still counts as an answer: a server that trickles its
+ * body, or never answers the request, is there all the same.
  */
 function get(
   options: ProbeOptions,
@@ -161,17 +230,32 @@ function get(
   address: string,
   path: ProbePath,
 ): Promise<PathResult> {
+  if (options.signal?.aborted) {
+    return Promise.resolve(unanswered(path, INTERRUPTED_CODE, 'the probe was interrupted', false));
+  }
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: PathResult) => {
+    let handshake = false;
+    let response: { readonly status: number; readonly chunks: Buffer[] } | null = null;
+    const settle = (result: PathResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       req?.destroy();
       resolve(result);
     };
+    const answered = (status: number, chunks: readonly Buffer[], cutShort?: string) =>
+      settle({
+        path,
+        answered: true,
+        status,
+        body: Buffer.concat(chunks).toString('utf8'),
+        ...(cutShort === undefined ? {} : { cutShort }),
+      });
     const failed = (code: string, message: string) =>
-      finish({ path, answered: false, failure: failureKindOf(code), code, message });
+      response === null
+        ? settle(unanswered(path, code, message, handshake))
+        : answered(response.status, response.chunks, code);
     let req: ReturnType<typeof request> | undefined;
     const timer = setTimeout(
       () => failed('timeout', `no complete answer within ${options.timeoutMs} ms`),
@@ -184,6 +268,7 @@ function get(
         path,
         method: 'GET',
         agent: false,
+        signal: options.signal,
         // No Authorization, no client certificate, no cookies: the probe is anonymous by construction.
         headers: {
           Host: options.url.host,
@@ -207,26 +292,41 @@ function get(
       failed(errorCode(error), error instanceof Error ? error.message : String(error));
       return;
     }
+    // Emitted only once the certificate chain and the host name verified (or with --insecure).
+    req.on('socket', (socket) => socket.once('secureConnect', () => (handshake = true)));
     req.on('error', (error) => failed(errorCode(error), error.message));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
+      const status = res.statusCode ?? 0;
+      response = { status, chunks };
       let size = 0;
-      const done = () =>
-        finish({
-          path,
-          answered: true,
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
       res.on('data', (chunk: Buffer) => {
         if (size >= MAX_BODY_BYTES) return;
         chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
         size += chunk.length;
-        if (size >= MAX_BODY_BYTES) done();
+        if (size >= MAX_BODY_BYTES) answered(status, chunks);
       });
-      res.on('end', done);
+      res.on('end', () => answered(status, chunks));
       res.on('error', (error) => failed(errorCode(error), error.message));
+      // A connection closed mid-body without an error event still leaves the answer incomplete.
+      res.on('close', () => failed('ECONNRESET', 'the connection closed before the body ended'));
     });
     req.end();
   });
+}
+
+function unanswered(
+  path: ProbePath,
+  code: string,
+  message: string,
+  handshake: boolean,
+): PathResult {
+  return {
+    path,
+    answered: false,
+    failure: failureKindOf(code),
+    code,
+    message,
+    ...(handshake ? { handshake } : {}),
+  };
 }

@@ -22,17 +22,18 @@ describe('--probe-timeout', () => {
     expect(resolveProbeTuning({ 'probe-timeout': 0.25 }).timeoutMs).toBe(250);
   });
 
-  it('accepts 120 s, the most', () => {
+  it('accepts 0.1 s, the least, and 120 s, the most', () => {
+    expect(resolveProbeTuning({ 'probe-timeout': 0.1 }).timeoutMs).toBe(100);
     expect(resolveProbeTuning({ 'probe-timeout': 120 }).timeoutMs).toBe(120_000);
   });
 
-  it.each([0, -1, Number.NaN, 120.5, Number.POSITIVE_INFINITY])(
+  it.each([0.0001, 0.09, 0, -1, Number.NaN, 120.5, Number.POSITIVE_INFINITY])(
     'refuses %p in one line, exit 2, naming the value',
     (seconds) => {
       const error = refusal(() => resolveProbeTuning({ 'probe-timeout': seconds }));
       expect(error.exitCode).toBe(2);
       expect(error.message).toBe(
-        `--probe-timeout must be a number of seconds above 0 and at most 120 (got ${String(seconds)})`,
+        `--probe-timeout must be a number of seconds from 0.1 to 120 (got ${String(seconds)})`,
       );
     },
   );

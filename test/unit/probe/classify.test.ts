@@ -1,7 +1,10 @@
 import {
   classifyAddress,
   failureKindOf,
+  gitVersionOf,
   CA_UNUSABLE_CODE,
+  MAX_SERVER_TEXT_CHARS,
+  statusMessageOf,
   type PathResult,
   type UnusableCa,
   unusableCaOutcome,
@@ -21,6 +24,9 @@ describe('probe classifier', () => {
     expect(failureKindOf('ERR_TLS_CERT_ALTNAME_INVALID')).toBe('tls');
     expect(failureKindOf('ECONNRESET')).toBe('network');
     expect(failureKindOf('timeout')).toBe('timeout');
+    expect(failureKindOf('EPROTO')).toBe('not-tls');
+    expect(failureKindOf('ERR_SSL_WRONG_VERSION_NUMBER')).toBe('not-tls');
+    expect(failureKindOf('ABORT_ERR')).toBe('interrupted');
   });
 
   it('does not call a non-Kubernetes answer a version leak', () => {
@@ -90,6 +96,13 @@ describe('a probe without a usable CA', () => {
     ],
     ['nothing answered', broken, [refusedTcp('203.0.113.10')], null, 'no answer (ECONNREFUSED)'],
     [
+      'plain HTTP answered',
+      broken,
+      [{ address: '203.0.113.10', results: [failed('/version', 'EPROTO')] }],
+      null,
+      'Seen from here: something answers at 203.0.113.10, but not with TLS.',
+    ],
+    [
       'the name did not resolve',
       { kind: 'absent' },
       [],
@@ -111,5 +124,78 @@ describe('a probe without a usable CA', () => {
     expect(unusableCaOutcome({ kind: 'absent' }, [], null).summary).toContain(
       'the cluster gave no usable CA (certificateAuthority.data is absent or not a PEM certificate)',
     );
+  });
+});
+
+describe('what a server says, as a report repeats it', () => {
+  const hostile =
+    'v1.29.0\u001b[31m FAKE\nERROR: rotate your keys\u001b[0m\u009b2J\u202eevil\u0000';
+
+  it('strips control characters from a gitVersion, so no escape or line reaches a terminal', () => {
+    const version = gitVersionOf(JSON.stringify({ gitVersion: hostile }));
+    expect(version).toBe('v1.29.0[31m FAKE ERROR: rotate your keys[0m2Jevil');
+  });
+
+  it('strips them from a Status message too, and keeps printable Unicode', () => {
+    const body = JSON.stringify({ kind: 'Status', message: `forbidden: «système»\r\n${hostile}` });
+    expect(statusMessageOf(body)).toBe(
+      'forbidden: «système»  v1.29.0[31m FAKE ERROR: rotate your keys[0m2Jevil',
+    );
+  });
+
+  it(`cuts what is longer than ${MAX_SERVER_TEXT_CHARS} characters, with an ellipsis`, () => {
+    const message = statusMessageOf(JSON.stringify({ kind: 'Status', message: '🔑'.repeat(8000) }));
+    expect(Array.from(message ?? '')).toHaveLength(MAX_SERVER_TEXT_CHARS);
+    expect(message).toBe(`${'🔑'.repeat(MAX_SERVER_TEXT_CHARS - 1)}…`);
+    expect(gitVersionOf(JSON.stringify({ gitVersion: 'v1.29.0' }))).toBe('v1.29.0');
+  });
+});
+
+describe('an address that answered, though not as an API server does', () => {
+  const afterHandshake = (path: PathResult['path']): PathResult => ({
+    path,
+    answered: false,
+    failure: 'timeout',
+    code: 'timeout',
+    message: 'no complete answer within 300 ms',
+    handshake: true,
+  });
+
+  it('is reachable when the TLS handshake completed and then nothing came', () => {
+    const verdict = classifyAddress([afterHandshake('/version'), failed('/api', 'ECONNRESET')]);
+    expect(verdict).toMatchObject({
+      verdict: 'reachable-unrecognized',
+      summary: 'Reachable: the TLS handshake completed, but no HTTP answer came (timeout).',
+    });
+  });
+
+  it('is reachable when something answered on the port, but not with TLS', () => {
+    const verdict = classifyAddress([failed('/version', 'EPROTO'), failed('/api', 'EPROTO')]);
+    expect(verdict.verdict).toBe('reachable-unrecognized');
+    expect(verdict.summary).toContain('Something answers here, but not with TLS (EPROTO)');
+  });
+
+  it('keeps the status of an answer cut short, and says it was', () => {
+    const verdict = classifyAddress([
+      { path: '/version', answered: true, status: 200, body: '{"gitVer', cutShort: 'timeout' },
+      answer('/api', 404, ''),
+    ]);
+    expect(verdict.verdict).toBe('reachable-unrecognized');
+    expect(verdict.summary).toContain('Answers cut short: /version 200 (timeout).');
+  });
+
+  it('does not call "not reachable" an address whose probe was interrupted', () => {
+    const verdict = classifyAddress([failed('/version', 'ABORT_ERR'), failed('/api', 'timeout')]);
+    expect(verdict.summary).toBe(
+      'Interrupted before any answer came: whether it is reachable is unknown.',
+    );
+  });
+
+  it('is still not reachable when nothing answered at all', () => {
+    const verdict = classifyAddress([failed('/version', 'timeout'), failed('/api', 'ECONNRESET')]);
+    expect(verdict).toMatchObject({
+      verdict: 'not-reachable',
+      summary: 'Not reachable from here (timeout).',
+    });
   });
 });

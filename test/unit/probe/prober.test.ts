@@ -1,4 +1,5 @@
 import { CA_UNUSABLE_CODE } from '../../../src/probe/classify.js';
+import { toProbeReport } from '../../../src/probe/probe-report.js';
 import { type ProbeOptions, probeEndpoint } from '../../../src/probe/prober.js';
 import {
   type ApiBehaviour,
@@ -7,7 +8,9 @@ import {
   makeTestPki,
   type Pem,
   type RunningApiServer,
+  type RunningStallServer,
   startApiServer,
+  startStallServer,
   statusBody,
   TEST_API_HOST,
   type TestPki,
@@ -83,10 +86,14 @@ describe('probeEndpoint against a local API server', () => {
     expect(result.summary).toContain('ECONNREFUSED');
   });
 
-  it('gives up on a server that never answers after the timeout', async () => {
+  it('gives up on a server that never answers after the timeout, and still calls it reachable', async () => {
     const server = await serve('silent');
     const result = await probe(server.port, { timeoutMs: 150 });
-    expect(result.verdict).toBe('not-reachable');
+    // Its certificate verified against the cluster's CA: the address answered, only not with HTTP.
+    expect(result.verdict).toBe('reachable-unrecognized');
+    expect(result.summary).toBe(
+      'Reachable: the TLS handshake completed, but no HTTP answer came (timeout).',
+    );
     expect(result.addresses[0]?.results.every((r) => !r.answered && r.code === 'timeout')).toBe(
       true,
     );
@@ -167,5 +174,111 @@ describe('probeEndpoint against a local API server', () => {
       resolve: () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })),
     });
     expect(result).toMatchObject({ verdict: 'not-reachable', resolveError: 'ENOTFOUND' });
+  });
+});
+
+describe('probeEndpoint against a server that answers, but not as expected', () => {
+  const stalls: RunningStallServer[] = [];
+  afterEach(async () => {
+    await Promise.all(stalls.splice(0).map((s) => s.close()));
+  });
+  const stall = async (...args: Parameters<typeof startStallServer>) => {
+    const server = await startStallServer(...args);
+    stalls.push(server);
+    return server;
+  };
+
+  it('keeps the status of an answer whose body never completes: the address answered', async () => {
+    const server = await stall('trickle', pki.server);
+    const result = await probe(server.port, { timeoutMs: 300 });
+    expect(result.verdict).toBe('reachable-unrecognized');
+    expect(result.gitVersion).toBeNull();
+    expect(result.summary).toContain('Answers cut short: /version 200 (timeout).');
+    const paths = toProbeReport(result, null, new Date()).addresses[0]?.paths;
+    expect(paths).toEqual([
+      { path: '/version', status: 200, failure: 'timeout' },
+      { path: '/healthz', status: 404, failure: null },
+      { path: '/api', status: 404, failure: null },
+    ]);
+  });
+
+  it('judges a refusal by its status even when its body trickles', async () => {
+    const server = await stall('trickle', pki.server, {
+      '/api': { status: 403, body: statusBody(403, 'forbidden') },
+    });
+    const result = await probe(server.port, { timeoutMs: 300 });
+    expect(result.verdict).toBe('anonymous-rejected');
+    expect(result.addresses[0]).toMatchObject({ apiStatus: 403, apiMessage: null });
+  });
+
+  it('calls plain HTTP on the port "something answers, but not TLS", never not-reachable', async () => {
+    const server = await stall('plain-http', pki.server);
+    const result = await probe(server.port);
+    expect(result.verdict).toBe('reachable-unrecognized');
+    expect(result.summary).toMatch(/^Something answers here, but not with TLS \((EPROTO|ERR_SSL_)/);
+  });
+
+  it('still refuses a certificate from another CA on a server that never answers', async () => {
+    const server = await stall('silent', pki.wrongCa);
+    const result = await probe(server.port, { timeoutMs: 300 });
+    expect(result.verdict).toBe('tls-mismatch');
+  });
+});
+
+describe('a probe bounded in time and interruptible', () => {
+  // Without its bound each of these would hang: a 5 s test timeout makes that a quick failure.
+  const never = () => new Promise<never>(() => {});
+
+  it('gives up on a resolver that never answers after the probe timeout', async () => {
+    const result = await probe(443, { resolve: never, timeoutMs: 100 });
+    expect(result).toMatchObject({
+      verdict: 'not-reachable',
+      resolveError: 'timeout',
+      addresses: [],
+      summary: `Not reachable from here: ${TEST_API_HOST} could not be resolved within 100 ms.`,
+    });
+  }, 5_000);
+
+  it('ends a request in flight at once when aborted, and says it was interrupted', async () => {
+    const server = await startStallServer('silent', pki.server);
+    try {
+      const abort = new AbortController();
+      const probing = probe(server.port, { timeoutMs: 60_000, signal: abort.signal });
+      await server.reached;
+      abort.abort();
+      const result = await probing;
+      expect(result.interrupted).toBe(true);
+      expect(result.summary).toBe(
+        'Interrupted before the probe finished: ' +
+          'seen until then: Reachable: the TLS handshake completed, but no HTTP answer came (ABORT_ERR).',
+      );
+    } finally {
+      await server.close();
+    }
+  }, 5_000);
+
+  it('stops waiting for the resolver when aborted', async () => {
+    const abort = new AbortController();
+    const probing = probe(443, { resolve: never, timeoutMs: 60_000, signal: abort.signal });
+    abort.abort();
+    expect(await probing).toMatchObject({
+      interrupted: true,
+      resolveError: 'interrupted',
+      summary:
+        'Interrupted before the probe finished: nothing answered until then, so whether it is reachable is unknown.',
+    });
+  }, 5_000);
+
+  it('sends nothing once already aborted', async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { signal: AbortSignal.abort() });
+    expect(result.interrupted).toBe(true);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('is not interrupted when nothing aborted it', async () => {
+    const server = await serve(EKS_DEFAULT);
+    const result = await probe(server.port, { signal: new AbortController().signal });
+    expect(result).toMatchObject({ interrupted: false, verdict: 'version-disclosed' });
   });
 });

@@ -11,6 +11,7 @@ import { awsCliRows } from './aws-cli.bench.js';
 import { type BenchRow, printRow } from './measure.js';
 import { memoryRows, regionSpreadRows } from './memory.bench.js';
 import { organizationRows } from './org.bench.js';
+import { probeRows } from './probe.bench.js';
 import { startupRows } from './startup.bench.js';
 
 const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
@@ -22,6 +23,7 @@ const sections: [string, string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['apply', '6. apply', applyRows],
   ['regions', '7. many regions against one', regionSpreadRows],
   ['org', '8. an organization, and its shards merged', organizationRows],
+  ['probe', '9. probing public endpoints', probeRows],
 ];
 
 // `npm run bench -- startup scan` (or `-- 1 3`) runs only those sections; no argument runs them all.

@@ -1,10 +1,12 @@
 import type { Options } from 'yargs';
 import { parseDuration } from './apply-options.js';
-import { CliError } from './cli-error.js';
 import {
+  type ProbeOnlyFlag,
+  probeConcurrencyOption,
   type ProbeTuning,
   type ProbeTuningArgs,
   probeTuningOptions,
+  refuseWithoutProbe,
   resolveProbeTuning,
 } from './probe-options.js';
 
@@ -24,6 +26,7 @@ export const changeProbeOptions = {
     requiresArg: true,
     describe: `With --probe: how long a changed cluster that still answers is probed again, every ${PROBE_AGAIN_EVERY_MS / 1000} s (default ${DEFAULT_PROBE_WAIT}; 0: probe once)`,
   },
+  ...probeConcurrencyOption,
 } as const satisfies Record<string, Options>;
 
 /** apply has no --my-ip of its own: it is the probe's vantage point only. */
@@ -47,12 +50,10 @@ export interface ChangeProbe extends ProbeTuning {
  */
 export function resolveChangeProbe(
   args: ChangeProbeArgs,
-  onlyWithProbe: readonly ('probe-timeout' | 'probe-wait' | 'my-ip')[],
+  onlyWithProbe: readonly ProbeOnlyFlag[],
 ): ChangeProbe | null {
   if (args.probe !== true) {
-    const stray = onlyWithProbe.find((flag) => args[flag] !== undefined);
-    if (stray)
-      throw new CliError(`--${stray} applies only with --probe: add --probe, or drop --${stray}`);
+    refuseWithoutProbe(args, onlyWithProbe);
     return null;
   }
   const wait = (args['probe-wait'] ?? DEFAULT_PROBE_WAIT).trim();

@@ -7,9 +7,6 @@ import type { ApplySession } from './apply-flow.js';
 import type { CliDeps } from './deps.js';
 import { type ChangeProbe, PROBE_AGAIN_EVERY_MS } from './apply-probe-options.js';
 
-/** Changed clusters probed at once. */
-const PROBE_CONCURRENCY = 8;
-
 /**
  * With --probe, probes the changed clusters of an apply or resume (see confirmAfterApply), progress
  * on stderr; null without --probe, and after a signal (nothing new starts then, a probe included).
@@ -42,6 +39,7 @@ export async function probeAfterApply(
           timeoutMs: probe.timeoutMs,
           vantage: probe.vantage,
           clock: deps.clock,
+          signal,
         }),
       now: () => deps.clock().getTime(),
       sleep: deps.sleep,
@@ -51,7 +49,7 @@ export async function probeAfterApply(
       vantage: probe.vantage,
       waitMs: probe.waitMs,
       intervalMs: PROBE_AGAIN_EVERY_MS,
-      concurrency: PROBE_CONCURRENCY,
+      concurrency: probe.concurrency,
       signal,
     },
   );

@@ -9,9 +9,6 @@ import type { CliDeps } from './deps.js';
 import type { ProbeTuning } from './probe-options.js';
 import type { RuleSetup } from './rule-config.js';
 
-/** Endpoints probed at once. */
-const CLUSTER_PROBE_CONCURRENCY = 8;
-
 /** --probe adds EKS-PROBE-001 to the rules run (in registry order). */
 export function withProbeRule(
   setup: RuleSetup,
@@ -35,15 +32,18 @@ export function probeAfterScan(
   deps: Pick<CliDeps, 'clock'>,
   tuning: ProbeTuning,
   logger: Logger,
+  signal: AbortSignal,
 ): (accounts: readonly AccountScanResult[]) => Promise<ReadonlyMap<string, ProbeReport>> {
   return async (accounts) => {
     const count = probeTargets(accounts).length;
     logger.info({ endpoints: count, vantage: tuning.vantage }, 'probing public endpoints');
     const probes = await probeClusters(accounts, {
       timeoutMs: tuning.timeoutMs,
-      concurrency: CLUSTER_PROBE_CONCURRENCY,
+      concurrency: tuning.concurrency,
       vantage: tuning.vantage,
       clock: deps.clock,
+      // A signal ends the probes in flight and starts no more; the audit then stops without a report.
+      signal,
     });
     logger.info({ endpoints: probes.size }, 'probes done');
     return probes;

@@ -22,6 +22,20 @@ export const probeTuningOptions = {
   },
 } as const satisfies Record<string, Options>;
 
+/** Endpoints probed at once: a silent one holds its place for --probe-timeout. */
+export const DEFAULT_PROBE_CONCURRENCY = 64;
+/** Up to 6 sockets per endpoint (3 paths, IPv4 and IPv6): 128 stays under the usual 1,024 open files. */
+const MAX_PROBE_CONCURRENCY = 128;
+
+/** With --probe on audit, apply, remediate and resume: many endpoints at once. */
+export const probeConcurrencyOption = {
+  'probe-concurrency': {
+    type: 'number',
+    requiresArg: true,
+    describe: `Endpoints probed at once (default ${DEFAULT_PROBE_CONCURRENCY}, at most ${MAX_PROBE_CONCURRENCY}); a silent one waits out --probe-timeout`,
+  },
+} as const satisfies Record<string, Options>;
+
 export const auditProbeOptions = {
   probe: {
     type: 'boolean',
@@ -29,16 +43,33 @@ export const auditProbeOptions = {
       "Also probe each public endpoint anonymously over HTTPS (/version, /healthz, /api), TLS verified against the cluster's CA; opens connections from this machine (rule EKS-PROBE-001)",
   },
   ...probeTuningOptions,
+  ...probeConcurrencyOption,
 } as const satisfies Record<string, Options>;
 
 export interface ProbeTuningArgs {
   readonly 'probe-timeout'?: number;
   readonly 'my-ip'?: string;
+  readonly 'probe-concurrency'?: number;
 }
 
 export interface ProbeTuning {
   readonly timeoutMs: number;
   readonly vantage: string | null;
+  /** Endpoints probed at once. */
+  readonly concurrency: number;
+}
+
+/** The flags that mean something only with --probe. */
+export type ProbeOnlyFlag = 'probe-timeout' | 'probe-wait' | 'probe-concurrency' | 'my-ip';
+
+/** Pure: refuses a flag that needs --probe when --probe is not given (rather than ignoring it). */
+export function refuseWithoutProbe(
+  args: Partial<Record<ProbeOnlyFlag, unknown>>,
+  flags: readonly ProbeOnlyFlag[],
+): void {
+  const stray = flags.find((flag) => args[flag] !== undefined);
+  if (stray)
+    throw new CliError(`--${stray} applies only with --probe: add --probe, or drop --${stray}`);
 }
 
 /** Pure: the probe's timeout and vantage point, or a CliError saying which flag is wrong. */
@@ -53,7 +84,13 @@ export function resolveProbeTuning(args: ProbeTuningArgs): ProbeTuning {
   if (myIp !== undefined && isIP(myIp) === 0) {
     throw new CliError(`--my-ip must be an IPv4 or IPv6 address (got "${myIp}")`);
   }
-  return { timeoutMs: Math.round(seconds * 1000), vantage: myIp ?? null };
+  const concurrency = args['probe-concurrency'] ?? DEFAULT_PROBE_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_PROBE_CONCURRENCY) {
+    throw new CliError(
+      `--probe-concurrency must be a whole number from 1 to ${MAX_PROBE_CONCURRENCY} (got ${String(args['probe-concurrency'])})`,
+    );
+  }
+  return { timeoutMs: Math.round(seconds * 1000), vantage: myIp ?? null, concurrency };
 }
 
 /** `audit`: the probe settings when --probe is given; null without it (and then no tuning flag). */
@@ -61,8 +98,6 @@ export function resolveAuditProbe(
   args: ProbeTuningArgs & { readonly probe?: boolean },
 ): ProbeTuning | null {
   if (args.probe === true) return resolveProbeTuning(args);
-  const stray = (['probe-timeout', 'my-ip'] as const).find((f) => args[f] !== undefined);
-  if (stray)
-    throw new CliError(`--${stray} applies only with --probe: add --probe, or drop --${stray}`);
+  refuseWithoutProbe(args, ['probe-timeout', 'probe-concurrency', 'my-ip']);
   return null;
 }

@@ -96,6 +96,14 @@ async function checkOne(
   }
   for (let attempts = 1; ; attempts += 1) {
     const observation = await deps.probe(cluster);
+    // A probe cut short by a signal proves nothing, silence least of all.
+    if (options.signal.aborted) {
+      return {
+        ...unprobed(expected, 'Not judged: the run was interrupted while probing.'),
+        attempts,
+        observation,
+      };
+    }
     const judged = judgeObservation(config, options.vantage, observation);
     const result = { expected, ...judged, attempts, observation };
     if (judged.confirmed !== false) return result;

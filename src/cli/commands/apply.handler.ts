@@ -19,7 +19,12 @@ export interface ApplyArgs extends ChangeCommandArgs, ChangeProbeArgs {
 
 export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
-  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'my-ip']);
+  const probe = resolveChangeProbe(args, [
+    'probe-timeout',
+    'probe-wait',
+    'probe-concurrency',
+    'my-ip',
+  ]);
   const read = parsePlan(readInputFile('plan file', args.plan), args.plan);
   if (!read.ok) throw new CliError(read.message);
   const { plan } = read;

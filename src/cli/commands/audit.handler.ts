@@ -56,7 +56,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         exemptions: setup.config.exemptions,
         ...(setup.probe && {
           keepCertificateAuthority: true,
-          probe: probeAfterScan(deps, setup.probe, session.logger),
+          probe: probeAfterScan(deps, setup.probe, session.logger, interrupt.signal),
         }),
       },
     });

@@ -127,7 +127,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       '--probe with remediate confirms changes, so it needs --apply; to probe endpoints as they are, run eksposure audit --probe.',
     );
   }
-  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait']);
+  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'probe-concurrency']);
   checkWritableFile('--out', args.out);
   checkWritableFile('--journal', args.journal);
   const scope = resolveAccountScope(args);

@@ -45,7 +45,12 @@ const targetOf = (entry: JournalEntry): UpdateTarget => ({
  */
 export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
-  const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'my-ip']);
+  const probe = resolveChangeProbe(args, [
+    'probe-timeout',
+    'probe-wait',
+    'probe-concurrency',
+    'my-ip',
+  ]);
   const { entries, torn } = readJournalFile(args.journal);
   if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
   const running = updatesStillInFlight(entries);

@@ -1,7 +1,7 @@
 import { resolveChangeProbe } from '../../../src/cli/apply-probe-options.js';
 
 describe('resolveChangeProbe', () => {
-  const all = ['probe-timeout', 'probe-wait', 'my-ip'] as const;
+  const all = ['probe-timeout', 'probe-wait', 'probe-concurrency', 'my-ip'] as const;
 
   it('without --probe: no probe, and a flag that needs it is refused', () => {
     expect(resolveChangeProbe({}, all)).toBeNull();
@@ -10,6 +10,9 @@ describe('resolveChangeProbe', () => {
     );
     expect(() => resolveChangeProbe({ 'my-ip': '198.51.100.7' }, all)).toThrow(
       '--my-ip applies only with --probe',
+    );
+    expect(() => resolveChangeProbe({ 'probe-concurrency': 8 }, all)).toThrow(
+      '--probe-concurrency applies only with --probe',
     );
     // remediate's own --my-ip means something without --probe.
     expect(
@@ -21,6 +24,7 @@ describe('resolveChangeProbe', () => {
     expect(resolveChangeProbe({ probe: true }, all)).toEqual({
       timeoutMs: 5000,
       vantage: null,
+      concurrency: 64,
       waitMs: 60_000,
     });
     expect(resolveChangeProbe({ probe: true, 'probe-wait': '0' }, all)?.waitMs).toBe(0);
@@ -36,6 +40,9 @@ describe('resolveChangeProbe', () => {
     [{ 'probe-wait': '-1s' }, '--probe-wait "-1s" is not a duration'],
     [{ 'probe-timeout': 0 }, '--probe-timeout must be a number of seconds'],
     [{ 'my-ip': 'home' }, '--my-ip must be an IPv4 or IPv6 address'],
+    [{ 'probe-concurrency': 0 }, '--probe-concurrency must be a whole number from 1 to 128'],
+    [{ 'probe-concurrency': 129 }, '--probe-concurrency must be a whole number from 1 to 128'],
+    [{ 'probe-concurrency': 2.5 }, '--probe-concurrency must be a whole number from 1 to 128'],
   ])('refuses %j', (args, message) => {
     expect(() => resolveChangeProbe({ probe: true, ...args }, all)).toThrow(message);
   });

@@ -70,7 +70,7 @@ describe('audit --probe', () => {
 
   it('takes the tuning flags with --probe', () => {
     expect(resolveAuditProbe({ probe: true, 'probe-timeout': 3, 'my-ip': '198.51.100.7' })).toEqual(
-      { timeoutMs: 3000, vantage: '198.51.100.7' },
+      { timeoutMs: 3000, vantage: '198.51.100.7', concurrency: 64 },
     );
     expect(() => resolveAuditProbe({ probe: true, 'probe-timeout': 0 })).toThrow(
       '--probe-timeout must be',
@@ -81,6 +81,7 @@ describe('audit --probe', () => {
     [{ 'probe-timeout': 3 }, '--probe-timeout'],
     [{ 'my-ip': '198.51.100.7' }, '--my-ip'],
     [{ probe: false, 'my-ip': '198.51.100.7' }, '--my-ip'],
+    [{ 'probe-concurrency': 8 }, '--probe-concurrency'],
   ])('refuses the stray flag of %j without --probe', (args, flag) => {
     const error = refusal(() => resolveAuditProbe(args));
     expect(error.exitCode).toBe(2);

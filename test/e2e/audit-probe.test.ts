@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import { runCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import {
   type ApiBehaviour,
   EKS_DEFAULT,
@@ -10,6 +10,7 @@ import {
   type Pem,
   type RunningApiServer,
   startApiServer,
+  startStallServer,
   versionBody,
 } from '../support/kube-tls.js';
 import { findingFor, parseReport } from '../support/report.js';
@@ -214,4 +215,47 @@ describe('probe', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
   });
+});
+
+describe('audit --probe and a signal', () => {
+  it('SIGINT ends probes in flight at once: exit 130, no report', async () => {
+    const silent = await startStallServer('silent', pki.server);
+    const quiet = await startEmulator({
+      fixture: {
+        regions: {
+          [REGION]: {
+            clusters: [
+              {
+                name: 'mute',
+                endpoint: `https://127.0.0.1:${silent.port}`,
+                certificateAuthority: caData,
+              },
+            ],
+          },
+        },
+      },
+    });
+    try {
+      const running = startCli([
+        'audit',
+        '--regions',
+        REGION,
+        '--probe',
+        '--probe-timeout',
+        '60',
+        '--endpoint-url',
+        quiet.url,
+      ]);
+      await silent.reached;
+      const signalledAt = Date.now();
+      running.signal('SIGINT');
+      const run = await running.exited;
+      expect(Date.now() - signalledAt).toBeLessThan(5_000);
+      expect(run.code).toBe(130);
+      expect(run.stdout).toBe('');
+    } finally {
+      await quiet.close();
+      await silent.close();
+    }
+  }, 20_000);
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { finished, Readable } from 'node:stream';
@@ -209,6 +210,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const eksClients = new Map<string, EKSClient>();
   const ec2Clients = new Map<string, EC2Client>();
   const lifetime = new AbortController();
+  // Each attempt in flight listens to it (see attemptDeadline): many at once are expected.
+  setMaxListeners(0, lifetime.signal);
   const deadline = attemptDeadline(options.requestTimeoutMs, lifetime.signal);
 
   const configFor = (region: string, endpoint: string | undefined) => ({

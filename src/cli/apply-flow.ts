@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { clusterLabel } from '../remediation/accounts.js';
 import { formatEndpointConfig } from '../remediation/endpoint-config.js';
@@ -71,6 +72,9 @@ export async function withJournal<T>(
 /** SIGINT/SIGTERM abort the signal; the name of the first one is kept for the exit code. */
 export function interruptible(deps: CliDeps, onSignal: (name: string) => void) {
   const controller = new AbortController();
+  // Every AWS call and every probe request in flight listens to this one signal: hundreds at once
+  // are expected, not a leak, and Node's warning about them would only alarm the reader.
+  setMaxListeners(0, controller.signal);
   let interruptedBy: string | null = null;
   void deps.untilSignal().then((name) => {
     interruptedBy = name;

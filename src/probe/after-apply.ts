@@ -1,5 +1,6 @@
 import { addressInCidrs, cidrFamily, hostCidrOf, isNonInternetAddress } from '../net/cidr.js';
 import type { EndpointConfig } from '../remediation/endpoint-config.js';
+import { failureKindOf } from './classify.js';
 import type { ProbedAddress, ProbeReport } from './probe-report.js';
 
 /**
@@ -73,6 +74,16 @@ const addressList = (addresses: readonly ProbedAddress[]) =>
   addresses.map((a) => a.address).join(', ');
 
 /**
+ * An answer that cannot be the cluster's: a certificate that does not chain to its CA, or a service
+ * that does not speak TLS at all (a captive portal, a transparent proxy). The API server only ever
+ * answers over TLS with its own certificate.
+ */
+const fromStranger = (a: ProbedAddress) =>
+  a.verdict === 'tls-mismatch' ||
+  (a.paths.every((p) => p.status === null) &&
+    a.paths.some((p) => p.failure !== null && failureKindOf(p.failure) === 'not-tls'));
+
+/**
  * Pure: whether one observation agrees with the configuration, and the sentence that says so.
  * Only an answer that can only be the cluster's public endpoint (a public address, the cluster's
  * own certificate) where none should come contradicts the change; silence confirms it only when
@@ -92,7 +103,7 @@ export function judgeObservation(
   const shutTo = (a: ProbedAddress) =>
     expectationAfterChange(config, vantage, a.family).expected === 'not-reachable';
   const contradicting = answered.filter(
-    (a) => shutTo(a) && a.verdict !== 'tls-mismatch' && !isNonInternetAddress(a.address),
+    (a) => shutTo(a) && !fromStranger(a) && !isNonInternetAddress(a.address),
   );
   if (contradicting.length > 0) {
     const why = expectationAfterChange(config, vantage, contradicting[0]?.family).why;
@@ -112,13 +123,13 @@ export function judgeObservation(
               : `Confirmed: does not answer from here (give --my-ip to record where that holds from). ${seen}`,
         };
   }
-  const stranger = answered.filter((a) => a.verdict === 'tls-mismatch');
+  const stranger = answered.filter(fromStranger);
   if (stranger.length > 0) {
     return {
       confirmed: null,
       summary:
-        `Something answers on ${addressList(stranger)} with a certificate that is not the cluster's ` +
-        `(a TLS-inspecting proxy, or another server), so the cluster cannot be judged from here. ${seen}`,
+        `Something answers on ${addressList(stranger)}, but not with the cluster's certificate ` +
+        `(a TLS-inspecting proxy, a captive portal or another server), so the cluster cannot be judged from here. ${seen}`,
     };
   }
   if (answered.every((a) => shutTo(a))) {

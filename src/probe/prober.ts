@@ -51,7 +51,7 @@ export interface ProbeOptions {
   readonly insecure: boolean;
   /** Bound on each request, from sending it to its last byte. */
   readonly timeoutMs: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at once to each address (a dual-stack endpoint gets this many per family). */
   readonly concurrency: number;
   readonly resolve?: Resolver | undefined;
   /**
@@ -143,9 +143,9 @@ async function observe(
       addresses: [],
     };
   }
-  const limit = pLimit(options.concurrency);
   const probes = await Promise.all(
     addresses.map(async (a) => {
+      const limit = pLimit(options.concurrency);
       const results = await Promise.all(
         PROBE_PATHS.map((path) =>
           limit(() => get(options, unusableCa !== null, host, a.address, path)),

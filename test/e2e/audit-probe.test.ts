@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import { runCli, startCli } from '../support/cli.js';
+import { isolatedAwsEnv, runCli, startCli } from '../support/cli.js';
 import {
   type ApiBehaviour,
   EKS_DEFAULT,
@@ -217,45 +217,67 @@ describe('probe', () => {
   });
 });
 
-describe('audit --probe and a signal', () => {
-  it('SIGINT ends probes in flight at once: exit 130, no report', async () => {
-    const silent = await startStallServer('silent', pki.server);
-    const quiet = await startEmulator({
-      fixture: {
-        regions: {
-          [REGION]: {
-            clusters: [
-              {
-                name: 'mute',
-                endpoint: `https://127.0.0.1:${silent.port}`,
-                certificateAuthority: caData,
-              },
-            ],
-          },
-        },
-      },
+/** An account whose `count` public clusters all point at one server that never answers after the handshake. */
+async function withSilentClusters(
+  count: number,
+  body: (quiet: RunningEmulator, silent: { reached: Promise<void> }) => Promise<void>,
+): Promise<void> {
+  const silent = await startStallServer('silent', pki.server);
+  const cluster = { endpoint: `https://127.0.0.1:${silent.port}`, certificateAuthority: caData };
+  const quiet = await startEmulator({
+    fixture: { regions: { [REGION]: { generate: [{ count, namePrefix: 'mute-', cluster }] } } },
+  });
+  try {
+    await body(quiet, silent);
+  } finally {
+    await quiet.close();
+    await silent.close();
+  }
+}
+
+describe('probes and signals', () => {
+  it.each([
+    ['audit --probe', ['audit', '--regions', REGION, '--probe']],
+    ['probe --cluster', ['probe', '--cluster', 'mute-1', '--region', REGION]],
+  ])(
+    'SIGINT during %s ends the probes in flight at once: exit 130, no report',
+    async (_, args) => {
+      await withSilentClusters(2, async (quiet, silent) => {
+        const running = startCli([...args, '--probe-timeout', '60', '--endpoint-url', quiet.url]);
+        await Promise.race([
+          silent.reached,
+          running.exited.then((r) => {
+            throw new Error(`exited before probing (${r.code}): ${r.stderr}`);
+          }),
+        ]);
+        const signalledAt = Date.now();
+        running.signal('SIGINT');
+        const run = await running.exited;
+        expect(Date.now() - signalledAt).toBeLessThan(5_000);
+        expect(run.code).toBe(130);
+        expect(run.stdout).toBe('');
+      });
+    },
+    20_000,
+  );
+
+  it('many probes in flight are no reason for a Node warning on stderr', async () => {
+    await withSilentClusters(8, async (quiet) => {
+      const run = await runCli(
+        [
+          'audit',
+          '--regions',
+          REGION,
+          '--probe',
+          '--probe-timeout',
+          '1',
+          '--endpoint-url',
+          quiet.url,
+        ],
+        isolatedAwsEnv({ NODE_NO_WARNINGS: undefined }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toContain('MaxListenersExceededWarning');
     });
-    try {
-      const running = startCli([
-        'audit',
-        '--regions',
-        REGION,
-        '--probe',
-        '--probe-timeout',
-        '60',
-        '--endpoint-url',
-        quiet.url,
-      ]);
-      await silent.reached;
-      const signalledAt = Date.now();
-      running.signal('SIGINT');
-      const run = await running.exited;
-      expect(Date.now() - signalledAt).toBeLessThan(5_000);
-      expect(run.code).toBe(130);
-      expect(run.stdout).toBe('');
-    } finally {
-      await quiet.close();
-      await silent.close();
-    }
   }, 20_000);
 });

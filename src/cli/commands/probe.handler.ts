@@ -11,9 +11,14 @@ import { probeEndpoint } from '../../probe/prober.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
+import { type ProbeTuning, type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
 import { type ProbeTarget, type UrlTargetArgs, urlTarget } from '../probe-target.js';
-import { openScanSession } from '../scan-interrupt.js';
+import {
+  interruptScanOnSignal,
+  openScanSession,
+  type ScanInterrupt,
+  type ScanSession,
+} from '../scan-interrupt.js';
 
 /** schemas/probe-report.schema.json mirrors this. */
 export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
@@ -23,21 +28,13 @@ export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs, UrlTarget
   readonly 'log-level': string;
 }
 
+/** The endpoint and CA of an EKS cluster, read with DescribeCluster; a number is the exit code. */
 async function clusterTarget(
   deps: CliDeps,
-  args: ProbeArgs,
+  session: ScanSession,
+  region: string,
   name: string,
 ): Promise<ProbeTarget | number> {
-  if (args.url !== undefined || args['ca-file'] !== undefined || args.insecure) {
-    throw new CliError(
-      '--cluster reads the endpoint and CA from AWS: drop the URL, --ca-file and --insecure',
-    );
-  }
-  const connection = resolveAwsConnection(args, deps.env);
-  const region = connection.regions?.length === 1 ? connection.regions[0] : undefined;
-  if (region === undefined)
-    throw new CliError('--cluster needs exactly one region: --region REGION');
-  const session = await openScanSession(deps, connection, args['log-level']);
   try {
     const cluster = await describeCluster(
       session.clients.eks(region),
@@ -52,12 +49,11 @@ async function clusterTarget(
     }
     return { url: new URL(cluster.endpoint), caPem: caPemOf(cluster), insecure: false };
   } catch (error) {
+    session.interrupt.throwIfInterrupted();
     deps.stderr.write(
       `DescribeCluster ${name} in ${region} failed: ${formatErrorInfo(toErrorInfo(error))}\n`,
     );
     return 3;
-  } finally {
-    session.clients.destroy();
   }
 }
 
@@ -77,14 +73,43 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
       'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --region REGION',
     );
   }
-  const target =
-    args.cluster !== undefined ? await clusterTarget(deps, args, args.cluster) : urlTarget(args);
-  if (typeof target === 'number') return target;
+  if (args.cluster === undefined) {
+    return probeAndReport(deps, args, tuning, urlTarget(args), interruptScanOnSignal(deps));
+  }
+  if (args.url !== undefined || args['ca-file'] !== undefined || args.insecure) {
+    throw new CliError(
+      '--cluster reads the endpoint and CA from AWS: drop the URL, --ca-file and --insecure',
+    );
+  }
+  const connection = resolveAwsConnection(args, deps.env);
+  const region = connection.regions?.length === 1 ? connection.regions[0] : undefined;
+  if (region === undefined)
+    throw new CliError('--cluster needs exactly one region: --region REGION');
+  const session = await openScanSession(deps, connection, args['log-level']);
+  try {
+    const target = await clusterTarget(deps, session, region, args.cluster);
+    if (typeof target === 'number') return target;
+    return await probeAndReport(deps, args, tuning, target, session.interrupt);
+  } finally {
+    session.clients.destroy();
+  }
+}
+
+/** Probes, then prints the report; a signal ends the probe at once and the command with 130/143. */
+async function probeAndReport(
+  deps: CliDeps,
+  args: ProbeArgs,
+  tuning: ProbeTuning,
+  target: ProbeTarget,
+  interrupt: ScanInterrupt,
+): Promise<number> {
   const observed = await probeEndpoint({
     ...target,
     timeoutMs: tuning.timeoutMs,
     concurrency: 3,
+    signal: interrupt.signal,
   });
+  interrupt.throwIfInterrupted();
   const report = toProbeReport(observed, tuning.vantage, deps.clock());
   const json = {
     kind: 'eksposure-probe-report',

@@ -71,7 +71,32 @@ describe('judging one probe', () => {
       observation(['203.0.113.10', 'tls-mismatch']),
     );
     expect(judged.confirmed).toBeNull();
-    expect(judged.summary).toContain("with a certificate that is not the cluster's");
+    expect(judged.summary).toContain("but not with the cluster's certificate");
+  });
+
+  it('a service that does not speak TLS (a captive portal) is a stranger too: not judged', () => {
+    const clear = observation(['203.0.113.10', 'reachable-unrecognized']);
+    const plainHttp = {
+      ...clear,
+      addresses: clear.addresses.map((a) => ({
+        ...a,
+        paths: ['/version', '/healthz', '/api'].map((path) => ({
+          path,
+          status: null,
+          failure: 'EPROTO',
+        })),
+      })),
+    };
+    expect(judgeObservation(privateOnly, null, plainHttp).confirmed).toBeNull();
+    // The cluster's own certificate, then no HTTP answer in time: that is the cluster.
+    const handshakeThenSilence = {
+      ...plainHttp,
+      addresses: plainHttp.addresses.map((a) => ({
+        ...a,
+        paths: a.paths.map((p) => ({ ...p, failure: 'timeout' })),
+      })),
+    };
+    expect(judgeObservation(privateOnly, null, handshakeThenSilence).confirmed).toBe(false);
   });
 
   it('answers on private addresses only: this machine is inside the network, not judged', () => {

@@ -184,11 +184,12 @@ describe('an address that answered, though not as an API server does', () => {
     expect(verdict.summary).toContain('Answers cut short: /version 200 (timeout).');
   });
 
-  it('does not call "not reachable" an address whose probe was interrupted', () => {
+  it('says an interrupted address is unknown (the closed verdict list keeps not-reachable; callers check the signal)', () => {
     const verdict = classifyAddress([failed('/version', 'ABORT_ERR'), failed('/api', 'timeout')]);
-    expect(verdict.summary).toBe(
-      'Interrupted before any answer came: whether it is reachable is unknown.',
-    );
+    expect(verdict).toMatchObject({
+      verdict: 'not-reachable',
+      summary: 'Interrupted before any answer came: whether it is reachable is unknown.',
+    });
   });
 
   it('is still not reachable when nothing answered at all', () => {

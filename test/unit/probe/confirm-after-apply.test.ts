@@ -117,6 +117,28 @@ describe('confirmAfterApply', () => {
     expect(sleeps).toEqual([10_000]);
   });
 
+  it('a probe cut short by a signal proves nothing: not judged, however silent', async () => {
+    const controller = new AbortController();
+    const { deps } = edges(['not-reachable']);
+    const probe = deps.probe;
+    const checks = await confirmAfterApply(
+      [outcome('c', 'verified')],
+      {
+        ...deps,
+        probe: async (cluster) => {
+          controller.abort();
+          return probe(cluster);
+        },
+      },
+      options(60_000, controller.signal),
+    );
+    expect(checks.get(ARN('c'))).toMatchObject({
+      confirmed: null,
+      attempts: 1,
+      summary: 'Not judged: the run was interrupted while probing.',
+    });
+  });
+
   it('probes only clusters that are as the plan wanted: verified, or already so', async () => {
     const { deps, probed } = edges(['not-reachable']);
     const checks = await confirmAfterApply(

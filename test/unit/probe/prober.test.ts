@@ -271,7 +271,11 @@ describe('a probe bounded in time and interruptible', () => {
 
   it('sends nothing once already aborted', async () => {
     const server = await serve(EKS_DEFAULT);
-    const result = await probe(server.port, { signal: AbortSignal.abort() });
+    // An address, not a name: no lookup stands between the abort and the requests.
+    const result = await probe(server.port, {
+      url: new URL(`https://127.0.0.1:${server.port}`),
+      signal: AbortSignal.abort(),
+    });
     expect(result.interrupted).toBe(true);
     expect(server.requests).toEqual([]);
   });

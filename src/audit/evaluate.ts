@@ -97,7 +97,7 @@ function findingsFor(
       ...(probe ? { probe } : {}),
       status: result.status,
       message: result.message,
-      error: null,
+      error: result.error ?? null,
       evidence: result.evidence,
       exemption: null,
     };

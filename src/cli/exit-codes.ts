@@ -3,7 +3,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)
   2  bad usage or input (flags, region names, only regions not enabled, credentials, an organization
      the credentials cannot list); nothing was scanned
-  3  the scan is incomplete (an account, region or cluster could not be read), whatever else was found
+  3  the scan is incomplete (an account, region or cluster could not be read; with --probe, an
+     endpoint whose name did not resolve), whatever else was found
   130  interrupted (SIGINT; 143 for SIGTERM): the scan stopped, no report; nothing was changed
 A reader that closes the output early (| head) does not change the exit code.`;
 

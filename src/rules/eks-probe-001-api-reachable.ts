@@ -44,7 +44,8 @@ export const probeKey = (cluster: Pick<ClusterRecord, 'arn' | 'name'>): string =
 
 /**
  * FAIL when the endpoint answered an anonymous probe from here, with the observation's severity;
- * PASS when it did not, or when it was not probed (public access off, or no --probe).
+ * PASS when it did not, or when it was not probed (public access off, or no --probe); ERROR when
+ * its host name did not resolve, so no address was probed.
  */
 export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CONTEXT): CheckResult {
   const probe = context.probes?.get(probeKey(cluster));
@@ -63,6 +64,16 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
     gitVersion: probe.gitVersion,
     vantage: probe.vantage,
   };
+  if (probe.addresses.length === 0 && probe.verdict === 'not-reachable') {
+    // The name did not resolve from here (or not in time): nothing was probed, and a PASS would
+    // pass every cluster the day the auditing machine's DNS is down.
+    return {
+      status: 'ERROR',
+      message: `Not probed: ${probe.summary}`,
+      evidence,
+      error: { code: 'EndpointNotResolved', message: probe.summary },
+    };
+  }
   const severity = VERDICT_SEVERITY[probe.verdict];
   if (severity === null) return { status: 'PASS', message: probe.summary, evidence };
   return { status: 'FAIL', severity, message: probe.summary, evidence };

@@ -3,8 +3,11 @@ import type { ProbeReport } from '../probe/probe-report.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
-/** What a rule's check decides about one cluster. Collection failures and rule crashes become ERROR elsewhere. */
-export type CheckStatus = 'PASS' | 'FAIL';
+/**
+ * What a rule's check decides about one cluster. ERROR: the rule could not observe what it judges
+ * (a probe that reached no address); collection failures and rule crashes become ERROR elsewhere.
+ */
+export type CheckStatus = 'PASS' | 'FAIL' | 'ERROR';
 
 export interface RuleMetadata {
   readonly id: string;
@@ -31,6 +34,8 @@ export interface CheckResult {
   readonly evidence: Evidence;
   /** This verdict's severity when it is not the rule's (a probe's FAIL is as bad as what it observed). */
   readonly severity?: Severity;
+  /** With ERROR: what stood in the way, as the report's `error` gives it. */
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 /** What the user configured that a rule may take into account. */

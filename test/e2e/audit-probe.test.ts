@@ -235,6 +235,48 @@ async function withSilentClusters(
   }
 }
 
+describe('an endpoint whose name does not resolve from here', () => {
+  it('is an EKS-PROBE-001 ERROR and an incomplete audit (exit 3), never a pass', async () => {
+    const lost = await startEmulator({
+      fixture: {
+        regions: {
+          [REGION]: {
+            clusters: [
+              {
+                name: 'typo',
+                endpoint: 'https://no-such-cluster.invalid',
+                certificateAuthority: caData,
+              },
+            ],
+          },
+        },
+      },
+    });
+    try {
+      const run = await cliAgainst(
+        lost,
+        'audit',
+        '--regions',
+        REGION,
+        '--probe',
+        '--probe-timeout',
+        '3',
+        '--output',
+        'json',
+      );
+      expect(run.code).toBe(3);
+      const report = parseReport(run.stdout);
+      expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+      expect(findingFor(report, REGION, 'typo', 'EKS-PROBE-001')).toMatchObject({
+        status: 'ERROR',
+        error: { code: 'EndpointNotResolved' },
+      });
+    } finally {
+      await lost.close();
+    }
+  });
+});
+
 describe('probes and signals', () => {
   it.each([
     ['audit --probe', ['audit', '--regions', REGION, '--probe']],

@@ -77,6 +77,19 @@ describe('EKS-PROBE-001 API server reachable from the internet', () => {
     expect(check(cluster, withProbe(observed('anonymous-rejected'))).severity).toBe('low');
     expect(check(cluster, withProbe(observed('not-reachable'))).status).toBe('PASS');
   });
+
+  it('is an ERROR, never a PASS, when the name resolved to no address: nothing was probed', () => {
+    const unresolved: ProbeReport = {
+      ...observed('not-reachable'),
+      summary:
+        'Not reachable from here: abc.gr7.us-east-1.eks.amazonaws.com does not resolve (EAI_AGAIN).',
+      addresses: [],
+    };
+    expect(check(cluster, withProbe(unresolved))).toMatchObject({
+      status: 'ERROR',
+      error: { code: 'EndpointNotResolved', message: unresolved.summary },
+    });
+  });
 });
 
 describe('a probed cluster in the audit report', () => {

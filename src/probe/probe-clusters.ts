@@ -69,7 +69,6 @@ function observeCluster(
     caPem: caPemOf(cluster),
     insecure: false,
     timeoutMs: options.timeoutMs,
-    concurrency: 3,
     resolve: options.resolve,
     signal: options.signal,
   });

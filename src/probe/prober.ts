@@ -2,7 +2,6 @@ import { lookup } from 'node:dns/promises';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
-import pLimit from 'p-limit';
 import { isObject } from '../json-shape.js';
 import {
   type AddressVerdict,
@@ -51,8 +50,6 @@ export interface ProbeOptions {
   readonly insecure: boolean;
   /** Bound on each request, from sending it to its last byte. */
   readonly timeoutMs: number;
-  /** Requests in flight at once to each address (a dual-stack endpoint gets this many per family). */
-  readonly concurrency: number;
   readonly resolve?: Resolver | undefined;
   /**
    * Ends the requests in flight at once and starts no other; the probe then comes back marked
@@ -145,11 +142,9 @@ async function observe(
   }
   const probes = await Promise.all(
     addresses.map(async (a) => {
-      const limit = pLimit(options.concurrency);
+      // One request per path and address at once: at most 3 sockets per address, 6 dual-stack.
       const results = await Promise.all(
-        PROBE_PATHS.map((path) =>
-          limit(() => get(options, unusableCa !== null, host, a.address, path)),
-        ),
+        PROBE_PATHS.map((path) => get(options, unusableCa !== null, host, a.address, path)),
       );
       return { ...a, ...classifyAddress(results, unusableCa), results };
     }),

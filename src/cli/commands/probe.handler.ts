@@ -106,7 +106,6 @@ async function probeAndReport(
   const observed = await probeEndpoint({
     ...target,
     timeoutMs: tuning.timeoutMs,
-    concurrency: 3,
     signal: interrupt.signal,
   });
   interrupt.throwIfInterrupted();

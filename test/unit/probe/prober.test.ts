@@ -37,7 +37,6 @@ const probe = (port: number, options: Partial<ProbeOptions> = {}) =>
     caPem: pki.ca.cert,
     insecure: false,
     timeoutMs: 2_000,
-    concurrency: 3,
     resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
     ...options,
   });

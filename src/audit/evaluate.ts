@@ -1,7 +1,7 @@
 import type { AccountTarget, SkippedAccount } from '../accounts/targets.js';
 import type { AccountRegion } from '../aws/regions.js';
 import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
-import { formatErrorInfo } from '../aws/errors.js';
+import { formatErrorInfo, isError } from '../model/errors.js';
 import type { Exemption } from '../config/config.js';
 import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
@@ -103,7 +103,7 @@ function findingsFor(
     };
   } catch (error) {
     // A rule that throws is a finding, not a crashed scan.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = isError(error) ? error.message : String(error);
     return {
       ...observed,
       status: 'ERROR',

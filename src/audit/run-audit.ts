@@ -5,7 +5,7 @@ import type { AccountSelection, AccountTarget } from '../accounts/targets.js';
 import type { AwsClients } from '../aws/clients.js';
 import { type CallerAccount, callerAccountId } from '../aws/identity.js';
 import { type RegionScan, type ScanProgress, scanRegion } from '../aws/collect-clusters.js';
-import { formatErrorInfo, isCredentialError } from '../aws/errors.js';
+import { formatErrorInfo, isCredentialError } from '../model/errors.js';
 import {
   type AccountRegion,
   listAccountRegions,

@@ -8,6 +8,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { PacedService, Pacer } from './pacing.js';
+import { isError } from '../model/errors.js';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
 
@@ -155,7 +156,7 @@ export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
           },
           (error: unknown) => {
             cleanUp();
-            reject(error instanceof Error ? error : new Error(String(error)));
+            reject(isError(error) ? error : new Error(String(error)));
           },
         );
       });

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { type AwsErrorInfo, toErrorInfo } from './errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
 /**
  * What the audit and remediation read from a DescribeCluster answer, in the SDK's own field names,
@@ -60,12 +60,12 @@ export function slimCluster(cluster: Cluster, keepCertificateAuthority = false):
 
 export type ClusterScan =
   | { readonly name: string; readonly ok: true; readonly cluster: ClusterRecord }
-  | { readonly name: string; readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly name: string; readonly ok: false; readonly error: ErrorInfo };
 
 export interface RegionScan {
   readonly region: string;
   /** Set when listing failed: the clusters below may then be only part of the region. */
-  readonly error: AwsErrorInfo | undefined;
+  readonly error: ErrorInfo | undefined;
   readonly clusters: readonly ClusterScan[];
 }
 
@@ -98,7 +98,7 @@ export interface ListingSeen {
 
 export type PageVerdict =
   | { readonly ok: true; readonly names: readonly string[]; readonly nextToken: string | undefined }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 const paginationFault = (message: string): PageVerdict => ({
   ok: false,
@@ -188,7 +188,7 @@ export async function scanRegion(
   const described: Promise<ClusterScan>[] = [];
   const tokens = new Set<string>();
   const names = new Set<string>();
-  let error: AwsErrorInfo | undefined;
+  let error: ErrorInfo | undefined;
   let nextToken: string | undefined;
   try {
     do {

@@ -1,6 +1,6 @@
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { CredentialsProvider } from './clients.js';
-import { firstLine } from './errors.js';
+import { firstLine, isError } from '../model/errors.js';
 
 export type CredentialCheck = { ok: true } | { ok: false; message: string };
 
@@ -23,7 +23,7 @@ export function explainProfileFailure(
   profile: string | undefined,
   error: unknown,
 ): string | undefined {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = isError(error) ? error.message : String(error);
   const name = profile ?? 'default';
   const missing = MISSING_PROFILE.exec(message);
   if (missing) {
@@ -62,7 +62,7 @@ export async function checkCredentials(
     }
     return { ok: true };
   } catch (error) {
-    const reason = error instanceof Error ? firstLine(error.message) : String(error);
+    const reason = isError(error) ? firstLine(error.message) : String(error);
     const explained = await probe(profile).then(
       () => undefined,
       (profileError: unknown) => explainProfileFailure(profile, profileError),

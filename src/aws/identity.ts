@@ -1,9 +1,9 @@
 import type { AwsClients } from './clients.js';
-import { type AwsErrorInfo, toErrorInfo } from './errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
 export type CallerAccount =
   | { readonly ok: true; readonly accountId: string }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 /** STS GetCallerIdentity: the account the caller's credentials act in. Never throws. */
 export async function callerAccountId(

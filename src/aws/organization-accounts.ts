@@ -1,10 +1,10 @@
 import type { ListAccountsCommandOutput, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { OrganizationAccount } from '../accounts/targets.js';
-import { type AwsErrorInfo, toErrorInfo } from './errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
 export type OrganizationListing =
   | { readonly ok: true; readonly accounts: readonly OrganizationAccount[] }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 type Page = Pick<ListAccountsCommandOutput, 'Accounts' | 'NextToken'>;
 
@@ -18,7 +18,7 @@ export function nextPageToken(
   page: { readonly NextToken?: string | undefined },
 ):
   | { readonly ok: true; readonly token: string | undefined }
-  | { readonly ok: false; readonly error: AwsErrorInfo } {
+  | { readonly ok: false; readonly error: ErrorInfo } {
   const token = page.NextToken || undefined;
   if (token !== undefined && seen.has(token))
     return {

@@ -1,5 +1,5 @@
 import type { DescribeRegionsCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
-import { type AwsErrorInfo, toErrorInfo } from './errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
 export interface AccountRegion {
   readonly name: string;
@@ -18,7 +18,7 @@ const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 
 export type RegionList =
   | { readonly ok: true; readonly regions: AccountRegion[] }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 /**
  * Pure: the account's regions from a DescribeRegions answer. Every account has regions, so an

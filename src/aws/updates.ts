@@ -10,7 +10,7 @@ import {
 import type { Cluster } from '@aws-sdk/client-eks';
 import type { EndpointChange } from '../remediation/endpoint-config.js';
 import type { Fact, VpcDns } from '../remediation/preflight/types.js';
-import { toErrorInfo } from './errors.js';
+import { toErrorInfo } from '../model/errors.js';
 
 /** Runs an AWS call and turns a failure into a value. */
 export async function factOf<T>(read: () => Promise<T>): Promise<Fact<T>> {

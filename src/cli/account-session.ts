@@ -19,7 +19,7 @@ import {
 } from '../audit/run-audit.js';
 import { accountCredentials } from '../aws/assume-role.js';
 import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
-import { formatErrorInfo, toErrorInfo } from '../aws/errors.js';
+import { formatErrorInfo, toErrorInfo } from '../model/errors.js';
 import { listOrganizationAccounts } from '../aws/organization-accounts.js';
 import { createPacer, type Pacer } from '../aws/pacing.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';

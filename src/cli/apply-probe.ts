@@ -1,4 +1,4 @@
-import { formatErrorInfo } from '../aws/errors.js';
+import { formatErrorInfo } from '../model/errors.js';
 import type { AfterApplyCheck } from '../probe/after-apply.js';
 import { confirmAfterApply, probedAfterApply } from '../probe/confirm-after-apply.js';
 import { probeClusterEndpoint } from '../probe/probe-clusters.js';

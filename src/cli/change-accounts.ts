@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { OpenedAccount } from '../audit/run-audit.js';
 import type { AwsClients } from '../aws/clients.js';
-import { type AwsErrorInfo, formatErrorInfo } from '../aws/errors.js';
+import { type ErrorInfo, formatErrorInfo } from '../model/errors.js';
 import type { CallerAccount } from '../aws/identity.js';
 import {
   type AccountRef,
@@ -79,7 +79,7 @@ export interface AccountSource {
 /** AssumeRole calls in flight at once when a plan spans many accounts. */
 const ROLES_AT_ONCE = 8;
 
-const unreachable = (error: AwsErrorInfo): AccountClients => ({ ok: false, error });
+const unreachable = (error: ErrorInfo): AccountClients => ({ ok: false, error });
 
 /**
  * Reaches every account the entries name, before anything is submitted:

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { firstLine } from '../aws/errors.js';
+import { firstLine, isError } from '../model/errors.js';
 import type { AwsClientOptions, AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { CliError } from './cli-error.js';
 
@@ -73,7 +73,7 @@ async function configuredRegion(profile: string | undefined): Promise<string | u
   try {
     return await client.config.region();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = isError(error) ? error.message : String(error);
     if (message === REGION_NOT_SET) return undefined;
     const where = profile ? `profile "${profile}"` : 'the AWS configuration';
     throw new CliError(

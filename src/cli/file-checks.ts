@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { firstLine } from '../aws/errors.js';
+import { firstLine, isError } from '../model/errors.js';
 import { CliError } from './cli-error.js';
 
 const CAUSES: Record<string, string> = {
@@ -21,7 +21,7 @@ export function systemErrorCause(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const cause = code ? CAUSES[code] : undefined;
   if (cause && code) return `${cause} (${code})`;
-  return firstLine(error instanceof Error ? error.message : String(error));
+  return firstLine(isError(error) ? error.message : String(error));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { firstLine, toErrorInfo } from '../aws/errors.js';
+import { firstLine, toErrorInfo } from '../model/errors.js';
 import { caPemProblem } from '../probe/ca-pem.js';
 import { CliError } from './cli-error.js';
 

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isObject } from '../json-shape.js';
+import { isError } from '../model/errors.js';
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -29,7 +30,7 @@ export function caPemProblem(pem: string): string | null {
 
 /** OpenSSL's reason ("bad base64 decode") and node's code for it. */
 function parseErrorOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = isError(error) ? error.message : String(error);
   const reason = message.split('::').pop() ?? message;
   const code = isObject(error) && typeof error.code === 'string' ? error.code : null;
   return code ? `${reason}, ${code}` : reason;

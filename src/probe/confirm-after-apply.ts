@@ -1,6 +1,6 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import { formatErrorInfo, toErrorInfo } from '../aws/errors.js';
+import { formatErrorInfo, toErrorInfo } from '../model/errors.js';
 import { clusterLabel } from '../remediation/accounts.js';
 import { endpointConfigOf } from '../remediation/endpoint-config.js';
 import type { ClusterOutcome } from '../remediation/executor.js';

@@ -18,6 +18,7 @@ import {
   worstVerdict,
 } from './classify.js';
 import { caPemProblem } from './ca-pem.js';
+import { isError } from '../model/errors.js';
 
 /** The most of a body a probe reads: enough for a /version or a Status answer. */
 const MAX_BODY_BYTES = 8 * 1024;
@@ -185,7 +186,7 @@ function resolveWithin(
     };
     const fail = (error: unknown) => {
       settle();
-      reject(error instanceof Error ? error : codedError(String(error), String(error)));
+      reject(isError(error) ? error : codedError(String(error), String(error)));
     };
     const onAbort = () => fail(codedError(RESOLVE_INTERRUPTED, 'the probe was interrupted'));
     const timer = setTimeout(
@@ -209,7 +210,7 @@ function unusableCaOf(caPem: string | null): UnusableCa | null {
 
 function errorCode(error: unknown): string {
   if (isObject(error) && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.name : String(error);
+  return isError(error) ? error.name : String(error);
 }
 
 /**
@@ -284,7 +285,7 @@ function get(
       });
     } catch (error) {
       // Options node refuses before connecting (a CA it cannot parse never gets here: see caPemProblem).
-      failed(errorCode(error), error instanceof Error ? error.message : String(error));
+      failed(errorCode(error), isError(error) ? error.message : String(error));
       return;
     }
     // Emitted only once the certificate chain and the host name verified (or with --insecure).

@@ -1,5 +1,5 @@
 import type { Cluster, Update } from '@aws-sdk/client-eks';
-import type { AwsErrorInfo } from '../aws/errors.js';
+import type { ErrorInfo } from '../model/errors.js';
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import {
   type EndpointChange,
@@ -217,7 +217,7 @@ export function findSubmittedUpdate(
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
 }
 
-export const updateErrors = (update: Update): AwsErrorInfo[] =>
+export const updateErrors = (update: Update): ErrorInfo[] =>
   (update.errors ?? []).map((e) => ({
     code: e.errorCode ?? 'Unknown',
     message: e.errorMessage ?? 'no message',

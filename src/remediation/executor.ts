@@ -1,7 +1,7 @@
 import type { Update } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { type AwsErrorInfo, formatErrorInfo, toErrorInfo } from '../aws/errors.js';
+import { type ErrorInfo, formatErrorInfo, toErrorInfo } from '../model/errors.js';
 import {
   decideSubmit,
   findSubmittedUpdate,
@@ -41,7 +41,7 @@ export interface ClusterOutcome extends AccountRef {
   readonly updateId: string | null;
   readonly before: EndpointConfig;
   readonly requested: EndpointChange;
-  readonly errors: readonly AwsErrorInfo[];
+  readonly errors: readonly ErrorInfo[];
 }
 
 /** The executor's edges for one account: its change port (clients with that account's credentials). */
@@ -58,7 +58,7 @@ export interface ApplyDeps {
 /** One account's change port, or why the account cannot be reached (its role could not be assumed). */
 export type AccountPort =
   | { readonly ok: true; readonly aws: ChangePort }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 /** A plan's edges: a change port per account and role, made once per account by the caller. */
 export interface PlanApplyDeps extends Omit<ApplyDeps, 'aws'> {
@@ -152,10 +152,10 @@ interface Recorder {
   write(
     status: JournalStatus,
     updateId: string | null,
-    errors?: readonly AwsErrorInfo[],
+    errors?: readonly ErrorInfo[],
   ): JournalWrite;
   /** The first write that failed, if any. */
-  failure(): AwsErrorInfo | undefined;
+  failure(): ErrorInfo | undefined;
 }
 
 function recorderFor(
@@ -163,7 +163,7 @@ function recorderFor(
   options: Pick<ApplyOptions, 'planId' | 'mode'>,
   target: UpdateTarget,
 ): Recorder {
-  let failed: AwsErrorInfo | undefined;
+  let failed: ErrorInfo | undefined;
   return {
     write: (status, updateId, errors = []) => {
       const written = deps.journal.record({
@@ -328,7 +328,7 @@ export async function watchUpdate(
 type SubmitLookup =
   | { readonly kind: 'found'; readonly update: Update }
   | { readonly kind: 'absent'; readonly current: EndpointConfig }
-  | { readonly kind: 'unknown'; readonly error: AwsErrorInfo };
+  | { readonly kind: 'unknown'; readonly error: ErrorInfo };
 
 /** Asks EKS what became of a submit whose answer never arrived: its updates, then the cluster. */
 async function lookForSubmit(
@@ -366,7 +366,7 @@ export async function settleSubmit(
   options: WatchOptions,
   target: UpdateTarget,
   submittedAt: Date,
-  lost: AwsErrorInfo | undefined,
+  lost: ErrorInfo | undefined,
 ): Promise<ClusterOutcome> {
   const journal = recorderFor(deps, options, target);
   const result = await settleWith(deps, options, target, journal, submittedAt, lost);
@@ -379,7 +379,7 @@ async function settleWith(
   target: UpdateTarget,
   journal: Recorder,
   submittedAt: Date,
-  lost: AwsErrorInfo | undefined,
+  lost: ErrorInfo | undefined,
 ): Promise<ClusterOutcome> {
   const label = labelOf(target);
   const what = lost
@@ -436,7 +436,7 @@ const BUSY_UPDATE = /update ([0-9A-Za-z-]+) in progress/;
 async function busyUpdateId(
   deps: ApplyDeps,
   target: UpdateTarget,
-  error: AwsErrorInfo,
+  error: ErrorInfo,
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const named = BUSY_UPDATE.exec(error.message)?.[1];
@@ -615,7 +615,7 @@ async function applyCluster(
  */
 export function unreachableAccount(
   target: UpdateTarget,
-  error: AwsErrorInfo,
+  error: ErrorInfo,
   result: 'failed' | 'in-flight',
   updateId: string | null = null,
 ): ClusterOutcome {

@@ -2,7 +2,7 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import type { ClusterRecord, RegionScan } from '../aws/collect-clusters.js';
-import { type AwsErrorInfo, toErrorInfo } from '../aws/errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 import {
   describeCluster,
   describeUpdate,
@@ -84,12 +84,12 @@ export interface ScannedPlan {
 /** One account's clients (with its role's credentials), or why the account cannot be reached. */
 export type AccountClients =
   | { readonly ok: true; readonly clients: AwsClients }
-  | { readonly ok: false; readonly error: AwsErrorInfo };
+  | { readonly ok: false; readonly error: ErrorInfo };
 
 /** What a scan read in one account: its regions, or why the account could not be read at all. */
 export type AccountScan = { readonly account: AccountRef } & (
   | { readonly ok: true; readonly clients: AwsClients; readonly scans: readonly RegionScan[] }
-  | { readonly ok: false; readonly error: AwsErrorInfo }
+  | { readonly ok: false; readonly error: ErrorInfo }
 );
 
 /** From an audit's scans, account by account, to one plan entry per failing (or named) cluster. */

@@ -8,7 +8,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { firstLine } from '../aws/errors.js';
+import { firstLine } from '../model/errors.js';
 import { dirname, resolve } from 'node:path';
 import { type AccountRef, accountOfArn, accountProblem } from './accounts.js';
 import {

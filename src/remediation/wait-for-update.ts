@@ -1,5 +1,5 @@
 import type { Update } from '@aws-sdk/client-eks';
-import { type AwsErrorInfo, toErrorInfo } from '../aws/errors.js';
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
 export interface WaitDeps {
   /** DescribeUpdate; the signal aborts it on the command's signal or at the deadline. */
@@ -21,7 +21,7 @@ export type WaitResult =
   | { readonly kind: 'ended'; readonly update: Update }
   | { readonly kind: 'timed-out' | 'interrupted'; readonly lastStatus: string }
   /** DescribeUpdate kept failing (after the SDK's own retries) until the deadline. */
-  | { readonly kind: 'unreadable'; readonly error: AwsErrorInfo };
+  | { readonly kind: 'unreadable'; readonly error: ErrorInfo };
 
 const TERMINAL = new Set(['Successful', 'Failed', 'Cancelled']);
 const BACKOFF = 1.5;
@@ -34,7 +34,7 @@ const BACKOFF = 1.5;
 export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promise<WaitResult> {
   let interval = options.firstIntervalMs;
   let lastStatus = '';
-  let lastError: AwsErrorInfo | undefined;
+  let lastError: ErrorInfo | undefined;
   for (;;) {
     if (options.signal.aborted) return { kind: 'interrupted', lastStatus };
     try {

@@ -1,4 +1,4 @@
-import { formatErrorInfo, toErrorInfo } from '../../aws/errors.js';
+import { formatErrorInfo, toErrorInfo } from '../../model/errors.js';
 import { describeCluster } from '../../aws/updates.js';
 import { caPemOf } from '../../probe/probe-clusters.js';
 import {

@@ -1,4 +1,4 @@
-import { formatErrorInfo } from '../../aws/errors.js';
+import { formatErrorInfo } from '../../model/errors.js';
 import type { PreflightCheck, PreflightInput, PreflightResult } from './types.js';
 
 export const id = 'cluster-state';

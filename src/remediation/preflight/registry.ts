@@ -7,6 +7,7 @@ import { operatorLockoutCheck } from './operator-lockout.preflight.js';
 import { privateOnlyCheck } from './private-only.preflight.js';
 import type { PreflightCheck, PreflightInput, PreflightResult } from './types.js';
 import { vpcDnsCheck } from './vpc-dns.preflight.js';
+import { isError } from '../../model/errors.js';
 
 /** Every pre-flight check, in report order. A test pins this list. */
 export const preflightChecks: readonly PreflightCheck[] = [
@@ -33,7 +34,7 @@ export function runPreflight(
       const result = check.run(input);
       return result === undefined ? [] : [result];
     } catch (error) {
-      const reason = error instanceof Error ? error.message || error.name : String(error);
+      const reason = isError(error) ? error.message || error.name : String(error);
       return [
         {
           check: check.id,

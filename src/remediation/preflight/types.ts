@@ -1,5 +1,5 @@
 import type { ClusterRecord } from '../../aws/collect-clusters.js';
-import type { AwsErrorInfo } from '../../aws/errors.js';
+import type { ErrorInfo } from '../../model/errors.js';
 import type { EndpointConfig } from '../endpoint-config.js';
 import type { LeftOutCidr } from '../endpoint-stack.js';
 
@@ -14,7 +14,7 @@ export interface PreflightResult {
 
 /** A fact read from AWS for the checks, or why it could not be read. */
 export type Fact<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AwsErrorInfo };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
 export interface VpcDns {
   readonly vpcId: string;

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { firstLine } from '../aws/errors.js';
+import { firstLine, isError } from '../model/errors.js';
 import { EXIT_INCOMPLETE } from '../report/audit-report.js';
 import { toolVersion } from '../version.js';
 import { CliError } from './cli-error.js';
@@ -93,14 +93,18 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     const parser = await buildParser(deps, (code) => {
       exitCode = code;
     });
-    await parser.parseAsync([...argv]);
+    // With a callback, yargs hands over what it would print (help, --version, the completion
+    // script) instead of writing it with console.log: it goes out through our own stdout.
+    await parser.parseAsync([...argv], (_error: unknown, _parsed: unknown, output: string) => {
+      if (output) deps.stdout.write(`${output}\n`);
+    });
     return exitCode;
   } catch (error) {
     if (error instanceof CliError) {
       deps.stderr.write(`eksposure: ${error.message}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = isError(error) ? error.message : String(error);
     deps.stderr.write(
       `eksposure: internal error, the command did not complete: ${firstLine(message)}\n`,
     );

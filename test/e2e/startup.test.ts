@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isolatedAwsEnv, REPO_ROOT, runCli, startCli } from '../support/cli.js';
+import { isolatedAwsEnv, REPO_ROOT, runSpawnedCli, startCli } from '../support/cli.js';
 
 /**
  * A module hook, loaded into the CLI through NODE_OPTIONS, that appends the URL of every module
@@ -58,7 +58,7 @@ describe('start-up loads only what the command uses', () => {
     async (line) => {
       const args = line.split(' ');
       const { env, list } = recordingEnv();
-      const run = await runCli(args, env);
+      const run = await runSpawnedCli(args, env);
       expect(run.code).toBe(0);
       const packages = packagesLoaded(list);
       if (args.includes('--help')) expect(packages).toContain('yargs');
@@ -79,7 +79,7 @@ describe('start-up loads only what the command uses', () => {
   test('audit does load the SDK: the recorder sees what it must', async () => {
     const { env, list } = recordingEnv();
     // A closed port: the audit loads its clients, then fails to reach AWS.
-    const run = await runCli(['audit', '--max-attempts', '1'], {
+    const run = await runSpawnedCli(['audit', '--max-attempts', '1'], {
       ...env,
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     });

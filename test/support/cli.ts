@@ -3,6 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { type CliDeps, outputWidth, REDACTED_LOG_PATHS, realDeps } from '../../src/cli/deps.js';
+import { runCli as runCliInProcess } from '../../src/cli/run.js';
+import { nodeSupportNote, SDK_NODE_WARNING_SWITCH } from '../../src/cli/runtime-note.js';
 import { spawnCli, type SpawnedCli } from '../../src/tools/spawn-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,8 +37,119 @@ export function isolatedAwsEnv(
   );
 }
 
+/** What a run wrote to one of its streams, as a pipe (not a terminal) would take it. */
+function capturedStream(env: Record<string, string>) {
+  let text = '';
+  return {
+    stream: {
+      write: (chunk: string) => void (text += chunk),
+      isTTY: false,
+      get columns() {
+        return outputWidth({ isTTY: false }, env);
+      },
+    },
+    text: () => text,
+  };
+}
+
+/**
+ * The credentials a real process would find in `env` through the default chain's first link
+ * (static keys, as AWS_ACCESS_KEY_ID and the rest give them). A run that needs more of the chain
+ * (a profile, no keys at all) is refused: it belongs in a real process (runSpawnedCli).
+ */
+function envCredentials(env: Record<string, string>): CliDeps['createCredentials'] {
+  return (profile) => {
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (profile !== undefined || !accessKeyId || !secretAccessKey) {
+      throw new Error(
+        'the in-process CLI reads static keys from its env only: run this command with runSpawnedCli',
+      );
+    }
+    const expiration = env.AWS_CREDENTIAL_EXPIRATION;
+    const credentials = {
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      ...(expiration ? { expiration: new Date(expiration) } : {}),
+    };
+    return Promise.resolve(() => Promise.resolve(credentials));
+  };
+}
+
+/**
+ * The edges of one in-process run: the real parser, handlers, AWS SDK clients and clock, with
+ * stdout and stderr captured, `env` in place of the process's environment, no terminal (so no
+ * question is asked) and no signal.
+ */
+export function inProcessDeps(env: Record<string, string>) {
+  const stdout = capturedStream(env);
+  const stderr = capturedStream(env);
+  const deps: CliDeps = {
+    ...realDeps(),
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env,
+    createLogger: (level) =>
+      Promise.resolve(
+        pino(
+          { name: 'eksposure', level, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+          { write: (line: string) => stderr.stream.write(line) },
+        ),
+      ),
+    createCredentials: envCredentials(env),
+    configuredRegion: () => Promise.resolve(env.AWS_REGION || undefined),
+    untilSignal: () => new Promise<string>(() => undefined),
+    stdinIsTTY: false,
+    prompt: () => Promise.resolve(undefined),
+    runtimeNote: nodeSupportNote(process.version, env),
+  };
+  return { deps, stdout: stdout.text, stderr: stderr.text };
+}
+
+/**
+ * Whether a run needs what only a process of its own has: the AWS SDK's credential chain beyond
+ * static keys (a profile, or no keys at all), which reads the process's own environment and files;
+ * or Node's own warnings on stderr (a test that unsets NODE_NO_WARNINGS looks for them).
+ */
+function needsOwnProcess(args: readonly string[], env: Record<string, string>): boolean {
+  return (
+    args.includes('--profile') ||
+    env.AWS_PROFILE !== undefined ||
+    !env.AWS_ACCESS_KEY_ID ||
+    !env.AWS_SECRET_ACCESS_KEY ||
+    env.NODE_NO_WARNINGS !== '1'
+  );
+}
+
+/**
+ * Runs the CLI as `eksposure ARGS` would run with `env` as its environment and (when given) `cwd`
+ * as its working directory. In this process (the real parser, handlers and AWS SDK clients against
+ * whatever server the arguments name), unless the run needs a process of its own (see
+ * needsOwnProcess): then the built CLI is spawned. Signals, EPIPE, start-up and the bundle itself
+ * are tested with runSpawnedCli or startCli.
+ */
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string> = isolatedAwsEnv(),
+  cwd?: string,
+): Promise<CliRun> {
+  if (needsOwnProcess(args, env)) return runSpawnedCli(args, env, cwd);
+  // As the CLI's entry point does: the SDK's own Node-version warning is the CLI's to give.
+  process.env[SDK_NODE_WARNING_SWITCH] = 'true';
+  const run = inProcessDeps(env);
+  const before = process.cwd();
+  if (cwd !== undefined) process.chdir(cwd);
+  try {
+    const code = await runCliInProcess(args, run.deps);
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  } finally {
+    if (cwd !== undefined) process.chdir(before);
+  }
+}
+
 /** Runs the built CLI (dist/) as a user would, in its own process (in `cwd` when given). */
-export function runCli(
+export function runSpawnedCli(
   args: readonly string[],
   env: Record<string, string> = isolatedAwsEnv(),
   cwd?: string,

@@ -1,3 +1,9 @@
+import {
+  type AccountSelection,
+  type AccountTarget,
+  type SkippedAccount,
+  type OrganizationAccount,
+} from '../model/accounts.js';
 /**
  * Which accounts a run scans: pure decisions over the flags' values, an accounts file's text or an
  * Organizations listing. Nothing here calls AWS or reads a file.
@@ -8,27 +14,6 @@ export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 /** The placeholder --role-arn replaces with each account's id. */
 export const ACCOUNT_PLACEHOLDER = '{account}';
-
-export interface AccountTarget {
-  readonly accountId: string;
-  /** The account's name in AWS Organizations, when known. */
-  readonly name: string | null;
-  /** The role assumed in the account; null: the caller's own credentials. */
-  readonly roleArn: string | null;
-}
-
-export interface SkippedAccount {
-  readonly accountId: string;
-  readonly name: string | null;
-  /** Why it is not scanned, e.g. "state SUSPENDED". */
-  readonly reason: string;
-}
-
-export interface AccountSelection {
-  /** Sorted by account id. */
-  readonly scan: readonly AccountTarget[];
-  readonly skipped: readonly SkippedAccount[];
-}
 
 /** The role to assume in an account: the template with `{account}` replaced; null without a template. */
 export function roleArnFor(template: string | undefined, accountId: string): string | null {
@@ -97,16 +82,6 @@ export function selectNamedAccounts(
     }))
     .sort(byAccountId);
   return { scan, skipped: [] };
-}
-
-/** An account as Organizations lists it (the SDK's field names). */
-export interface OrganizationAccount {
-  readonly Id?: string | undefined;
-  readonly Name?: string | undefined;
-  /** ACTIVE | SUSPENDED | PENDING_CLOSURE | CLOSED (replaces Status). */
-  readonly State?: string | undefined;
-  /** ACTIVE | SUSPENDED | PENDING_CLOSURE: being retired by AWS; read only when State is absent. */
-  readonly Status?: string | undefined;
 }
 
 /**

@@ -1,31 +1,23 @@
-import type { AccountTarget, SkippedAccount } from '../accounts/targets.js';
-import type { AccountRegion } from '../aws/regions.js';
-import type { ClusterScan, RegionScan } from '../aws/collect-clusters.js';
 import { formatErrorInfo, isError } from '../model/errors.js';
 import type { Exemption } from '../config/config.js';
 import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
 import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
 import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
+import { type SkippedAccount } from '../model/accounts.js';
+import {
+  type AccountRegion,
+  type ClusterScan,
+  type RegionScan,
+  type AccountScanResult,
+} from '../model/scan.js';
 import {
   AUDIT_REPORT_SCHEMA_VERSION,
   type AccountResult,
   type AuditReport,
   type Finding,
   type RegionResult,
-  type ReportError,
-} from '../report/audit-report.js';
-
-/** What was read in one account: its regions (scanned, or skipped as not enabled), or why not. */
-export type AccountScanResult =
-  | {
-      readonly target: AccountTarget;
-      readonly ok: true;
-      readonly optInStatus: ReadonlyMap<string, string>;
-      readonly skipped: readonly AccountRegion[];
-      readonly scans: readonly RegionScan[];
-    }
-  | { readonly target: AccountTarget; readonly ok: false; readonly error: ReportError };
+} from '../model/findings.js';
 
 export interface AuditInput {
   readonly toolVersion: string;

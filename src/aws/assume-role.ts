@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { AccountTarget } from '../accounts/targets.js';
+
 import type { CredentialsProvider } from './clients.js';
+import { type AccountTarget } from '../model/accounts.js';
 
 export interface RoleOptions {
   /** Sent as ExternalId when the role's trust policy asks for one. */

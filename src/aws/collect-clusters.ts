@@ -2,37 +2,19 @@ import {
   type Cluster,
   DescribeClusterCommand,
   type EKSClient,
-  type KubernetesNetworkConfigResponse,
   ListClustersCommand,
   type ListClustersCommandOutput,
-  type VpcConfigResponse,
 } from '@aws-sdk/client-eks';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
-
-/**
- * What the audit and remediation read from a DescribeCluster answer, in the SDK's own field names,
- * and nothing more: the rules (endpoint access), the planner and its pre-flight checks (name, ARN,
- * status, VPC, IPv6 endpoint, managed-as-code tags). A whole answer is about ten times larger
- * (subnets, security groups, logging, OIDC issuer, certificate), and a scan holds every cluster
- * of the account until the report is built. A full `Cluster` fits this type, so the change path's
- * fresh DescribeCluster answers need no conversion.
- * certificateAuthority is kept only when asked (`audit --probe` verifies the endpoint's TLS
- * certificate against it): it is the largest field a scan would otherwise hold.
- */
-export interface ClusterRecord extends Pick<
-  Cluster,
-  'name' | 'arn' | 'status' | 'version' | 'endpoint' | 'tags' | 'certificateAuthority'
-> {
-  readonly resourcesVpcConfig?:
-    | Pick<
-        VpcConfigResponse,
-        'vpcId' | 'endpointPublicAccess' | 'endpointPrivateAccess' | 'publicAccessCidrs'
-      >
-    | undefined;
-  readonly kubernetesNetworkConfig?: Pick<KubernetesNetworkConfigResponse, 'ipFamily'> | undefined;
-}
+import {
+  type ClusterRecord,
+  type ClusterScan,
+  type ScanProgress,
+  type RegionScan,
+  type RegionScanOptions,
+} from '../model/scan.js';
 
 /** Pure: the record kept of a DescribeCluster answer (see ClusterRecord). */
 export function slimCluster(cluster: Cluster, keepCertificateAuthority = false): ClusterRecord {
@@ -56,36 +38,6 @@ export function slimCluster(cluster: Cluster, keepCertificateAuthority = false):
       ? { certificateAuthority: { data: cluster.certificateAuthority.data } }
       : {}),
   };
-}
-
-export type ClusterScan =
-  | { readonly name: string; readonly ok: true; readonly cluster: ClusterRecord }
-  | { readonly name: string; readonly ok: false; readonly error: ErrorInfo };
-
-export interface RegionScan {
-  readonly region: string;
-  /** Set when listing failed: the clusters below may then be only part of the region. */
-  readonly error: ErrorInfo | undefined;
-  readonly clusters: readonly ClusterScan[];
-}
-
-export interface ScanProgress {
-  clusterListed(region: string, count: number): void;
-  clusterDescribed(region: string): void;
-}
-
-export interface RegionScanOptions {
-  /** DescribeCluster calls in flight. */
-  readonly concurrency: number;
-  /** Keep each cluster's certificateAuthority (for --probe). */
-  readonly keepCertificateAuthority?: boolean | undefined;
-  /**
-   * Aborting it abandons the calls in flight, and the SDK's backoff between attempts; the scan
-   * then ends with errors. (The SDK's `cacheMiddleware` would save building each call's middleware
-   * stack, but only for calls sent without options, so without this signal, and it shares one
-   * handler context between concurrent calls: not used.)
-   */
-  readonly signal?: AbortSignal | undefined;
 }
 
 const LIST_PAGE_SIZE = 100;

@@ -1,9 +1,6 @@
 import type { AwsClients } from './clients.js';
-import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
-
-export type CallerAccount =
-  | { readonly ok: true; readonly accountId: string }
-  | { readonly ok: false; readonly error: ErrorInfo };
+import { toErrorInfo } from '../model/errors.js';
+import { type CallerAccount } from '../model/scan.js';
 
 /** STS GetCallerIdentity: the account the caller's credentials act in. Never throws. */
 export async function callerAccountId(

@@ -1,10 +1,7 @@
 import type { ListAccountsCommandOutput, OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { OrganizationAccount } from '../accounts/targets.js';
-import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 
-export type OrganizationListing =
-  | { readonly ok: true; readonly accounts: readonly OrganizationAccount[] }
-  | { readonly ok: false; readonly error: ErrorInfo };
+import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
+import { type OrganizationAccount, type OrganizationListing } from '../model/accounts.js';
 
 type Page = Pick<ListAccountsCommandOutput, 'Accounts' | 'NextToken'>;
 

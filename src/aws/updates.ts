@@ -8,18 +8,8 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { EndpointChange } from '../remediation/endpoint-config.js';
-import type { Fact, VpcDns } from '../remediation/preflight/types.js';
-import { toErrorInfo } from '../model/errors.js';
-
-/** Runs an AWS call and turns a failure into a value. */
-export async function factOf<T>(read: () => Promise<T>): Promise<Fact<T>> {
-  try {
-    return { ok: true, value: await read() };
-  } catch (error) {
-    return { ok: false, error: toErrorInfo(error) };
-  }
-}
+import { type EndpointChange } from '../model/endpoint.js';
+import { type VpcDns } from '../model/facts.js';
 
 /** Every call takes the abort signal of the command (SIGINT/SIGTERM) or of a deadline. */
 const aborting = (signal: AbortSignal | undefined) => (signal ? { abortSignal: signal } : {});

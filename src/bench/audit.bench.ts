@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FaultRule } from '../emulator/faults.js';
 import { startEmulator } from '../emulator/server.js';
-import type { AuditReport } from '../report/audit-report.js';
+
 import { emulatorEnv } from '../tools/spawn-cli.js';
 import { accountFixture, evenAccount } from './fixtures.js';
 import {
@@ -16,6 +16,7 @@ import {
   SEVENTEEN_REGIONS,
   verdict,
 } from './measure.js';
+import { type AuditReport } from '../model/findings.js';
 
 const CLUSTERS_PER_REGION = 100;
 const LATENCY_MS = 50;

@@ -4,11 +4,12 @@
  * person's shell loop runs them, against the same emulator at 50 ms per call.
  */
 import { startEmulator } from '../emulator/server.js';
-import type { AuditReport } from '../report/audit-report.js';
+
 import { emulatorEnv } from '../tools/spawn-cli.js';
 import { accountFixture } from './fixtures.js';
 import { type BenchRow, median, round, runCommand, runProbedCli, verdict } from './measure.js';
 import { node22Path } from './startup.bench.js';
+import { type AuditReport } from '../model/findings.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const CLUSTERS_PER_REGION = 15;

@@ -13,6 +13,7 @@ import { countFlag, wholeNumber } from './aws-options.js';
 import { CliError } from './cli-error.js';
 import { systemErrorCause } from './file-checks.js';
 import { resolveShard, shardOption } from './shard-option.js';
+import { type AccountSource } from '../model/accounts.js';
 
 /** How each account's calls are paced; audit, remediate, apply, rollback and resume take it. */
 export const paceOption = {
@@ -84,17 +85,6 @@ export interface AccountArgs {
   readonly pace?: readonly string[] | undefined;
   readonly shard?: string | undefined;
 }
-
-/** Where the list of accounts comes from. */
-export type AccountSource =
-  /** No account flag: the caller's own account, with its own credentials. */
-  | { readonly kind: 'caller' }
-  /** --role-arn alone: the one account that role belongs to. */
-  | { readonly kind: 'role'; readonly accountId: string }
-  /** --accounts and/or --accounts-file. */
-  | { readonly kind: 'named'; readonly accountIds: readonly string[] }
-  /** --organization [--ou]; `parentId` undefined: the whole organization. */
-  | { readonly kind: 'organization'; readonly parentId: string | undefined };
 
 export interface AccountScope {
   readonly source: AccountSource;

@@ -44,6 +44,10 @@ export interface ChangeProbe extends ProbeTuning {
   readonly waitMs: number;
 }
 
+/** The probe settings the change use cases take: these, and how often to probe again. */
+export const probeSettings = (probe: ChangeProbe | null) =>
+  probe && { ...probe, intervalMs: PROBE_AGAIN_EVERY_MS };
+
 /**
  * Pure: the probe settings with --probe, null without it. `onlyWithProbe` names the flags that
  * mean nothing without --probe (a stray one is refused rather than silently ignored).

@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
-import { REGION_NAME_PATTERN } from '../aws-names.js';
+import { REGION_NAME_PATTERN } from '../model/aws-names.js';
+import type { ServiceEndpoints } from '../aws/caller.js';
 import { CliError } from './cli-error.js';
 
 /**
@@ -53,16 +54,6 @@ export interface AwsConnectionArgs extends AwsAccessArgs {
   readonly regions?: readonly string[] | undefined;
   readonly concurrency: number;
   readonly 'region-concurrency': number;
-}
-
-/** Where each service's calls go; undefined: AWS's own endpoint for the region. */
-export interface ServiceEndpoints {
-  readonly eks: string | undefined;
-  readonly ec2: string | undefined;
-  /** The caller's account id (GetCallerIdentity) and AssumeRole into other accounts. */
-  readonly sts: string | undefined;
-  /** --organization's account listing. */
-  readonly organizations: string | undefined;
 }
 
 export interface AwsAccess {

@@ -1,3 +1,68 @@
+import type { RemediationPlan } from '../remediation/plan.js';
+import type { ApplyReport } from '../report/apply-report.js';
+import { type AuditVerdict, auditVerdict, type FailOn } from '../report/fail-on.js';
+import type { AuditReport } from '../model/findings.js';
+
+/**
+ * Every exit code eksposure gives, and the outcome each stands for: the commands' use cases return
+ * outcomes (a report, a refusal, an interruption) and these functions turn them into numbers.
+ */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INCOMPLETE = 3;
+
+/** 128 + the signal's number, as a shell reports a process ended by it. */
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+export function exitCodeForSignal(name: string): number {
+  return SIGNAL_EXIT_CODES[name] ?? 130;
+}
+
+const AUDIT_EXIT_CODES: Readonly<Record<AuditVerdict, number>> = {
+  passing: EXIT_OK,
+  failing: EXIT_FINDINGS,
+  incomplete: EXIT_INCOMPLETE,
+};
+
+/** audit and merge: 3 when incomplete, 1 for a FAIL at the --fail-on level, else 0. */
+export function exitCodeFor(report: AuditReport, failOn: FailOn = 'any'): number {
+  return AUDIT_EXIT_CODES[auditVerdict(report, failOn)];
+}
+
+/** Why a command refused to go on: bad input (exit 2), or AWS could not be read (exit 3). */
+export type Refusal = 'bad-input' | 'unreadable';
+
+export const exitCodeForRefusal = (refusal: Refusal): number =>
+  refusal === 'bad-input' ? EXIT_USAGE : EXIT_INCOMPLETE;
+
+/** Exit codes of remediate, apply, rollback and resume, beyond the audit's 0 to 3. */
+export const EXIT_NOT_ALL_APPLIED = 1;
+
+export const EXIT_STILL_IN_FLIGHT = 4;
+
+/**
+ * A signal outranks everything; then updates left running in AWS; then an incomplete scan
+ * (clusters may be missing from the plan); then anything not applied and verified, or (--probe)
+ * a changed endpoint that still answers from here.
+ */
+export function applyExitCode(
+  report: ApplyReport,
+  plan: Pick<RemediationPlan, 'complete'>,
+): number {
+  if (report.interruptedBy) return exitCodeForSignal(report.interruptedBy);
+  if (report.summary.inFlight > 0) return EXIT_STILL_IN_FLIGHT;
+  if (!plan.complete) return EXIT_INCOMPLETE;
+  const stillAnswering = report.summary.probe?.stillAnswering ?? 0;
+  return report.complete && stillAnswering === 0 ? 0 : EXIT_NOT_ALL_APPLIED;
+}
+
+/** Dry run: 3 when the scan was incomplete, 1 when a failing cluster cannot be changed, else 0. */
+export function planExitCode(plan: RemediationPlan): number {
+  if (!plan.complete) return EXIT_INCOMPLETE;
+  return plan.summary.blocked > 0 ? EXIT_NOT_ALL_APPLIED : 0;
+}
+
 export const EXIT_CODES_HELP = `Exit codes:
   0  every cluster was evaluated, and none FAILs at the --fail-on level
   1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { firstLine, toErrorInfo } from '../model/errors.js';
 import { caPemProblem } from '../probe/ca-pem.js';
+import type { ProbeTarget } from '../app/probe-endpoint.js';
 import { CliError } from './cli-error.js';
-
-/** What `probe` sends its requests to, and what it trusts. */
-export interface ProbeTarget {
-  readonly url: URL;
-  readonly caPem: string | null;
-  readonly insecure: boolean;
-}
 
 export interface UrlTargetArgs {
   readonly url?: string;

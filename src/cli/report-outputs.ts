@@ -1,6 +1,6 @@
 /** `--output` and `--output-file`: which formats go where, checked before any AWS call. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { AuditReport } from '../report/audit-report.js';
+
 import type { FormatContext } from '../report/formats/context.js';
 import {
   REPORT_FORMAT_NAMES,
@@ -10,6 +10,7 @@ import {
 import { CliError } from './cli-error.js';
 import type { OutputStream } from './deps.js';
 import { checkWritableFile, systemErrorCause } from './file-checks.js';
+import { type AuditReport } from '../model/findings.js';
 
 export interface ReportOutputArgs {
   readonly output?: ReportFormatName | readonly ReportFormatName[] | undefined;

@@ -1,19 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type AccountScanResult, buildAuditReport } from '../audit/evaluate.js';
-import {
-  type EksposureConfig,
-  EMPTY_CONFIG,
-  type Exemption,
-  parseConfig,
-} from '../config/config.js';
+import { type EksposureConfig, EMPTY_CONFIG, parseConfig } from '../config/config.js';
 import { describeSelector } from '../config/exemptions.js';
 import { parseCidr } from '../net/cidr.js';
-import type { AuditReport, FailOn } from '../report/audit-report.js';
-import { defaultRules, knownRuleNames, selectRules } from '../rules/registry.js';
+import type { FailOn } from '../report/fail-on.js';
+import { eksProbe001ApiReachable } from '../rules/eks-probe-001-api-reachable.js';
+import { rules as allRules, knownRuleNames, selectRules, defaultRules } from '../rules/registry.js';
 import type { Rule, RuleContext } from '../rules/types.js';
 import { CliError } from './cli-error.js';
 import type { OutputStream } from './deps.js';
 import { type ConfigArgs, DEFAULT_CONFIG_FILE, type RuleArgs } from './rule-options.js';
+import { type AuditReport } from '../model/findings.js';
 
 export interface LoadedConfig {
   /** The file read, or null when there was none. */
@@ -115,37 +111,20 @@ export function warnUnusedExemptions(
   }
 }
 
-/** Clusters whose EKS-001 FAIL an exemption in force suppressed, by ARN, with why: remediation leaves them alone. */
-/**
- * Pure: the clusters of one account an exemption accepts, judged as the audit judges them (one
- * account of a scan across accounts is planned before the whole report exists).
- */
-export function exemptedInAccount(
-  account: AccountScanResult,
-  exemptions: readonly Exemption[],
-  judgedAt: Date,
-): ReadonlyMap<string, string> {
-  if (exemptions.length === 0) return new Map();
-  const report = buildAuditReport(defaultRules, {
-    toolVersion: '',
-    startedAt: judgedAt,
-    finishedAt: judgedAt,
-    homeRegion: '',
-    requestedRegions: null,
-    accounts: [account],
-    exemptions,
-  });
-  return exemptedClusters(report);
-}
-
-export function exemptedClusters(report: AuditReport): ReadonlyMap<string, string> {
-  const exempted = new Map<string, string>();
-  for (const f of report.findings) {
-    if (f.status !== 'SUPPRESSED' || f.ruleId !== 'EKS-001' || !f.arn || !f.exemption) continue;
-    exempted.set(
-      f.arn,
-      `exempt from EKS-001 by exemptions[${f.exemption.index}] until ${f.exemption.expires} ("${f.exemption.reason}"); not changed.`,
-    );
+/** --probe adds EKS-PROBE-001 to the rules run (in registry order). */
+export function withProbeRule<P>(
+  setup: RuleSetup,
+  probe: P | null,
+): RuleSetup & { readonly probe: P | null } {
+  if (!probe) {
+    // Without a probe the rule could only pass every cluster: a green that means nothing.
+    if (setup.rules.includes(eksProbe001ApiReachable)) {
+      throw new CliError(
+        '--rules EKS-PROBE-001 reports what a probe observed: add --probe, or leave it out of --rules',
+      );
+    }
+    return { ...setup, probe };
   }
-  return exempted;
+  const rules = allRules.filter((r) => setup.rules.includes(r) || r === eksProbe001ApiReachable);
+  return { ...setup, rules, probe };
 }

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { firstLine, isError } from '../model/errors.js';
-import { EXIT_INCOMPLETE } from '../report/audit-report.js';
-import { toolVersion } from '../version.js';
+
+import { toolVersion } from './version.js';
 import { CliError } from './cli-error.js';
 import { applyCommand } from './commands/apply.command.js';
 import { auditCommand } from './commands/audit.command.js';
@@ -12,7 +12,7 @@ import { resumeCommand } from './commands/resume.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { probeCommand } from './commands/probe.command.js';
 import { rulesCommand } from './commands/rules.command.js';
-import { EXIT_CODES_HELP } from './exit-codes.js';
+import { EXIT_CODES_HELP, EXIT_INCOMPLETE } from './exit-codes.js';
 import { COMPLETION_EXAMPLES, withHelp } from './help-examples.js';
 import type { CliDeps } from './deps.js';
 

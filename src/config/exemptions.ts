@@ -1,4 +1,5 @@
 import type { Exemption } from './config.js';
+import { type AppliedExemption, type ExemptionUsage } from '../model/findings.js';
 
 /** What an exemption is matched against: one cluster and one rule. */
 export interface ExemptionTarget {
@@ -7,14 +8,6 @@ export interface ExemptionTarget {
   readonly accountId: string | null;
   readonly tags: Readonly<Record<string, string>>;
   readonly ruleId: string;
-}
-
-/** The exemption a finding carries: the one that suppressed it, or the expired one that no longer does. */
-export interface AppliedExemption {
-  readonly index: number;
-  readonly reason: string;
-  readonly expires: string;
-  readonly expired: boolean;
 }
 
 /** Pure: the account id in an EKS cluster ARN (arn:aws:eks:REGION:ACCOUNT:cluster/NAME). */
@@ -96,19 +89,6 @@ export function exemptFinding<F extends FindingVerdict>(
     exemption: applied(latest, true),
     matched,
   };
-}
-
-export interface ExemptionUsage {
-  readonly index: number;
-  readonly reason: string;
-  readonly expires: string;
-  readonly expired: boolean;
-  /** Findings (cluster and rule) it matched. */
-  readonly matched: number;
-  /** Findings it turned SUPPRESSED. */
-  readonly suppressed: number;
-  /** It matched no finding: a typo, a cluster gone, or a rule not run. */
-  readonly unused: boolean;
 }
 
 /** Pure: how each exemption fared over a scan's findings. */

@@ -1,7 +1,8 @@
 import { addressInCidrs, cidrFamily, hostCidrOf, isNonInternetAddress } from '../net/cidr.js';
-import type { EndpointConfig } from '../remediation/endpoint-config.js';
+
 import { failureKindOf } from './classify.js';
-import type { ProbedAddress, ProbeReport } from './probe-report.js';
+import { type EndpointConfig } from '../model/endpoint.js';
+import { type ProbedAddress, type ProbeReport } from '../model/probe.js';
 
 /**
  * What a changed cluster's configuration says this machine should observe:

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { isObject } from '../json-shape.js';
+import { isObject } from '../model/json-shape.js';
 import { isError } from '../model/errors.js';
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';

@@ -1,4 +1,5 @@
-import { isObject } from '../json-shape.js';
+import { isObject } from '../model/json-shape.js';
+import { PROBE_VERDICTS, type ProbeVerdict } from '../model/probe.js';
 
 /** The only paths a probe requests: what an anonymous attacker tries first, and nothing that changes state. */
 export const PROBE_PATHS = ['/version', '/healthz', '/api'] as const;
@@ -38,17 +39,6 @@ export type PathResult =
        */
       readonly handshake?: boolean;
     };
-
-/** Most exposed last; an endpoint's verdict is the worst over its addresses. */
-export const PROBE_VERDICTS = [
-  'not-reachable',
-  'tls-mismatch',
-  'reachable-unrecognized',
-  'anonymous-rejected',
-  'version-disclosed',
-  'anonymous-api-access',
-] as const;
-export type ProbeVerdict = (typeof PROBE_VERDICTS)[number];
 
 export interface AddressVerdict {
   readonly verdict: ProbeVerdict;

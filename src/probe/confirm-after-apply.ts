@@ -10,15 +10,15 @@ import {
   expectationAfterChange,
   judgeObservation,
 } from './after-apply.js';
-import type { ProbeReport } from './probe-report.js';
+import { type ProbeReport } from '../model/probe.js';
+import type { Clock } from '../model/time.js';
 
 /** The edges of `apply --probe`: DescribeCluster in the cluster's account, the probe itself, time. */
 export interface AfterApplyDeps {
   describe(outcome: ClusterOutcome, signal: AbortSignal): Promise<Cluster>;
   /** Probes the cluster's endpoint, TLS verified against its own CA. */
   probe(cluster: Cluster): Promise<ProbeReport>;
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  readonly clock: Clock;
   progress(line: string): void;
 }
 
@@ -63,7 +63,7 @@ export async function confirmAfterApply(
     describe: (outcome, signal) => limit(() => deps.describe(outcome, signal)),
     probe: (cluster) => limit(() => deps.probe(cluster)),
   };
-  const deadline = deps.now() + options.waitMs;
+  const deadline = deps.clock.now() + options.waitMs;
   const checked = await Promise.all(
     probedAfterApply(outcomes).map(
       async (outcome) =>
@@ -107,13 +107,13 @@ async function checkOne(
     const judged = judgeObservation(config, options.vantage, observation);
     const result = { expected, ...judged, attempts, observation };
     if (judged.confirmed !== false) return result;
-    const left = deadline - deps.now();
+    const left = deadline - deps.clock.now();
     if (left <= 0 || options.signal.aborted) return withLookAgain(result, outcome);
     const wait = Math.min(options.intervalMs, left);
     deps.progress(
       `${clusterLabel(outcome)}: still answers from here; probing again in ${Math.ceil(wait / 1000)} s (--probe-wait)`,
     );
-    await deps.sleep(wait, options.signal);
+    await deps.clock.sleep(wait, options.signal);
     if (options.signal.aborted) return withLookAgain(result, outcome);
   }
 }

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
-import type { AccountScanResult } from '../audit/evaluate.js';
-import type { ClusterRecord } from '../aws/collect-clusters.js';
+
 import { endpointAccessOf } from '../rules/endpoint-access.js';
 import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
-import { type ProbeReport, toProbeReport } from './probe-report.js';
+import { toProbeReport } from './probe-report.js';
 import { type EndpointProbe, probeEndpoint, type Resolver } from './prober.js';
+import { type AccountScanResult, type ClusterRecord } from '../model/scan.js';
+import { type ProbeReport } from '../model/probe.js';
 
 export interface ClusterProbeOptions {
   readonly timeoutMs: number;

@@ -1,39 +1,5 @@
-import type { Severity } from '../rules/types.js';
-import type { ProbeVerdict } from './classify.js';
 import type { EndpointProbe } from './prober.js';
-
-/** One request of a probe as the report keeps it: the status, or the reason there was none (never the body). */
-export interface ProbedPath {
-  readonly path: string;
-  readonly status: number | null;
-  /** Why there was no answer; with a status, why its body never completed (e.g. timeout). */
-  readonly failure: string | null;
-}
-
-export interface ProbedAddress {
-  readonly address: string;
-  readonly family: 4 | 6;
-  readonly verdict: ProbeVerdict;
-  readonly summary: string;
-  readonly gitVersion: string | null;
-  readonly apiStatus: number | null;
-  readonly apiMessage: string | null;
-  readonly paths: readonly ProbedPath[];
-}
-
-/** What the audit report says a probe observed (finding.probe, and EKS-PROBE-001's evidence). */
-export interface ProbeReport {
-  readonly endpoint: string;
-  readonly verdict: ProbeVerdict;
-  readonly summary: string;
-  readonly gitVersion: string | null;
-  /** The certificate was not verified (--insecure). */
-  readonly insecure: boolean;
-  /** The prober's public address as --my-ip gave it: "not reachable" holds from there only. */
-  readonly vantage: string | null;
-  readonly probedAt: string;
-  readonly addresses: readonly ProbedAddress[];
-}
+import { type ProbeReport } from '../model/probe.js';
 
 /** Pure: the report's record of a probe (bodies left out: a server's answer is not ours to republish). */
 export function toProbeReport(
@@ -65,16 +31,6 @@ export function toProbeReport(
     })),
   };
 }
-
-/** How bad each observation is; null: nothing answered from here. */
-export const VERDICT_SEVERITY: Readonly<Record<ProbeVerdict, Severity | null>> = {
-  'not-reachable': null,
-  'tls-mismatch': 'medium',
-  'reachable-unrecognized': 'low',
-  'anonymous-rejected': 'low',
-  'version-disclosed': 'medium',
-  'anonymous-api-access': 'critical',
-};
 
 /** Pure: the one line a table or a CSV cell shows for a probe. */
 export function probeText(probe: ProbeReport): string {

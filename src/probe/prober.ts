@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
-import { isObject } from '../json-shape.js';
+import { isObject } from '../model/json-shape.js';
 import {
   type AddressVerdict,
   classifyAddress,
@@ -10,7 +10,6 @@ import {
   PROBE_PATHS,
   type PathResult,
   type ProbePath,
-  type ProbeVerdict,
   CA_UNUSABLE_CODE,
   INTERRUPTED_CODE,
   type UnusableCa,
@@ -19,6 +18,7 @@ import {
 } from './classify.js';
 import { caPemProblem } from './ca-pem.js';
 import { isError } from '../model/errors.js';
+import { type ProbeVerdict } from '../model/probe.js';
 
 /** The most of a body a probe reads: enough for a /version or a Status answer. */
 const MAX_BODY_BYTES = 8 * 1024;

@@ -1,12 +1,5 @@
-import { ACCOUNT_ID_PATTERN, type AccountTarget, accountIdOfRoleArn } from '../accounts/targets.js';
-
-/**
- * Which account a plan entry or journal line acts in, and with which role: null when the caller's
- * own credentials are used. Apply, rollback and resume assume the role again (never from stored
- * secrets) and check, before submitting anything, that the caller's own credentials act in the
- * account the entries without a role were planned in.
- */
-export type AccountRef = Pick<AccountTarget, 'accountId' | 'roleArn'>;
+import { ACCOUNT_ID_PATTERN, accountIdOfRoleArn } from '../accounts/targets.js';
+import { type AccountRef } from '../model/accounts.js';
 
 /** arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE: the account field of a cluster or role ARN. */
 export const accountOfArn = accountIdOfRoleArn;

@@ -2,8 +2,6 @@ import type { Cluster, Update } from '@aws-sdk/client-eks';
 import type { ErrorInfo } from '../model/errors.js';
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import {
-  type EndpointChange,
-  type EndpointConfig,
   endpointConfigOf,
   fingerprintOf,
   formatEndpointChange,
@@ -13,6 +11,7 @@ import {
 } from './endpoint-config.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
 import { type ClusterFacts, planCluster, planRemediationCluster } from './planner.js';
+import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 
 /** What the plan as a whole claims: the mode and allowlist every `change` must follow from. */
 export type PlanIntent = Pick<RemediationPlan, 'mode' | 'allowCidrs' | 'operatorIp'>;

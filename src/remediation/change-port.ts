@@ -1,10 +1,12 @@
 import type { Cluster, Update } from '@aws-sdk/client-eks';
-import type { EndpointChange } from './endpoint-config.js';
-import type { ClusterFacts } from './planner.js';
+import type { EndpointChange } from '../model/endpoint.js';
+import type { ErrorInfo } from '../model/errors.js';
+import type { VpcDns } from '../model/facts.js';
 
 /**
- * The AWS calls the change path makes, as the executor needs them. Every call takes a signal that
- * aborts it (SIGINT/SIGTERM, or the deadline of the update being watched).
+ * The AWS calls remediation makes in one account, as the planner and the executor need them
+ * (src/aws/account-port.ts implements them with the SDK). Every call takes a signal that aborts it
+ * (SIGINT/SIGTERM, or the deadline of the update being watched).
  */
 export interface ChangePort {
   describeCluster(region: string, name: string, signal: AbortSignal): Promise<Cluster>;
@@ -16,6 +18,10 @@ export interface ChangePort {
   ): Promise<Update>;
   /** Every update id of the cluster, whatever its status. */
   listUpdateIds(region: string, name: string, signal: AbortSignal): Promise<string[]>;
+  /** Ids of the cluster's updates still InProgress. */
+  listUpdatesInProgress(region: string, name: string, signal: AbortSignal): Promise<string[]>;
+  /** The VPC's enableDnsSupport and enableDnsHostnames (EC2 DescribeVpcAttribute). */
+  describeVpcDns(region: string, vpcId: string, signal: AbortSignal): Promise<VpcDns>;
   submitEndpointUpdate(
     region: string,
     name: string,
@@ -23,11 +29,9 @@ export interface ChangePort {
     clientRequestToken: string,
     signal: AbortSignal,
   ): Promise<Update>;
-  /** What the pre-flight checks need about a freshly described cluster (never throws: facts carry errors). */
-  gatherFacts(
-    region: string,
-    cluster: Cluster,
-    change: EndpointChange,
-    signal: AbortSignal,
-  ): Promise<ClusterFacts>;
 }
+
+/** One account's port (with its role's credentials), or why the account cannot be reached. */
+export type AccountPort =
+  | { readonly ok: true; readonly aws: ChangePort }
+  | { readonly ok: false; readonly error: ErrorInfo };

@@ -1,24 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from '@aws-sdk/client-eks';
-import { isObject } from '../json-shape.js';
+import { isObject } from '../model/json-shape.js';
 import { endpointAccessOf } from '../rules/endpoint-access.js';
-
-/** The three fields of a cluster's API endpoint configuration that remediation reads and changes. */
-export interface EndpointConfig {
-  readonly endpointPublicAccess: boolean;
-  readonly endpointPrivateAccess: boolean;
-  readonly publicAccessCidrs: readonly string[];
-}
-
-/**
- * What UpdateClusterConfig is asked to set. publicAccessCidrs is left out when the change does not
- * touch the allowlist (private mode): EKS then keeps the list it has.
- */
-export interface EndpointChange {
-  readonly endpointPublicAccess: boolean;
-  readonly endpointPrivateAccess: boolean;
-  readonly publicAccessCidrs?: readonly string[];
-}
+import { type EndpointConfig, type EndpointChange } from '../model/endpoint.js';
 
 /**
  * The rule's reading of the cluster (endpointAccessOf), in the fields UpdateClusterConfig takes:

@@ -1,6 +1,6 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import { cidrFamily } from '../net/cidr.js';
-import type { EndpointChange } from './endpoint-config.js';
+import { type EndpointChange } from '../model/endpoint.js';
 
 /**
  * Which address families a cluster's public endpoint can be restricted to.

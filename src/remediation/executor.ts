@@ -10,20 +10,22 @@ import {
   updateErrors,
   verifyProblems,
 } from './apply-decisions.js';
-import { type AccountRef, clusterLabel, describeAccount } from './accounts.js';
-import type { ChangePort } from './change-port.js';
+import { clusterLabel, describeAccount } from './accounts.js';
+import type { AccountPort, ChangePort } from './change-port.js';
+import { gatherFacts } from './facts.js';
 import {
   applyChange,
-  type EndpointChange,
-  type EndpointConfig,
   endpointConfigOf,
   formatEndpointConfig,
   sameEndpointConfig,
 } from './endpoint-config.js';
-import type { Journal, JournalStatus, JournalWrite } from './journal.js';
+import type { Journal, JournalEntry, JournalStatus, JournalWrite } from './journal.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
 import { clientRequestToken, type ClusterFacts } from './planner.js';
 import { type WaitOptions, waitForUpdate } from './wait-for-update.js';
+import { beforeDeadline, type Clock } from '../model/time.js';
+import { type AccountRef } from '../model/accounts.js';
+import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 
 /** verified: changed and confirmed. in-flight: still running (or maybe running) in AWS when eksposure stopped watching. */
 export type ClusterResult = 'verified' | 'failed' | 'skipped' | 'in-flight';
@@ -42,23 +44,35 @@ export interface ClusterOutcome extends AccountRef {
   readonly before: EndpointConfig;
   readonly requested: EndpointChange;
   readonly errors: readonly ErrorInfo[];
+  /**
+   * What the operator can do next, when the reason stops short of it (the CLI says it in words,
+   * with the command to run); absent when the reason is the whole story.
+   */
+  readonly next?: NextStep;
+  /** Set when the journal could not record every step of this cluster: which write failed. */
+  readonly journalNote?: string;
 }
+
+/** A step the executor cannot take itself, for the CLI to name. */
+export type NextStep =
+  /** An update ended Successful, but was not verified: resume verifies it. */
+  | { readonly kind: 'resume-verifies' }
+  /** Whether an update was started is unknown: resume asks EKS. */
+  | { readonly kind: 'resume-finds-out' }
+  /** The update changed the cluster, but not as planned: rollback puts it back. */
+  | { readonly kind: 'rollback-can-undo' }
+  /** An update runs in AWS that the journal could not record: watch it by hand. */
+  | { readonly kind: 'watch-update'; readonly updateId: string };
 
 /** The executor's edges for one account: its change port (clients with that account's credentials). */
 export interface ApplyDeps {
   readonly aws: ChangePort;
   readonly journal: Journal;
-  readonly now: () => number;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly clock: Clock;
   /** One human line per event, for stderr. */
   readonly progress: (line: string) => void;
   readonly logger: Logger;
 }
-
-/** One account's change port, or why the account cannot be reached (its role could not be assumed). */
-export type AccountPort =
-  | { readonly ok: true; readonly aws: ChangePort }
-  | { readonly ok: false; readonly error: ErrorInfo };
 
 /** A plan's edges: a change port per account and role, made once per account by the caller. */
 export interface PlanApplyDeps extends Omit<ApplyDeps, 'aws'> {
@@ -102,26 +116,18 @@ const targetOf = (entry: ClusterPlan): UpdateTarget => ({
   requested: entry.change,
 });
 
-const labelOf = clusterLabel;
+/** The update a journal line is about (resume watches it, or asks EKS what became of it). */
+export const targetOfEntry = (entry: JournalEntry): UpdateTarget => ({
+  accountId: entry.accountId,
+  roleArn: entry.roleArn,
+  region: entry.region,
+  clusterName: entry.clusterName,
+  arn: entry.clusterArn,
+  before: entry.before,
+  requested: entry.requested,
+});
 
-/**
- * Runs `call` with the command's signal, also aborted when the deadline passes: no call outlives
- * either. The timeout signal is held until the call settles: Node 20 can collect a timeout
- * signal that only AbortSignal.any refers to, and its deadline then never comes.
- */
-async function until<T>(
-  signal: AbortSignal,
-  deadline: number,
-  now: () => number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const timeout = AbortSignal.timeout(Math.max(1, deadline - now()));
-  try {
-    return await call(AbortSignal.any([signal, timeout]));
-  } finally {
-    void timeout.aborted;
-  }
-}
+const labelOf = clusterLabel;
 
 /** How every update (ours, or another one a busy cluster is running) is polled. */
 const pollOptions = (options: WatchOptions, deadline: number): WaitOptions => ({
@@ -199,7 +205,7 @@ function withJournalNote(result: ClusterOutcome, journal: Recorder, path: string
   if (!failed) return result;
   return {
     ...result,
-    reason: `${result.reason} The journal ${path} could not record all of it (${formatErrorInfo(failed)}).`,
+    journalNote: `The journal ${path} could not record all of it (${formatErrorInfo(failed)}).`,
     errors: [...result.errors, failed],
   };
 }
@@ -218,8 +224,11 @@ async function verifyCluster(
   const wanted = applyChange(target.before, target.requested);
   let problems: string | undefined;
   try {
-    const cluster = await until(options.signal, deps.now() + options.timeoutMs, deps.now, (s) =>
-      deps.aws.describeCluster(target.region, target.clusterName, s),
+    const cluster = await beforeDeadline(
+      deps.clock,
+      options.signal,
+      deps.clock.now() + options.timeoutMs,
+      (s) => deps.aws.describeCluster(target.region, target.clusterName, s),
     );
     problems = verifyProblems(options.mode, wanted, cluster, target.arn);
   } catch (error) {
@@ -229,8 +238,8 @@ async function verifyCluster(
       return outcome(
         target,
         'in-flight',
-        `update ${updateId ?? '(unknown)'} ended Successful, but eksposure was interrupted before verifying it; eksposure resume verifies it.`,
-        { updateId, errors: [info] },
+        `update ${updateId ?? '(unknown)'} ended Successful, but eksposure was interrupted before verifying it`,
+        { updateId, errors: [info], next: { kind: 'resume-verifies' } },
       );
     }
     journal.write('VerificationFailed', updateId, [info]);
@@ -244,12 +253,11 @@ async function verifyCluster(
   if (problems) {
     const info = { code: 'VerificationFailed', message: problems };
     journal.write('VerificationFailed', updateId, [info]);
-    return outcome(
-      target,
-      'failed',
-      `update ended Successful but ${problems}; eksposure rollback can put it back.`,
-      { updateId, errors: [info] },
-    );
+    return outcome(target, 'failed', `update ended Successful but ${problems}`, {
+      updateId,
+      errors: [info],
+      next: { kind: 'rollback-can-undo' },
+    });
   }
   journal.write('Verified', updateId);
   const note = options.mode === 'rollback' ? 'restored' : 'EKS-001 passes';
@@ -274,8 +282,7 @@ async function watchWith(
     {
       describe: (signal) =>
         deps.aws.describeUpdate(target.region, target.clusterName, updateId, signal),
-      now: deps.now,
-      sleep: deps.sleep,
+      clock: deps.clock,
       onStatus: (update) => {
         const status = update.status ?? 'InProgress';
         deps.progress(`${label}: update ${updateId} is ${status}`);
@@ -386,26 +393,26 @@ async function settleWith(
     ? `the answer to UpdateClusterConfig was lost (${formatErrorInfo(lost)})`
     : 'the journal does not say whether EKS received the update';
   const lostErrors = lost ? [lost] : [];
-  const resumeHint = `eksposure resume --journal ${deps.journal.path} finds out`;
+  const findOut: NextStep = { kind: 'resume-finds-out' };
   if (options.signal.aborted) {
     return outcome(
       target,
       'in-flight',
-      `${what} and eksposure was interrupted before asking EKS: the update may be running; ${resumeHint}.`,
-      { errors: lostErrors },
+      `${what} and eksposure was interrupted before asking EKS: the update may be running`,
+      { errors: lostErrors, next: findOut },
     );
   }
   deps.progress(`${label}: ${what}; asking EKS whether the update started`);
-  const deadline = deps.now() + options.timeoutMs;
-  const found = await until(options.signal, deadline, deps.now, (s) =>
+  const deadline = deps.clock.now() + options.timeoutMs;
+  const found = await beforeDeadline(deps.clock, options.signal, deadline, (s) =>
     lookForSubmit(deps.aws, target, submittedAt, s),
   );
   if (found.kind === 'unknown') {
     return outcome(
       target,
       'in-flight',
-      `${what} and EKS could not be asked (${formatErrorInfo(found.error)}): the update may be running; ${resumeHint}.`,
-      { errors: [...lostErrors, found.error] },
+      `${what} and EKS could not be asked (${formatErrorInfo(found.error)}): the update may be running`,
+      { errors: [...lostErrors, found.error], next: findOut },
     );
   }
   if (found.kind === 'found') {
@@ -467,18 +474,17 @@ async function waitOut(
     `${labelOf(target)}: busy with update ${busyId ?? '(unknown)'}; waiting for it to end, then deciding again`,
   );
   if (!busyId) {
-    await deps.sleep(options.pollIntervalMs, options.signal);
+    await deps.clock.sleep(options.pollIntervalMs, options.signal);
     return true;
   }
   const waited = await waitForUpdate(
     {
       describe: (signal) =>
         deps.aws.describeUpdate(target.region, target.clusterName, busyId, signal),
-      now: deps.now,
-      sleep: deps.sleep,
+      clock: deps.clock,
       onStatus: () => undefined,
     },
-    pollOptions(options, deps.now() + options.timeoutMs),
+    pollOptions(options, deps.clock.now() + options.timeoutMs),
   );
   return waited.kind === 'ended';
 }
@@ -506,7 +512,7 @@ async function applyCluster(
     try {
       const cluster = await deps.aws.describeCluster(entry.region, entry.clusterName, signal);
       if (signal.aborted) return interrupted();
-      facts = await deps.aws.gatherFacts(entry.region, cluster, entry.change, signal);
+      facts = await gatherFacts(deps.aws, entry, entry.region, cluster, entry.change, signal);
     } catch (error) {
       if (signal.aborted) return interrupted();
       const info = toErrorInfo(error);
@@ -552,7 +558,7 @@ async function applyCluster(
         { errors: [announced.error] },
       );
     }
-    const submittedAt = new Date(deps.now());
+    const submittedAt = new Date(deps.clock.now());
     let update: Update;
     try {
       update = await deps.aws.submitEndpointUpdate(
@@ -592,8 +598,8 @@ async function applyCluster(
       return outcome(
         target,
         'in-flight',
-        `update ${updateId} runs in AWS, but the journal ${deps.journal.path} could not record it (${formatErrorInfo(accepted.error)}), so eksposure stopped there; watch it with aws eks describe-update --region ${entry.region} --name ${entry.clusterName} --update-id ${updateId}.`,
-        { updateId, errors: [accepted.error] },
+        `update ${updateId} runs in AWS, but the journal ${deps.journal.path} could not record it (${formatErrorInfo(accepted.error)}), so eksposure stopped there`,
+        { updateId, errors: [accepted.error], next: { kind: 'watch-update', updateId } },
       );
     }
     deps.progress(`${label}: submitted update ${updateId} (${update.status ?? 'InProgress'})`);
@@ -603,7 +609,7 @@ async function applyCluster(
       target,
       journal,
       updateId,
-      deps.now() + options.timeoutMs,
+      deps.clock.now() + options.timeoutMs,
     );
     return withJournalNote(result, journal, deps.journal.path);
   }

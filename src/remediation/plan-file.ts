@@ -1,5 +1,5 @@
-import { isObject } from '../json-shape.js';
-import { REGION_NAME_PATTERN } from '../aws-names.js';
+import { isObject } from '../model/json-shape.js';
+import { REGION_NAME_PATTERN } from '../model/aws-names.js';
 import {
   applyChange,
   fingerprintOf,

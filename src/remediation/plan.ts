@@ -1,7 +1,7 @@
-import type { AccountRef } from './accounts.js';
-import type { EndpointChange, EndpointConfig } from './endpoint-config.js';
 import type { LeftOutCidr } from './endpoint-stack.js';
 import type { PreflightResult } from './preflight/types.js';
+import { type AccountRef } from '../model/accounts.js';
+import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
 export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.0.0';

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { ClusterRecord } from '../aws/collect-clusters.js';
+
 import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import {
   applyChange,
-  type EndpointChange,
-  type EndpointConfig,
   endpointConfigOf,
   fingerprintOf,
   sameEndpointConfig,
 } from './endpoint-config.js';
-import type { AccountRef } from './accounts.js';
+
 import { fitChangeToCluster } from './endpoint-stack.js';
 import {
   type ClusterPlan,
@@ -21,7 +19,11 @@ import {
   type UnreadScope,
 } from './plan.js';
 import { runPreflight } from './preflight/registry.js';
-import type { Fact, PreflightInput, VpcDns } from './preflight/types.js';
+import type { PreflightInput } from './preflight/types.js';
+import { type ClusterRecord } from '../model/scan.js';
+import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
+import { type AccountRef } from '../model/accounts.js';
+import { type Fact, type VpcDns } from '../model/facts.js';
 
 /** What the operator asked for, validated. */
 export type RemediationRequest =

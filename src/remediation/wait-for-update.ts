@@ -1,12 +1,11 @@
 import type { Update } from '@aws-sdk/client-eks';
 import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
+import { beforeDeadline, type Clock } from '../model/time.js';
 
 export interface WaitDeps {
   /** DescribeUpdate; the signal aborts it on the command's signal or at the deadline. */
   readonly describe: (signal: AbortSignal) => Promise<Update>;
-  readonly now: () => number;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly clock: Clock;
   readonly onStatus: (update: Update) => void;
 }
 
@@ -38,14 +37,10 @@ export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promi
   for (;;) {
     if (options.signal.aborted) return { kind: 'interrupted', lastStatus };
     try {
-      const remaining = Math.max(1, options.deadline - deps.now());
-      // Held until the call settles: Node 20 can collect a timeout signal that only
-      // AbortSignal.any refers to, and the deadline then never comes (a DescribeUpdate that
-      // never answers would hang the watch).
-      const deadline = AbortSignal.timeout(remaining);
-      const update = await deps
-        .describe(AbortSignal.any([options.signal, deadline]))
-        .finally(() => deadline.aborted);
+      // A DescribeUpdate that never answers is abandoned at the deadline.
+      const update = await beforeDeadline(deps.clock, options.signal, options.deadline, (s) =>
+        deps.describe(s),
+      );
       lastError = undefined;
       const status = update.status ?? 'InProgress';
       if (status !== lastStatus) {
@@ -56,13 +51,13 @@ export async function waitForUpdate(deps: WaitDeps, options: WaitOptions): Promi
     } catch (error) {
       lastError = toErrorInfo(error);
     }
-    const remaining = options.deadline - deps.now();
+    const remaining = options.deadline - deps.clock.now();
     if (remaining <= 0) {
       return lastError
         ? { kind: 'unreadable', error: lastError }
         : { kind: 'timed-out', lastStatus };
     }
-    await deps.sleep(Math.min(interval, remaining), options.signal);
+    await deps.clock.sleep(Math.min(interval, remaining), options.signal);
     interval = Math.min(
       interval * BACKOFF,
       Math.max(options.maxIntervalMs, options.firstIntervalMs),

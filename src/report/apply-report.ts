@@ -1,7 +1,6 @@
 import type { AfterApplyCheck } from '../probe/after-apply.js';
 import type { ClusterOutcome } from '../remediation/executor.js';
-import type { PlanMode, RemediationPlan } from '../remediation/plan.js';
-import { EXIT_INCOMPLETE, exitCodeForSignal } from './audit-report.js';
+import type { PlanMode } from '../remediation/plan.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
 export const APPLY_REPORT_SCHEMA_VERSION = '2.1.0';
@@ -50,10 +49,6 @@ function probeSummary(checks: ReadonlyMap<string, AfterApplyCheck>): ProbeSummar
   };
 }
 
-/** Exit codes of remediate, apply, rollback and resume, beyond the audit's 0 to 3. */
-export const EXIT_NOT_ALL_APPLIED = 1;
-export const EXIT_STILL_IN_FLIGHT = 4;
-
 export function buildApplyReport(input: {
   planId: string;
   mode: PlanMode;
@@ -64,6 +59,8 @@ export function buildApplyReport(input: {
   outcomes: readonly ClusterOutcome[];
   /** --probe's checks by cluster ARN; null without --probe. */
   probes?: ReadonlyMap<string, AfterApplyCheck> | null;
+  /** The reason a person reads for an outcome, its next step (if any) in words. */
+  reasonOf: (outcome: ClusterOutcome) => string;
 }): ApplyReport {
   const probes = input.probes ?? null;
   const count = (result: string) => input.outcomes.filter((o) => o.result === result).length;
@@ -87,28 +84,10 @@ export function buildApplyReport(input: {
       input.interruptedBy === null &&
       input.outcomes.every((o) => o.result === 'verified' || o.satisfied),
     summary,
-    clusters: input.outcomes.map((o) => ({ ...o, probe: probes?.get(o.arn) ?? null })),
+    clusters: input.outcomes.map(({ next: _next, journalNote: _note, ...o }) => ({
+      ...o,
+      reason: input.reasonOf({ ...o, next: _next, journalNote: _note }),
+      probe: probes?.get(o.arn) ?? null,
+    })),
   };
-}
-
-/**
- * A signal outranks everything; then updates left running in AWS; then an incomplete scan
- * (clusters may be missing from the plan); then anything not applied and verified, or (--probe)
- * a changed endpoint that still answers from here.
- */
-export function applyExitCode(
-  report: ApplyReport,
-  plan: Pick<RemediationPlan, 'complete'>,
-): number {
-  if (report.interruptedBy) return exitCodeForSignal(report.interruptedBy);
-  if (report.summary.inFlight > 0) return EXIT_STILL_IN_FLIGHT;
-  if (!plan.complete) return EXIT_INCOMPLETE;
-  const stillAnswering = report.summary.probe?.stillAnswering ?? 0;
-  return report.complete && stillAnswering === 0 ? 0 : EXIT_NOT_ALL_APPLIED;
-}
-
-/** Dry run: 3 when the scan was incomplete, 1 when a failing cluster cannot be changed, else 0. */
-export function planExitCode(plan: RemediationPlan): number {
-  if (!plan.complete) return EXIT_INCOMPLETE;
-  return plan.summary.blocked > 0 ? EXIT_NOT_ALL_APPLIED : 0;
 }

@@ -1,7 +1,6 @@
-import type { ExemptionUsage } from '../config/exemptions.js';
 import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
-import { isObject } from '../json-shape.js';
-import type { AuditReport, AuditSummary } from './audit-report.js';
+import { isObject } from '../model/json-shape.js';
+import { type ExemptionUsage, type AuditReport, type AuditSummary } from '../model/findings.js';
 
 /** A report file as read: its name (for the refusals) and its text. */
 export interface ReportFile {

@@ -1,7 +1,8 @@
 import { clusterLabel } from '../remediation/accounts.js';
-import type { EndpointConfig } from '../remediation/endpoint-config.js';
+
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
 import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
+import { type EndpointConfig } from '../model/endpoint.js';
 
 const ACTION_LABEL = { update: 'UPDATE', blocked: 'BLOCKED', skip: 'SKIP' } as const;
 const ACTION_ORDER = { skip: 0, blocked: 1, update: 2 } as const;

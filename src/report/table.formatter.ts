@@ -1,6 +1,7 @@
-import { type AuditReport, exitCodeFor, type FailOn, type Finding } from './audit-report.js';
+import { auditVerdict, type FailOn } from './fail-on.js';
 import { probeNote } from './formats/report-view.js';
 import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
+import { type AuditReport, type Finding } from '../model/findings.js';
 
 // Problems last, right above the summary: on a terminal they are what stays on screen.
 const STATUS_ORDER: Record<Finding['status'], number> = {
@@ -16,13 +17,14 @@ export interface TableOptions extends TextWidth {
 }
 
 function verdict(report: AuditReport, failOn: FailOn): string {
-  const code = exitCodeFor(report, failOn);
-  if (code === 3)
+  // The exit codes eksposure gives each verdict (src/cli/exit-codes.ts), said in the table.
+  const judged = auditVerdict(report, failOn);
+  if (judged === 'incomplete')
     return report.accounts.length > 1
       ? 'Exit 3: the scan is incomplete; accounts, regions or clusters above could not be read.'
       : 'Exit 3: the scan is incomplete; regions or clusters above could not be read.';
   const onlyEks001 = report.rules.length === 1 && report.rules[0]?.id === 'EKS-001';
-  if (code === 1) {
+  if (judged === 'failing') {
     const allOpen = report.findings.every(
       (f) => f.status !== 'FAIL' || f.evidence?.['openToInternet'] !== false,
     );

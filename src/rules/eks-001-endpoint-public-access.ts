@@ -1,4 +1,3 @@
-import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { cidrsOutside } from '../net/cidr.js';
 import { describeAccess, endpointAccessOf, PRIVATE_ENDPOINT_COMMANDS } from './endpoint-access.js';
 import {
@@ -8,6 +7,7 @@ import {
   type RuleContext,
   type RuleMetadata,
 } from './types.js';
+import { type ClusterRecord } from '../model/scan.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-001',

@@ -1,6 +1,6 @@
-import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { describeAccess, endpointAccessOf, PRIVATE_ENDPOINT_COMMANDS } from './endpoint-access.js';
 import type { CheckResult, Rule, RuleMetadata } from './types.js';
+import { type ClusterRecord } from '../model/scan.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-002',

@@ -1,5 +1,3 @@
-import type { ClusterRecord } from '../aws/collect-clusters.js';
-import { VERDICT_SEVERITY } from '../probe/probe-report.js';
 import {
   type CheckResult,
   NO_RULE_CONTEXT,
@@ -7,6 +5,9 @@ import {
   type RuleContext,
   type RuleMetadata,
 } from './types.js';
+import { type ClusterRecord } from '../model/scan.js';
+import { type ProbeVerdict } from '../model/probe.js';
+import { type Severity } from '../model/findings.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-PROBE-001',
@@ -36,6 +37,16 @@ export const metadata: RuleMetadata = {
     'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles',
     'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests',
   ],
+};
+
+/** How bad each observation is; null: nothing answered from here. */
+export const VERDICT_SEVERITY: Readonly<Record<ProbeVerdict, Severity | null>> = {
+  'not-reachable': null,
+  'tls-mismatch': 'medium',
+  'reachable-unrecognized': 'low',
+  'anonymous-rejected': 'low',
+  'version-disclosed': 'medium',
+  'anonymous-api-access': 'critical',
 };
 
 /** The key probes are filed under in RuleContext.probes: the cluster's ARN (its name without one). */

@@ -1,5 +1,5 @@
-import type { ClusterRecord } from '../aws/collect-clusters.js';
 import { coversWholeInternet } from '../net/cidr.js';
+import { type ClusterRecord } from '../model/scan.js';
 
 export type AccessMode = 'private' | 'public-restricted' | 'public-open';
 

@@ -1,7 +1,8 @@
 import { eks001EndpointPublicAccess } from './eks-001-endpoint-public-access.js';
 import { eks002EndpointNoPublicAccess } from './eks-002-endpoint-no-public-access.js';
 import { eksProbe001ApiReachable } from './eks-probe-001-api-reachable.js';
-import type { Rule, Severity } from './types.js';
+import type { Rule } from './types.js';
+import { type Severity } from '../model/findings.js';
 
 /** Every rule eksposure knows, in report order. A test pins this list. */
 export const rules: readonly Rule[] = [

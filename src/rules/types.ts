@@ -1,7 +1,6 @@
-import type { ClusterRecord } from '../aws/collect-clusters.js';
-import type { ProbeReport } from '../probe/probe-report.js';
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+import { type ClusterRecord } from '../model/scan.js';
+import { type ProbeReport } from '../model/probe.js';
+import { type Severity, type Evidence } from '../model/findings.js';
 
 /**
  * What a rule's check decides about one cluster. ERROR: the rule could not observe what it judges
@@ -24,9 +23,6 @@ export interface RuleMetadata {
   };
   readonly references: readonly string[];
 }
-
-/** The facts a rule judged by, in its own fields (CIDRs for the endpoint rules, probe results for a probe rule). */
-export type Evidence = Readonly<Record<string, unknown>>;
 
 export interface CheckResult {
   readonly status: CheckStatus;

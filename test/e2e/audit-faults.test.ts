@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import type { AuditReport, RegionResult } from '../../src/report/audit-report.js';
+
 import { type CliRun, startCli } from '../support/cli.js';
 import {
   type HostileFault,
@@ -13,6 +13,7 @@ import {
 } from '../support/hostile-proxy.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
+import { type AuditReport, type RegionResult } from '../../src/model/findings.js';
 
 /**
  * The audit behind a misbehaving server: every region but us-east-1 meets one fault, and the

@@ -18,10 +18,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
-import type { AuditReport, Finding } from '../../src/report/audit-report.js';
+
 import { isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
 import { type MotoServer, motoToolEnv, onPath, startMotoServer } from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
+import { type AuditReport, type Finding } from '../../src/model/findings.js';
 
 const HOME_REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account

@@ -7,10 +7,11 @@ import { chromium } from 'playwright-core';
 import type { FaultRule } from '../../src/emulator/faults.js';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import type { AuditReport } from '../../src/report/audit-report.js';
+
 import { type CliRun, REPO_ROOT, runCli } from '../support/cli.js';
 import { tempDir } from '../support/remediation.js';
 import { schemaErrors } from '../support/schema.js';
+import { type AuditReport } from '../../src/model/findings.js';
 
 const ACCOUNT = '111122223333';
 

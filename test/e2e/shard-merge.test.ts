@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Fixture, parseFixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import type { AuditReport } from '../../src/report/audit-report.js';
+
 import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
 import { parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
+import { type AuditReport } from '../../src/model/findings.js';
 
 const SHARDS = 3;
 const fixture: Fixture = parseFixture(

@@ -1,6 +1,8 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { EndpointConfig } from '../../src/remediation/endpoint-config.js';
-import type { Fact, PreflightInput, VpcDns } from '../../src/remediation/preflight/types.js';
+
+import type { PreflightInput } from '../../src/remediation/preflight/types.js';
+import { type EndpointConfig } from '../../src/model/endpoint.js';
+import { type Fact, type VpcDns } from '../../src/model/facts.js';
 
 export const REGION = 'eu-west-1';
 export const CLUSTER = 'payments';

@@ -1,5 +1,4 @@
-import type { ProbeVerdict } from '../../src/probe/classify.js';
-import type { ProbeReport } from '../../src/probe/probe-report.js';
+import { type ProbeVerdict, type ProbeReport } from '../../src/model/probe.js';
 
 /** A probe whose addresses saw the given verdicts. */
 export function observation(...addresses: [string, ProbeVerdict][]): ProbeReport {

@@ -1,9 +1,11 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { AccountTarget } from '../../src/accounts/targets.js';
-import type { AccountScanResult } from '../../src/audit/evaluate.js';
-import type { RegionScan } from '../../src/aws/collect-clusters.js';
-import type { AccountRegion } from '../../src/aws/regions.js';
-import type { AuditReport, Finding } from '../../src/report/audit-report.js';
+import { type AccountTarget } from '../../src/model/accounts.js';
+import {
+  type AccountScanResult,
+  type RegionScan,
+  type AccountRegion,
+} from '../../src/model/scan.js';
+import { type AuditReport, type Finding } from '../../src/model/findings.js';
 
 export function parseReport(stdout: string): AuditReport {
   return JSON.parse(stdout) as AuditReport;

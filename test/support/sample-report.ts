@@ -1,5 +1,5 @@
-import type { AuditReport, Finding, RegionResult } from '../../src/report/audit-report.js';
 import { metadata as eks001 } from '../../src/rules/eks-001-endpoint-public-access.js';
+import { type AuditReport, type Finding, type RegionResult } from '../../src/model/findings.js';
 
 export const ACCOUNT_A = '111111111111';
 export const ACCOUNT_B = '222222222222';

@@ -1,15 +1,19 @@
+import { confirmAndApply } from '../../app/apply-plan.js';
 import { parsePlan } from '../../remediation/plan-file.js';
-import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { defaultJournalPath } from '../apply-options.js';
-import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
+import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
 import {
+  applyOutcomeExitCode,
+  applyPorts,
   type ChangeCommandArgs,
+  reachSettingsOf,
   readInputFile,
+  requireWayToConfirm,
   resolveChangeCommand,
-  withAwsSession,
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { withChangeSession } from '../session.js';
 
 export interface ApplyArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly plan: string;
@@ -36,12 +40,19 @@ export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
       orElse: 'plan again with them (eksposure remediate --out FILE)',
     },
   };
-  return withAwsSession(deps, settings, args['log-level'], reach, (session) =>
-    confirmAndApply(deps, session, plan, {
-      ...settings,
-      yes: args.yes,
-      journalPath: args.journal ?? defaultJournalPath(plan.planId),
-      probe,
-    }),
+  return withChangeSession(
+    deps,
+    reachSettingsOf(settings),
+    settings.access,
+    args['log-level'],
+    reach,
+    async (session) => {
+      const outcome = await confirmAndApply(applyPorts(deps, session, args.yes), plan, {
+        ...settings,
+        journalPath: args.journal ?? defaultJournalPath(plan.planId),
+        probe: probeSettings(probe),
+      });
+      return applyOutcomeExitCode(deps, plan, outcome, settings.output);
+    },
   );
 }

@@ -1,21 +1,22 @@
-import { exitCodeFor } from '../../report/audit-report.js';
-import { silentProgress, terminalProgress } from '../../report/progress.js';
-import { toolVersion } from '../../version.js';
+import { audit as runAudit, type AuditProbe } from '../../app/audit.js';
+import { probeClusters } from '../../probe/probe-clusters.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { callerPacerFor, runScan } from '../account-session.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { probeAfterScan, withProbeRule } from '../audit-probe.js';
+import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
 import { type ProbeTuningArgs, resolveAuditProbe } from '../probe-options.js';
-import { resolveRuleSetup, warnUnusedExemptions } from '../rule-config.js';
+import { resolveRuleSetup, warnUnusedExemptions, withProbeRule } from '../rule-config.js';
 import type { RuleArgs } from '../rule-options.js';
 import {
   type ReportOutputArgs,
   resolveOutputTargets,
   writeReportOutputs,
 } from '../report-outputs.js';
-import { openScanSession } from '../scan-interrupt.js';
+import { callerPacerFor, callerPorts, clockOf, openScanSession } from '../session.js';
+import { silentProgress } from '../../model/scan.js';
+import { terminalProgress } from '../terminal-progress.js';
+import { toolVersion } from '../version.js';
 
 export interface AuditArgs
   extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs, ProbeTuningArgs {
@@ -44,26 +45,33 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     'audit starting',
   );
   try {
-    const outcome = await runScan(deps, session, {
-      connection,
-      scope,
-      callerPacer,
-      progress,
-      toolVersion,
-      evaluation: {
+    const outcome = await runAudit(
+      {
+        caller: callerPorts(deps, session, { ...connection, ...scope }, callerPacer),
+        clock: clockOf(deps),
+        logger,
+        progress,
+        toolVersion,
+        probeEndpoints: (accounts, probe: AuditProbe, signal) =>
+          probeClusters(accounts, { ...probe, clock: deps.clock, signal }),
+      },
+      {
+        ...connection,
+        homeRegion,
+        scope,
+        signal: interrupt.signal,
         rules: setup.rules,
         ruleContext: setup.ruleContext,
         exemptions: setup.config.exemptions,
-        ...(setup.probe && {
-          keepCertificateAuthority: true,
-          probe: probeAfterScan(deps, setup.probe, session.logger, interrupt.signal),
-        }),
+        probe: setup.probe,
       },
-    });
+    );
     progress.done();
     // A scan cut short is not reported: its errors are ours, not the account's.
     interrupt.throwIfInterrupted();
-    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
+    if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
+    if (outcome.kind === 'refused')
+      throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
     const { report } = outcome;
     await writeReportOutputs(report, outputs, deps.stdout, {
       rules: setup.rules.map((r) => r.metadata),

@@ -1,5 +1,5 @@
 import type { FaultRule, InjectedUpdateOutcome } from '../../emulator/faults.js';
-import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
+import { CLUSTER_NAME_PATTERN } from '../../model/aws-names.js';
 import { FixtureError, loadFixture } from '../../emulator/fixture.js';
 import { startEmulator } from '../../emulator/server.js';
 import { parseTokenBucketFlag, TokenBucketFlagError } from '../../emulator/token-bucket.js';

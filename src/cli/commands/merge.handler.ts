@@ -1,10 +1,9 @@
 import { formatShard } from '../../accounts/shard.js';
-import { exitCodeFor } from '../../report/audit-report.js';
-import { mergeReports } from '../../report/merge-reports.js';
-import { rules } from '../../rules/registry.js';
+import { mergeShards } from '../../app/merge-shards.js';
 import { readInputFile } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
 import {
   type ReportOutputArgs,
   resolveOutputTargets,
@@ -18,16 +17,13 @@ export interface MergeArgs extends ReportOutputArgs, FailOnArgs {
 
 export async function merge(deps: CliDeps, args: MergeArgs): Promise<number> {
   const outputs = resolveOutputTargets(args);
-  if (args.reports.length === 0)
-    throw new CliError(
-      'merge needs the JSON reports of the shards, e.g. eksposure merge report-*.json.',
-    );
   const files = args.reports.map((path) => ({
     name: path,
     text: readInputFile('report', String(path)),
   }));
-  const outcome = mergeReports(files);
-  if (!outcome.ok) throw new CliError(outcome.message);
+  const outcome = mergeShards(files);
+  if (outcome.kind === 'refused')
+    throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
   const { report, missingShards } = outcome;
   if (missingShards.length > 0) {
     const shards = missingShards.map(formatShard).join(', ');
@@ -35,9 +31,11 @@ export async function merge(deps: CliDeps, args: MergeArgs): Promise<number> {
       `eksposure: no report for shard ${shards}: its accounts are missing, the merged report is incomplete (exit 3); run that shard again and merge every report.\n`,
     );
   }
-  const ran = rules.map((r) => r.metadata).filter((m) => report.rules.some((r) => r.id === m.id));
   // The shards' own --fail-on is not in their reports: the merge is told again.
   const failOn = args['fail-on'] ?? 'any';
-  await writeReportOutputs(report, outputs, deps.stdout, { rules: ran, table: { failOn } });
+  await writeReportOutputs(report, outputs, deps.stdout, {
+    rules: outcome.rules,
+    table: { failOn },
+  });
   return exitCodeFor(report, failOn);
 }

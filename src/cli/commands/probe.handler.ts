@@ -1,24 +1,15 @@
-import { formatErrorInfo, toErrorInfo } from '../../model/errors.js';
-import { describeCluster } from '../../aws/updates.js';
-import { caPemOf } from '../../probe/probe-clusters.js';
-import {
-  type ProbeReport,
-  probeText,
-  toProbeReport,
-  VERDICT_SEVERITY,
-} from '../../probe/probe-report.js';
+import { probeCluster, probeOne, type ProbeOutcome } from '../../app/probe-endpoint.js';
+import { accountPort } from '../../aws/account-port.js';
+import type { ProbeReport } from '../../model/probe.js';
+import { probeText } from '../../probe/probe-report.js';
 import { probeEndpoint } from '../../probe/prober.js';
+import { VERDICT_SEVERITY } from '../../rules/eks-probe-001-api-reachable.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { type ProbeTuning, type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
-import { type ProbeTarget, type UrlTargetArgs, urlTarget } from '../probe-target.js';
-import {
-  interruptScanOnSignal,
-  openScanSession,
-  type ScanInterrupt,
-  type ScanSession,
-} from '../scan-interrupt.js';
+import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
+import { type UrlTargetArgs, urlTarget } from '../probe-target.js';
+import { clockOf, interruptScanOnSignal, openScanSession, type ScanInterrupt } from '../session.js';
 
 /** schemas/probe-report.schema.json mirrors this. */
 export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
@@ -26,35 +17,6 @@ export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
 export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs, UrlTargetArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
-}
-
-/** The endpoint and CA of an EKS cluster, read with DescribeCluster; a number is the exit code. */
-async function clusterTarget(
-  deps: CliDeps,
-  session: ScanSession,
-  region: string,
-  name: string,
-): Promise<ProbeTarget | number> {
-  try {
-    const cluster = await describeCluster(
-      session.clients.eks(region),
-      name,
-      session.interrupt.signal,
-    );
-    if (!cluster.endpoint) {
-      deps.stderr.write(
-        `cluster ${name} in ${region} has no endpoint yet (status ${cluster.status ?? '?'})\n`,
-      );
-      return 3;
-    }
-    return { url: new URL(cluster.endpoint), caPem: caPemOf(cluster), insecure: false };
-  } catch (error) {
-    session.interrupt.throwIfInterrupted();
-    deps.stderr.write(
-      `DescribeCluster ${name} in ${region} failed: ${formatErrorInfo(toErrorInfo(error))}\n`,
-    );
-    return 3;
-  }
 }
 
 function render(report: ProbeReport): string {
@@ -73,8 +35,12 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
       'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --region REGION',
     );
   }
+  const ports = { clock: clockOf(deps), probeEndpoint };
   if (args.cluster === undefined) {
-    return probeAndReport(deps, args, tuning, urlTarget(args), interruptScanOnSignal(deps));
+    const target = urlTarget(args);
+    const interrupt = interruptScanOnSignal(deps);
+    const outcome = await probeOne(ports, target, { ...tuning, signal: interrupt.signal });
+    return reportProbe(deps, args, interrupt, outcome);
   }
   if (args.url !== undefined || args['ca-file'] !== undefined || args.insecure) {
     throw new CliError(
@@ -87,39 +53,42 @@ export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
     throw new CliError('--cluster needs exactly one region: --region REGION');
   const session = await openScanSession(deps, connection, args['log-level']);
   try {
-    const target = await clusterTarget(deps, session, region, args.cluster);
-    if (typeof target === 'number') return target;
-    return await probeAndReport(deps, args, tuning, target, session.interrupt);
+    const aws = accountPort(session.clients);
+    const outcome = await probeCluster(
+      { ...ports, describeCluster: aws.describeCluster },
+      { region, name: args.cluster },
+      { ...tuning, signal: session.interrupt.signal },
+    );
+    return reportProbe(deps, args, session.interrupt, outcome);
   } finally {
     session.clients.destroy();
   }
 }
 
-/** Probes, then prints the report; a signal ends the probe at once and the command with 130/143. */
-async function probeAndReport(
+/** Prints the report; a signal ends the probe at once and the command with 130/143. */
+function reportProbe(
   deps: CliDeps,
   args: ProbeArgs,
-  tuning: ProbeTuning,
-  target: ProbeTarget,
   interrupt: ScanInterrupt,
-): Promise<number> {
-  const observed = await probeEndpoint({
-    ...target,
-    timeoutMs: tuning.timeoutMs,
-    signal: interrupt.signal,
-  });
+  outcome: ProbeOutcome,
+): number {
   interrupt.throwIfInterrupted();
-  const report = toProbeReport(observed, tuning.vantage, deps.clock());
+  if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
+  if (outcome.kind === 'unreadable') {
+    deps.stderr.write(`${outcome.message}\n`);
+    return 3;
+  }
+  const { report } = outcome;
   const json = {
     kind: 'eksposure-probe-report',
     schemaVersion: PROBE_REPORT_SCHEMA_VERSION,
     ...report,
   };
   deps.stdout.write(args.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : render(report));
-  if (observed.resolveError !== null) {
+  if (outcome.resolveError !== null) {
     // A typo in the host looks like an endpoint shut to the internet: never a clean exit.
     deps.stderr.write(
-      `eksposure: ${observed.host} does not resolve from here (${observed.resolveError}): nothing was probed; check the host name.\n`,
+      `eksposure: ${outcome.host} does not resolve from here (${outcome.resolveError}): nothing was probed; check the host name.\n`,
     );
     return 3;
   }

@@ -1,39 +1,42 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CLUSTER_NAME_PATTERN } from '../../aws-names.js';
+import { confirmAndApply } from '../../app/apply-plan.js';
+import { planRemediation } from '../../app/plan-remediation.js';
+import { CLUSTER_NAME_PATTERN } from '../../model/aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
 import {
   type AllowlistEntry,
   parseAllowlist,
   readAllowlistFile,
 } from '../../remediation/allowlist.js';
-import {
-  mergeScannedPlans,
-  planFromScans,
-  type ScannedPlan,
-} from '../../remediation/gather-plan.js';
 import type { RemediationPlan } from '../../remediation/plan.js';
 import { serializePlan } from '../../remediation/plan-file.js';
-import { assemblePlan, type RemediationRequest } from '../../remediation/planner.js';
-import { planExitCode } from '../../report/apply-report.js';
+import type { RemediationRequest } from '../../remediation/planner.js';
 import { formatPlan } from '../../report/plan.formatter.js';
-import { silentProgress } from '../../report/progress.js';
-import { toolVersion } from '../../version.js';
 import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { callerPacerFor, runScan } from '../account-session.js';
-import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
-import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
-import { callerSessionOf, openAccountSessions } from '../change-accounts.js';
 import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
+import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
-import { logFinished } from '../aws-session.js';
-import { readInputFile } from '../change-command.js';
+import {
+  applyOutcomeExitCode,
+  applyPorts,
+  readInputFile,
+  requireWayToConfirm,
+} from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { exitCodeForRefusal, planExitCode } from '../exit-codes.js';
 import { checkWritableFile, systemErrorCause } from '../file-checks.js';
-import { exemptedClusters, exemptedInAccount, loadConfig } from '../rule-config.js';
+import { loadConfig } from '../rule-config.js';
 import type { ConfigArgs } from '../rule-options.js';
-import { openScanSession } from '../scan-interrupt.js';
+import {
+  callerPacerFor,
+  callerPorts,
+  clockOf,
+  openScanSession,
+  reachCallerAccounts,
+} from '../session.js';
+import { toolVersion } from '../version.js';
 
 export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArgs, ChangeProbeArgs {
   readonly mode: 'private' | 'allowlist';
@@ -134,82 +137,42 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   if (args.apply) requireWayToConfirm(deps, args.yes);
   const { config } = loadConfig(args);
 
-  const severalAccounts = scope.source.kind !== 'caller';
   const callerPacer = callerPacerFor(deps, scope);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
   const { logger, interrupt, clients } = session;
   try {
-    const selection = { clusterNames, operatorIp, concurrency: connection.concurrency };
-    const judgedAt = deps.clock();
-    // Across accounts, each account is planned while its clients (its role) are still open.
-    const planned: ScannedPlan[] = [];
-    const outcome = await runScan(deps, session, {
-      connection,
-      scope,
-      callerPacer,
-      progress: silentProgress,
-      toolVersion,
-      evaluation: { exemptions: config.exemptions },
-      afterScan: async (result, accountClients) => {
-        if (!result.ok) return;
-        const read = { account: result.target, ok: true as const, clients: accountClients };
-        const exempted = exemptedInAccount(result, config.exemptions, judgedAt);
-        planned.push(
-          await planFromScans([{ ...read, scans: result.scans }], request, {
-            ...selection,
-            exempted,
-          }),
-        );
+    const outcome = await planRemediation(
+      {
+        caller: callerPorts(deps, session, { ...connection, ...scope }, callerPacer),
+        clock: clockOf(deps),
+        logger,
+        toolVersion,
+        peakMemoryKb: () => process.resourceUsage().maxRSS,
       },
-    });
-    interrupt.throwIfInterrupted();
-    if (outcome.kind === 'refused') throw new CliError(outcome.message, outcome.exitCode);
-    const exempted = exemptedClusters(outcome.report);
-    for (const account of outcome.accounts) {
-      if (!account.ok) {
-        planned.push(
-          await planFromScans(
-            [{ account: account.target, ok: false, error: account.error }],
-            request,
-            selection,
-          ),
-        );
-      } else if (!severalAccounts) {
-        planned.push(
-          await planFromScans(
-            [{ account: account.target, ok: true, clients, scans: account.scans }],
-            request,
-            { ...selection, exempted },
-          ),
-        );
-      }
-    }
-    const scanned = mergeScannedPlans(planned);
+      {
+        ...connection,
+        homeRegion: session.homeRegion,
+        scope,
+        signal: interrupt.signal,
+        remediation: request,
+        clusterNames,
+        operatorIp,
+        exemptions: config.exemptions,
+        planId: deps.newId(),
+      },
+    );
     // Nothing is written from a plan whose facts were cut short.
     interrupt.throwIfInterrupted();
     interrupt.release();
-    if (scanned.notFound.length > 0) {
+    if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
+    if (outcome.kind === 'refused')
+      throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
+    if (outcome.kind === 'not-found') {
       throw new CliError(
-        `no cluster named ${scanned.notFound.join(', ')} in the scanned regions (${outcome.report.regions
-          .filter((r) => r.status !== 'skipped')
-          .map((r) => r.region)
-          .join(', ')}); check the name and --regions.`,
+        `no cluster named ${outcome.names.join(', ')} in the scanned regions (${outcome.regions.join(', ')}); check the name and --regions.`,
       );
     }
-    const plan = assemblePlan(
-      {
-        planId: deps.newId(),
-        createdAt: deps.clock(),
-        toolVersion,
-        mode: request.mode,
-        allowCidrs: request.mode === 'allowlist' ? request.allowCidrs : null,
-        operatorIp: operatorIp ?? null,
-        sourceJournal: null,
-        unread: scanned.unread,
-      },
-      scanned.clusters,
-    );
-    logFinished(logger, 'plan made', { planId: plan.planId, ...plan.summary });
+    const { plan } = outcome;
 
     // Applying without --out still keeps the plan, next to the journal, so a rerun can use it.
     const journalPath = args.journal ?? defaultJournalPath(plan.planId);
@@ -229,22 +192,31 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     }
     if (args.output === 'text')
       deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    const caller = callerSessionOf(deps, session, connection, scope, applyConcurrency);
-    const accounts = await openAccountSessions(
+    const caller = callerPorts(
+      deps,
+      session,
+      { ...connection, ...scope, concurrency: applyConcurrency },
+      undefined,
+    );
+    const accounts = await reachCallerAccounts(
       caller,
+      session.homeRegion,
       plan.clusters.filter((c) => c.action === 'update'),
       { what: `the plan ${planPath ?? plan.planId}` },
     );
     try {
-      return await confirmAndApply(deps, { accounts, logger }, plan, {
-        yes: args.yes,
-        journalPath,
-        timeoutMs,
-        pollIntervalMs,
-        concurrency: applyConcurrency,
-        output: args.output,
-        probe,
-      });
+      const applied = await confirmAndApply(
+        applyPorts(deps, { accounts, logger }, args.yes),
+        plan,
+        {
+          journalPath,
+          timeoutMs,
+          pollIntervalMs,
+          concurrency: applyConcurrency,
+          probe: probeSettings(probe),
+        },
+      );
+      return applyOutcomeExitCode(deps, plan, applied, args.output);
     } finally {
       accounts.destroy();
     }

@@ -1,43 +1,21 @@
-import pLimit from 'p-limit';
-import {
-  type ApplyDeps,
-  type ClusterOutcome,
-  settleSubmit,
-  unreachableAccount,
-  type UpdateTarget,
-  watchUpdate,
-} from '../../remediation/executor.js';
-import {
-  type JournalEntry,
-  unconfirmedSubmits,
-  updatesStillInFlight,
-} from '../../remediation/journal.js';
-import type { PlanMode } from '../../remediation/plan.js';
-import { executorDeps, interruptible, reportOutcomes, withJournal } from '../apply-flow.js';
-import { probeAfterApply } from '../apply-probe.js';
-import { type ChangeProbeArgs, resolveChangeProbe } from '../apply-probe-options.js';
+import { openInJournal, resumeJournal } from '../../app/resume.js';
+import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
 import {
   type ChangeCommandArgs,
+  changePorts,
+  reachSettingsOf,
   readJournalFile,
+  reportChanges,
   resolveChangeCommand,
   tornLineWarning,
-  withAwsSession,
 } from '../change-command.js';
+import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { withChangeSession } from '../session.js';
 
 export interface ResumeArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly journal: string;
 }
-
-const targetOf = (entry: JournalEntry): UpdateTarget => ({
-  accountId: entry.accountId,
-  roleArn: entry.roleArn,
-  region: entry.region,
-  clusterName: entry.clusterName,
-  arn: entry.clusterArn,
-  before: entry.before,
-  requested: entry.requested,
-});
 
 /**
  * Finishes what a journal left open, submitting nothing: watches the updates still running to
@@ -53,73 +31,34 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
   ]);
   const { entries, torn } = readJournalFile(args.journal);
   if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
-  const running = updatesStillInFlight(entries);
-  const unconfirmed = unconfirmedSubmits(entries);
-  const first = running[0] ?? unconfirmed[0];
-  if (!first) {
+  const open = openInJournal(entries);
+  if (open.running.length === 0 && open.unconfirmed.length === 0) {
     deps.stderr.write(
       `eksposure: ${args.journal} shows no update still in flight; nothing to watch.\n`,
     );
     return torn ? 1 : 0;
   }
   const reach = {
-    refs: [...running, ...unconfirmed],
+    refs: [...open.running, ...open.unconfirmed],
     source: { what: `the journal ${args.journal}` },
   };
-  return withAwsSession(deps, settings, args['log-level'], reach, (session) =>
-    withJournal(deps, args.journal, async (journal) => {
-      const executor = executorDeps(deps, session, journal);
-      const interrupt = interruptible(deps, (name) =>
-        executor.progress(`${name} received: stopped watching.`),
-      );
-      const options = (entry: JournalEntry) => ({
+  return withChangeSession(
+    deps,
+    reachSettingsOf(settings),
+    settings.access,
+    args['log-level'],
+    reach,
+    async (session) => {
+      const outcome = await resumeJournal(changePorts(deps, session), {
         ...settings,
-        planId: entry.planId,
-        mode: entry.mode as PlanMode,
-        signal: interrupt.signal,
+        journalPath: args.journal,
+        open,
+        torn,
+        probe: probeSettings(probe),
       });
-      const startedAt = deps.clock();
-      const limit = pLimit(settings.concurrency);
-      /** The entry's account, reached with its role; an unreachable one leaves the update unwatched. */
-      const inAccount = (
-        entry: JournalEntry,
-        body: (account: ApplyDeps) => Promise<ClusterOutcome>,
-      ): Promise<ClusterOutcome> => {
-        const port = executor.accountPort(entry);
-        if (!port.ok) {
-          return Promise.resolve(
-            unreachableAccount(targetOf(entry), port.error, 'in-flight', entry.updateId),
-          );
-        }
-        return limit(() => body({ ...executor, aws: port.aws }));
-      };
-      const outcomes = await Promise.all([
-        ...running.map((entry) =>
-          inAccount(entry, (account) =>
-            watchUpdate(
-              account,
-              options(entry),
-              targetOf(entry),
-              entry.updateId ?? '',
-              deps.clock().getTime() + settings.timeoutMs,
-            ),
-          ),
-        ),
-        ...unconfirmed.map((entry) =>
-          inAccount(entry, (account) =>
-            settleSubmit(account, options(entry), targetOf(entry), new Date(entry.at), undefined),
-          ),
-        ),
-      ]);
-      const plan = { planId: first.planId, mode: first.mode as PlanMode, complete: !torn };
-      const probes = await probeAfterApply(deps, session, outcomes, probe, interrupt.signal);
-      return reportOutcomes(deps, plan, outcomes, {
-        journal,
-        startedAt,
-        interruptedBy: interrupt.interruptedBy(),
-        output: settings.output,
-        probes,
-      });
-    }),
+      if (outcome.kind === 'journal-refused') throw new CliError(outcome.message);
+      if (outcome.kind === 'nothing-open') return 0;
+      return reportChanges(deps, outcome.plan, outcome, settings.output);
+    },
   );
 }

@@ -1,26 +1,23 @@
 import { resolve } from 'node:path';
-import { planRollback } from '../../remediation/gather-plan.js';
-import {
-  type JournalEntry,
-  rollbackCandidates,
-  unconfirmedSubmits,
-  updatesStillInFlight,
-} from '../../remediation/journal.js';
-import { EXIT_NOT_ALL_APPLIED } from '../../report/apply-report.js';
-import { assemblePlan } from '../../remediation/planner.js';
+import { rollBack, rollbackScope } from '../../app/rollback.js';
+import type { JournalEntry } from '../../remediation/journal.js';
 import { formatPlan } from '../../report/plan.formatter.js';
-import { toolVersion } from '../../version.js';
-import { confirmAndApply, requireWayToConfirm } from '../apply-flow.js';
 import { defaultJournalPath } from '../apply-options.js';
 import {
+  applyOutcomeExitCode,
+  applyPorts,
   type ChangeCommandArgs,
+  reachSettingsOf,
   readJournalFile,
+  requireWayToConfirm,
   resolveChangeCommand,
   tornLineWarning,
-  withAwsSession,
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { EXIT_NOT_ALL_APPLIED } from '../exit-codes.js';
+import { withChangeSession } from '../session.js';
+import { toolVersion } from '../version.js';
 
 export interface RollbackArgs extends ChangeCommandArgs {
   readonly journal: string;
@@ -37,51 +34,46 @@ function unsettledWarning(path: string, entry: JournalEntry): string {
 export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<number> {
   const settings = resolveChangeCommand(args, deps.env);
   const { entries, torn } = readJournalFile(args.journal);
-  const candidates = rollbackCandidates(entries);
-  const unsettled = [...unconfirmedSubmits(entries), ...updatesStillInFlight(entries)];
+  const scope = rollbackScope(entries, torn);
   requireWayToConfirm(deps, args.yes);
-  for (const entry of unsettled) deps.stderr.write(unsettledWarning(args.journal, entry));
+  for (const entry of scope.unsettled) deps.stderr.write(unsettledWarning(args.journal, entry));
   if (torn) deps.stderr.write(tornLineWarning(args.journal, torn));
-  const settled = unsettled.length === 0 && !torn;
-  if (candidates.length === 0) {
+  if (scope.candidates.length === 0) {
     throw new CliError(
-      settled
+      scope.settled
         ? `${args.journal} shows no cluster that was changed, so there is nothing to roll back.`
         : `nothing can be rolled back yet: the journal does not account for every cluster (above); settle them first.`,
       EXIT_NOT_ALL_APPLIED,
     );
   }
-  const reach = { refs: candidates, source: { what: `the journal ${args.journal}` } };
-  const code = await withAwsSession(deps, settings, args['log-level'], reach, async (session) => {
-    const planned = await planRollback(
-      (account) => session.accounts.clientsFor(account),
-      candidates,
-      undefined,
-      settings.concurrency,
-    );
-    const plan = assemblePlan(
-      {
-        planId: deps.newId(),
-        createdAt: deps.clock(),
-        toolVersion,
-        mode: 'rollback',
-        allowCidrs: null,
-        operatorIp: null,
-        sourceJournal: resolve(args.journal),
-        unread: planned.unread,
-      },
-      planned.clusters,
-    );
-    if (settings.output === 'text')
-      deps.stdout.write(formatPlan(plan, true, { width: deps.stdout.columns }));
-    return confirmAndApply(deps, session, plan, {
-      ...settings,
-      yes: args.yes,
-      journalPath: args['new-journal'] ?? defaultJournalPath(plan.planId),
-      // Putting an endpoint back opens it again: there is nothing for a probe to confirm.
-      probe: null,
-    });
-  });
+  const reach = { refs: scope.candidates, source: { what: `the journal ${args.journal}` } };
+  const code = await withChangeSession(
+    deps,
+    reachSettingsOf(settings),
+    settings.access,
+    args['log-level'],
+    reach,
+    async (session) => {
+      const { plan, outcome } = await rollBack(
+        {
+          ...applyPorts(deps, session, args.yes),
+          showPlan: (p) => {
+            if (settings.output === 'text')
+              deps.stdout.write(formatPlan(p, true, { width: deps.stdout.columns }));
+          },
+        },
+        {
+          ...settings,
+          sourceJournal: resolve(args.journal),
+          candidates: scope.candidates,
+          journalPath: (planId) => args['new-journal'] ?? defaultJournalPath(planId),
+          planId: deps.newId(),
+          toolVersion,
+        },
+      );
+      return applyOutcomeExitCode(deps, plan, outcome, settings.output);
+    },
+  );
   // The clusters the journal cannot account for were not rolled back: never a clean success.
-  return code === 0 && !settled ? EXIT_NOT_ALL_APPLIED : code;
+  return code === 0 && !scope.settled ? EXIT_NOT_ALL_APPLIED : code;
 }

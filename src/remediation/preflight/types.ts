@@ -1,7 +1,7 @@
-import type { ClusterRecord } from '../../aws/collect-clusters.js';
-import type { ErrorInfo } from '../../model/errors.js';
-import type { EndpointConfig } from '../endpoint-config.js';
 import type { LeftOutCidr } from '../endpoint-stack.js';
+import { type ClusterRecord } from '../../model/scan.js';
+import { type EndpointConfig } from '../../model/endpoint.js';
+import { type Fact, type VpcDns } from '../../model/facts.js';
 
 export type PreflightStatus = 'ok' | 'warn' | 'block';
 
@@ -10,16 +10,6 @@ export interface PreflightResult {
   readonly check: string;
   readonly status: PreflightStatus;
   readonly message: string;
-}
-
-/** A fact read from AWS for the checks, or why it could not be read. */
-export type Fact<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
-
-export interface VpcDns {
-  readonly vpcId: string;
-  readonly enableDnsSupport: boolean;
-  readonly enableDnsHostnames: boolean;
 }
 
 /** Everything a check may look at: plain data, gathered beforehand by the AWS layer. */

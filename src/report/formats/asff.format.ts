@@ -1,4 +1,3 @@
-import type { AuditReport, Finding } from '../audit-report.js';
 import {
   clusterArn,
   FINDING_TYPE,
@@ -9,6 +8,7 @@ import {
   truncate,
 } from './context.js';
 import { exemptionOf, findingsJsonList, probeNote, statusOf } from './report-view.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 

@@ -1,5 +1,5 @@
-import type { AuditReport } from '../audit-report.js';
 import { failedRegions, findingAccounts, regionAccount, exemptionOf } from './report-view.js';
+import { type AuditReport } from '../../model/findings.js';
 
 export const CSV_COLUMNS = [
   'accountId',

@@ -1,4 +1,3 @@
-import type { AuditReport, Finding } from '../audit-report.js';
 import { escapeMarkup as x } from './markup.js';
 import {
   countBy,
@@ -14,6 +13,7 @@ import {
   verdictOf,
   probeNote,
 } from './report-view.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 const STATUSES: readonly ReportedStatus[] = ['FAIL', 'ERROR', 'SUPPRESSED', 'PASS'];
 const COLOURS: Readonly<Record<ReportedStatus, string>> = {

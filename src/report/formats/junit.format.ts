@@ -1,4 +1,3 @@
-import type { AuditReport, Finding } from '../audit-report.js';
 import {
   failedRegions,
   findingAccounts,
@@ -8,6 +7,7 @@ import {
   probeNote,
 } from './report-view.js';
 import { escapeMarkup as x } from './markup.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 interface TestCase {
   readonly suite: string;

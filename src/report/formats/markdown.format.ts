@@ -1,4 +1,3 @@
-import type { AuditReport, Finding } from '../audit-report.js';
 import {
   countBy,
   failedRegions,
@@ -10,6 +9,7 @@ import {
   verdictOf,
   probeNote,
 } from './report-view.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 /** Rows listed per table: a pull-request comment holds at most 65,536 characters. */
 export const MARKDOWN_MAX_ROWS = 50;

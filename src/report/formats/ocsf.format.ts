@@ -1,4 +1,3 @@
-import type { AuditReport, Finding } from '../audit-report.js';
 import {
   clusterArn,
   FINDING_TYPE,
@@ -15,6 +14,7 @@ import {
   suppressionOf,
   probeNote,
 } from './report-view.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 export const OCSF_VERSION = '1.5.0';
 

@@ -1,4 +1,3 @@
-import type { AuditReport } from '../audit-report.js';
 import { type TextSink, writeJson } from '../json.formatter.js';
 import { formatTable } from '../table.formatter.js';
 import { formatAsff } from './asff.format.js';
@@ -9,6 +8,7 @@ import { formatJunit } from './junit.format.js';
 import { formatMarkdown } from './markdown.format.js';
 import type { ReportFormatName } from './names.js';
 import { formatOcsf } from './ocsf.format.js';
+import { type AuditReport } from '../../model/findings.js';
 
 /** Writes the report to `out`. Every format but json renders one string; json streams in batches. */
 export type ReportWriter = (report: AuditReport, out: TextSink, context: FormatContext) => void;

@@ -1,5 +1,5 @@
 import { probeText } from '../../probe/probe-report.js';
-import type { AuditReport, Finding, RegionResult } from '../audit-report.js';
+import { type AuditReport, type Finding, type RegionResult } from '../../model/findings.js';
 
 /** Report 2.0.0 (issue 9) puts `accountId` on findings and regions; older reports have it only in ARNs. */
 interface MaybeAccount {

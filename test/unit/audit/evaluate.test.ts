@@ -1,11 +1,11 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import { buildAuditReport, type AuditInput } from '../../../src/audit/evaluate.js';
-import type { ClusterScan, RegionScan } from '../../../src/aws/collect-clusters.js';
-import { exitCodeFor } from '../../../src/report/audit-report.js';
-import type { AccountRegion } from '../../../src/aws/regions.js';
+
 import { defaultRules as rules } from '../../../src/rules/registry.js';
 import { accountScan } from '../../support/report.js';
 import type { Rule } from '../../../src/rules/types.js';
+import { type ClusterScan, type RegionScan, type AccountRegion } from '../../../src/model/scan.js';
+import { exitCodeFor } from '../../../src/cli/exit-codes.js';
 
 const described = (name: string, publicAccess: boolean, cidrs = ['0.0.0.0/0']): ClusterScan => ({
   name,

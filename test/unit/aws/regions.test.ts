@@ -1,9 +1,5 @@
-import {
-  planRegions,
-  readRegionList,
-  reconcilePrefetch,
-  regionsToPrefetch,
-} from '../../../src/aws/regions.js';
+import { readRegionList } from '../../../src/aws/regions.js';
+import { planRegions, reconcilePrefetch, regionsToPrefetch } from '../../../src/audit/regions.js';
 
 const account = [
   { name: 'us-east-1', optInStatus: 'opt-in-not-required' },

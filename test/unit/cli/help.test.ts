@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { type CliDeps, realDeps } from '../../../src/cli/deps.js';
 import { runCli } from '../../../src/cli/run.js';
-import { toolVersion } from '../../../src/version.js';
+import { toolVersion } from '../../../src/cli/version.js';
 
 /** The real parser in this process; yargs prints help with console.log, captured here. */
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { EKS_CLUSTER_NAME, readPublicAccessCidr } from '../../../src/emulator/validation.js';
-import { CLUSTER_NAME_PATTERN } from '../../../src/aws-names.js';
+import { CLUSTER_NAME_PATTERN } from '../../../src/model/aws-names.js';
 import { parseCidr } from '../../../src/net/cidr.js';
 import { REPO_ROOT } from '../../support/cli.js';
 

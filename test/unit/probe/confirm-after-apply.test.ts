@@ -1,8 +1,9 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { ProbeVerdict } from '../../../src/probe/classify.js';
+
 import { type AfterApplyDeps, confirmAfterApply } from '../../../src/probe/confirm-after-apply.js';
 import type { ClusterOutcome } from '../../../src/remediation/executor.js';
 import { observation } from '../../support/probe.js';
+import { type ProbeVerdict } from '../../../src/model/probe.js';
 
 const config = {
   endpointPublicAccess: true,
@@ -44,11 +45,13 @@ function edges(verdicts: ProbeVerdict[], describe?: AfterApplyDeps['describe']) 
       const verdict = verdicts[Math.min(probed.length - 1, verdicts.length - 1)] ?? 'not-reachable';
       return Promise.resolve(observation(['203.0.113.10', verdict]));
     },
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
+    clock: {
+      now: () => now,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
     },
     progress: (line) => progress.push(line),
   };
@@ -101,14 +104,17 @@ describe('confirmAfterApply', () => {
   it('stops waiting when the run is interrupted', async () => {
     const controller = new AbortController();
     const { deps, sleeps } = edges(['version-disclosed']);
-    const sleep = deps.sleep;
+    const { sleep } = deps.clock;
     const checks = await confirmAfterApply(
       [outcome('c', 'verified')],
       {
         ...deps,
-        sleep: async (ms, signal) => {
-          controller.abort();
-          await sleep(ms, signal);
+        clock: {
+          now: deps.clock.now,
+          sleep: async (ms, signal) => {
+            controller.abort();
+            await sleep(ms, signal);
+          },
         },
       },
       options(60_000, controller.signal),

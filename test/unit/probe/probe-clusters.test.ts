@@ -1,4 +1,3 @@
-import type { ClusterRecord } from '../../../src/aws/collect-clusters.js';
 import { probeClusters } from '../../../src/probe/probe-clusters.js';
 import {
   EKS_DEFAULT,
@@ -7,6 +6,7 @@ import {
   startStallServer,
 } from '../../support/kube-tls.js';
 import { accountScan } from '../../support/report.js';
+import { type ClusterRecord } from '../../../src/model/scan.js';
 
 const pki = makeTestPki();
 

@@ -1,7 +1,7 @@
 import { buildAuditReport } from '../../../src/audit/evaluate.js';
-import type { ClusterRecord } from '../../../src/aws/collect-clusters.js';
+
 import type { EndpointProbe } from '../../../src/probe/prober.js';
-import { type ProbeReport, toProbeReport } from '../../../src/probe/probe-report.js';
+import { toProbeReport } from '../../../src/probe/probe-report.js';
 import { REPORT_FORMAT_NAMES } from '../../../src/report/formats/names.js';
 import { REPORT_WRITERS } from '../../../src/report/formats/registry.js';
 import { eks001EndpointPublicAccess } from '../../../src/rules/eks-001-endpoint-public-access.js';
@@ -9,6 +9,8 @@ import { check, eksProbe001ApiReachable } from '../../../src/rules/eks-probe-001
 import { accountScan, findingFor } from '../../support/report.js';
 import { SAMPLE_RULES, sampleFinding, sampleReport } from '../../support/sample-report.js';
 import { schemaErrors } from '../../support/schema.js';
+import { type ClusterRecord } from '../../../src/model/scan.js';
+import { type ProbeReport } from '../../../src/model/probe.js';
 
 const ARN = 'arn:aws:eks:us-east-1:123456789012:cluster/open';
 const cluster: ClusterRecord = {

@@ -1,6 +1,6 @@
-import type { ProbeReport } from '../../../src/probe/probe-report.js';
 import { sampleFinding, sampleReport } from '../../support/sample-report.js';
 import { schemaErrors } from '../../support/schema.js';
+import { type ProbeReport } from '../../../src/model/probe.js';
 
 /** One observation as the report keeps it (the shape of src/probe/probe-report.ts's ProbeReport). */
 const observation: ProbeReport = {

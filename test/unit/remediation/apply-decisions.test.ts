@@ -6,7 +6,7 @@ import {
   submitWasRefused,
   verifyProblems,
 } from '../../../src/remediation/apply-decisions.js';
-import type { EndpointConfig } from '../../../src/remediation/endpoint-config.js';
+
 import type { ClusterPlan } from '../../../src/remediation/plan.js';
 import { type ClusterFacts, planRemediationCluster } from '../../../src/remediation/planner.js';
 import {
@@ -19,6 +19,7 @@ import {
   vpcDns,
   ACCOUNT,
 } from '../../support/preflight.js';
+import { type EndpointConfig } from '../../../src/model/endpoint.js';
 
 const facts = (overrides: Partial<ClusterFacts> = {}): ClusterFacts => ({
   account: ACCOUNT,

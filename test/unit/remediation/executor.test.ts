@@ -5,6 +5,7 @@ import { applyPlan, type PlanApplyDeps } from '../../../src/remediation/executor
 import type { Journal, JournalEntry, JournalWrite } from '../../../src/remediation/journal.js';
 import type { RemediationPlan } from '../../../src/remediation/plan.js';
 import { assemblePlan, planRemediationCluster } from '../../../src/remediation/planner.js';
+import { fakeClock } from '../../support/fake-clock.js';
 import { ACCOUNT, cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
 
 type Recorded = Omit<JournalEntry, 'schemaVersion' | 'at'>;
@@ -80,14 +81,9 @@ function fakeEks(
         ? Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
         : Promise.resolve({ ...update, status: 'InProgress' });
     },
-    gatherFacts: (region, c) =>
-      Promise.resolve({
-        account: ACCOUNT,
-        region,
-        cluster: c,
-        updatesInProgress: ok([]),
-        vpcDns: vpcDns(true, true),
-      }),
+    listUpdatesInProgress: () => Promise.resolve([]),
+    describeVpcDns: (_r, vpcId) =>
+      Promise.resolve({ vpcId, enableDnsSupport: true, enableDnsHostnames: true }),
   };
   return { port, updates: () => updates };
 }
@@ -134,8 +130,8 @@ function runPlan(
   const deps: PlanApplyDeps = {
     accountPort,
     journal,
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
+    // Time moves only when the executor waits on it: the 200 ms deadlines pass at once.
+    clock: fakeClock({ start: Date.now(), autoAdvance: true }),
     progress: (line) => void progress.push(line),
     logger: pino({ level: 'silent' }),
   };

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import {
   JOURNAL_SCHEMA_VERSION,
   type JournalEntry,
-  openJournal,
   parseJournal,
   rollbackCandidates,
   unconfirmedSubmits,
   updatesStillInFlight,
 } from '../../../src/remediation/journal.js';
 import { privateOnly, publicOpen } from '../../support/preflight.js';
+import { openJournal } from '../../../src/cli/journal-file.js';
 
 const base = {
   planId: 'plan-1',

@@ -1,9 +1,10 @@
 import type { Update } from '@aws-sdk/client-eks';
 import { waitForUpdate } from '../../../src/remediation/wait-for-update.js';
+import { fakeClock } from '../../support/fake-clock.js';
 
-/** A fake clock the sleeps advance, and DescribeUpdate answers scripted one per call. */
+/** A fake clock that moves when only waiting is left, and DescribeUpdate answers scripted one per call. */
 function scripted(answers: (Update | Error)[]) {
-  let now = 0;
+  const clock = fakeClock({ autoAdvance: true });
   const sleeps: number[] = [];
   const seen: string[] = [];
   let call = 0;
@@ -12,11 +13,13 @@ function scripted(answers: (Update | Error)[]) {
       const answer = answers[Math.min(call++, answers.length - 1)] ?? new Error('no answer');
       return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
     },
-    now: () => now,
-    sleep: (ms: number) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
+    clock: {
+      now: clock.now,
+      // The pauses between polls, each slept to its end (a call's deadline is released early).
+      sleep: async (ms: number, signal: AbortSignal) => {
+        await clock.sleep(ms, signal);
+        if (!signal.aborted) sleeps.push(ms);
+      },
     },
     onStatus: (u: Update) => void seen.push(u.status ?? ''),
   };

@@ -1,6 +1,7 @@
-import { applyExitCode, buildApplyReport } from '../../../src/report/apply-report.js';
+import { buildApplyReport } from '../../../src/report/apply-report.js';
 import { formatApplyReport } from '../../../src/report/apply.formatter.js';
 import { observation } from '../../support/probe.js';
+import { applyExitCode } from '../../../src/cli/exit-codes.js';
 
 const endpoint = {
   endpointPublicAccess: true,
@@ -31,6 +32,7 @@ const input = {
       errors: [],
     },
   ],
+  reasonOf: (outcome: { readonly reason: string }) => outcome.reason,
 } as const;
 const report = buildApplyReport(input);
 

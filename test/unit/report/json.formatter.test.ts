@@ -1,10 +1,11 @@
 import { buildAuditReport } from '../../../src/audit/evaluate.js';
-import type { ClusterScan } from '../../../src/aws/collect-clusters.js';
-import type { AuditReport } from '../../../src/report/audit-report.js';
+
 import { writeJson } from '../../../src/report/json.formatter.js';
 import { defaultRules as rules } from '../../../src/rules/registry.js';
 import { accountScan } from '../../support/report.js';
 import { schemaErrors } from '../../support/schema.js';
+import { type ClusterScan } from '../../../src/model/scan.js';
+import { type AuditReport } from '../../../src/model/findings.js';
 
 const cluster = (name: string, open: boolean): ClusterScan => ({
   name,

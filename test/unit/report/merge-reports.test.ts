@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { type Shard, shardOfAccount } from '../../../src/accounts/shard.js';
-import { type AuditReport, exitCodeFor } from '../../../src/report/audit-report.js';
+
 import { mergeReports, type ReportFile } from '../../../src/report/merge-reports.js';
 import { schemaErrors } from '../../support/schema.js';
+import { type AuditReport } from '../../../src/model/findings.js';
+import { exitCodeFor } from '../../../src/cli/exit-codes.js';
 
 type ClusterResult = 'PASS' | 'FAIL' | 'ERROR';
 interface AccountScan {

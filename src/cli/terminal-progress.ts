@@ -1,15 +1,8 @@
-import type { AuditProgress } from '../audit/run-audit.js';
+import { type AuditProgress } from '../model/scan.js';
 
 export interface ProgressWriter {
   write(text: string): void;
 }
-
-export const silentProgress: AuditProgress = {
-  regionsPlanned: () => undefined,
-  regionFinished: () => undefined,
-  clusterListed: () => undefined,
-  clusterDescribed: () => undefined,
-};
 
 /** A single self-overwriting line on a terminal's stderr, redrawn at most every `intervalMs`. */
 export function terminalProgress(

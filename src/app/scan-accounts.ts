@@ -1,40 +1,38 @@
 import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Logger } from 'pino';
-import type { AccountSelection, AccountTarget } from '../accounts/targets.js';
-import type { AwsClients } from '../aws/clients.js';
-import { type CallerAccount, callerAccountId } from '../aws/identity.js';
-import { type RegionScan, type ScanProgress, scanRegion } from '../aws/collect-clusters.js';
-import { formatErrorInfo, isCredentialError } from '../model/errors.js';
+import { shardSelection } from '../accounts/shard.js';
+import { selectNamedAccounts, selectOrganizationAccounts } from '../accounts/targets.js';
+import { type AuditInput, buildAuditReport } from '../audit/evaluate.js';
 import {
-  type AccountRegion,
-  listAccountRegions,
   planRegions,
   type RegionPlan,
   reconcilePrefetch,
   regionsToPrefetch,
-} from '../aws/regions.js';
-import {
-  type AuditReport,
-  EXIT_INCOMPLETE,
-  EXIT_USAGE,
-  type ReportError,
-} from '../report/audit-report.js';
+} from '../audit/regions.js';
 import type { Exemption } from '../config/config.js';
+import type { AccountSelection, AccountSource, AccountTarget } from '../model/accounts.js';
+import { type ErrorInfo, formatErrorInfo, isCredentialError } from '../model/errors.js';
+import type { AuditReport } from '../model/findings.js';
+import type { ProbeReport } from '../model/probe.js';
+import type {
+  AccountRegion,
+  AccountScanResult,
+  AuditProgress,
+  CallerAccount,
+  RegionScan,
+  ScanProgress,
+} from '../model/scan.js';
+import type { Clock } from '../model/time.js';
+import type { Shard } from '../accounts/shard.js';
 import { defaultRules } from '../rules/registry.js';
-import type { ProbeReport } from '../probe/probe-report.js';
 import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
-import { type AccountScanResult, type AuditInput, buildAuditReport } from './evaluate.js';
-
-export interface AuditProgress extends ScanProgress {
-  regionsPlanned(count: number): void;
-  regionFinished(region: string): void;
-}
+import { type Refused, refused, type Refusal } from './outcomes.js';
+import type { AccountAws, CallerAws, Log, OpenedAccount } from './ports.js';
 
 export interface AuditDeps {
-  readonly clients: AwsClients;
-  readonly clock: () => Date;
-  readonly logger: Logger;
+  readonly aws: AccountAws;
+  readonly clock: Clock;
+  readonly logger: Log;
   readonly progress: AuditProgress;
   readonly toolVersion: string;
 }
@@ -69,26 +67,27 @@ export type AuditOutcome =
       readonly scans: readonly RegionScan[];
       readonly accounts: readonly AccountScanResult[];
     }
-  | { readonly kind: 'refused'; readonly exitCode: number; readonly message: string };
+  | Refused;
 
-type Refusal = {
-  readonly exitCode: number;
+/** Why an account cannot be scanned: the whole run's refusal when it is the caller's own account. */
+type AccountRefusal = {
+  readonly refusal: Refusal;
   readonly message: string;
   /** What an account of a multi-account run reports instead of refusing the whole run. */
-  readonly error: ReportError;
+  readonly error: ErrorInfo;
 };
 
 type Discovery =
-  { readonly ok: true; readonly regions: AccountRegion[] } | ({ readonly ok: false } & Refusal);
+  | { readonly ok: true; readonly regions: AccountRegion[] }
+  | ({ readonly ok: false } & AccountRefusal);
 
 async function discoverRegions(
-  deps: Pick<AuditDeps, 'clients' | 'logger'>,
+  deps: Pick<AuditDeps, 'aws' | 'logger'>,
   homeRegion: string,
   signal: AbortSignal | undefined,
   onAsked: () => void,
 ): Promise<Discovery> {
-  const ec2 = await deps.clients.ec2(homeRegion);
-  const asked = listAccountRegions(ec2, signal);
+  const asked = deps.aws.listRegions(homeRegion, signal);
   onAsked();
   const listed = await asked;
   if (listed.ok) return listed;
@@ -97,7 +96,7 @@ async function discoverRegions(
   if (isCredentialError(error)) {
     return {
       ok: false,
-      exitCode: EXIT_USAGE,
+      refusal: 'bad-input',
       error,
       // AWS answers a region the account has not enabled exactly as it answers bad credentials.
       message: `AWS rejected the call in ${homeRegion} (${formatErrorInfo(error)}): if ${homeRegion} is not enabled for this account, use one that is as the home region (AWS_REGION or the profile's region, e.g. us-east-1); otherwise refresh the credentials (aws sso login, or new access keys) and retry.`,
@@ -105,7 +104,7 @@ async function discoverRegions(
   }
   return {
     ok: false,
-    exitCode: EXIT_INCOMPLETE,
+    refusal: 'unreadable',
     error,
     message: `could not list the account's regions (EC2 DescribeRegions in ${homeRegion}: ${formatErrorInfo(error)}); nothing was scanned.`,
   };
@@ -115,18 +114,18 @@ async function discoverRegions(
 export function nothingToScan(
   plan: RegionPlan,
   requested: readonly string[] | undefined,
-): { readonly exitCode: number; readonly message: string } | undefined {
+): { readonly refusal: Refusal; readonly message: string } | undefined {
   if (plan.scan.length > 0) return undefined;
   const notEnabled = plan.skipped.map((r) => `${r.name} (${r.optInStatus})`).join(', ');
   if (requested) {
     const one = plan.skipped.length === 1;
     return {
-      exitCode: EXIT_USAGE,
+      refusal: 'bad-input',
       message: `nothing was scanned: ${notEnabled} ${one ? 'is' : 'are'} not enabled for this account; opt in to ${one ? 'it' : 'them'}, or name an enabled region with --regions.`,
     };
   }
   return {
-    exitCode: EXIT_INCOMPLETE,
+    refusal: 'unreadable',
     message: `nothing was scanned: DescribeRegions named no region enabled for this account (${notEnabled}), and every account has some.`,
   };
 }
@@ -172,7 +171,7 @@ type AccountScan =
       readonly plan: RegionPlan;
       readonly scans: readonly RegionScan[];
     }
-  | ({ readonly ok: false } & Refusal);
+  | ({ readonly ok: false } & AccountRefusal);
 
 interface AccountScanOptions {
   readonly homeRegion: string;
@@ -192,14 +191,13 @@ interface AccountScanOptions {
  * list as enabled is abandoned and its results discarded, an enabled region it adds is scanned then.
  */
 async function scanAccount(
-  deps: Pick<AuditDeps, 'clients' | 'logger' | 'progress'>,
+  deps: Pick<AuditDeps, 'aws' | 'logger' | 'progress'>,
   options: AccountScanOptions,
   regionLimit: LimitFunction,
 ): Promise<AccountScan> {
   const scanIn = (region: string, signal: AbortSignal | undefined, progress: ScanProgress) =>
     regionLimit(() =>
-      scanRegion(
-        deps.clients.eks(region),
+      deps.aws.scanRegion(
         region,
         {
           concurrency: options.concurrency,
@@ -240,7 +238,7 @@ async function scanAccount(
       const message = `unknown region${plan.unknown.length > 1 ? 's' : ''} ${plan.unknown.join(', ')}: this account's regions are ${discovery.regions.map((r) => r.name).join(', ')}.`;
       return {
         ok: false,
-        exitCode: EXIT_USAGE,
+        refusal: 'bad-input',
         message,
         error: { code: 'UnknownRegion', message },
       };
@@ -307,7 +305,7 @@ function reportOfRun(
   return buildAuditReport(options.rules ?? defaultRules, {
     toolVersion: deps.toolVersion,
     startedAt,
-    finishedAt: deps.clock(),
+    finishedAt: new Date(deps.clock.now()),
     homeRegion: options.homeRegion,
     requestedRegions: options.regions ? [...options.regions] : null,
     ruleContext: options.ruleContext,
@@ -332,8 +330,11 @@ const scannedAccount = (
  * rule. STS GetCallerIdentity (for the report's account id) is sent beside DescribeRegions and is
  * never waited on before the scans; if it fails, the id is read from a cluster's ARN.
  */
-export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditOutcome> {
-  const startedAt = deps.clock();
+export async function scanCallerAccount(
+  deps: AuditDeps,
+  options: AuditOptions,
+): Promise<AuditOutcome> {
+  const startedAt = new Date(deps.clock.now());
   let identity: Promise<CallerAccount> | undefined;
   const stopIdentity = new AbortController();
   const stopWithScan = () => stopIdentity.abort();
@@ -343,7 +344,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     {
       ...options,
       onRegionsAsked: () => {
-        identity = callerAccountId(deps.clients, options.homeRegion, stopIdentity.signal);
+        identity = deps.aws.callerAccount(options.homeRegion, stopIdentity.signal);
       },
     },
     pLimit(options.regionConcurrency),
@@ -351,12 +352,15 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   if (!scan.ok) {
     stopIdentity.abort();
     options.signal?.removeEventListener('abort', stopWithScan);
-    return { kind: 'refused', exitCode: scan.exitCode, message: scan.message };
+    return { kind: 'refused', refusal: scan.refusal, message: scan.message };
   }
   // Sent long before the scans end; a slow or unreachable STS must not hold the report back.
-  const grace = setTimeout(stopWithScan, IDENTITY_GRACE_MS);
+  const graceOver = new AbortController();
+  void deps.clock.sleep(IDENTITY_GRACE_MS, graceOver.signal).then(() => {
+    if (!graceOver.signal.aborted) stopWithScan();
+  });
   const caller = await identity;
-  clearTimeout(grace);
+  graceOver.abort();
   options.signal?.removeEventListener('abort', stopWithScan);
   const fromClusters = caller?.ok ? undefined : accountIdFromScans(scan.scans);
   const accountId = (caller?.ok ? caller.accountId : fromClusters) ?? UNKNOWN_ACCOUNT_ID;
@@ -384,16 +388,11 @@ async function withProbes(
   return { ...(options.ruleContext ?? NO_RULE_CONTEXT), probes };
 }
 
-/** An account's clients, on the account's credentials (its role assumed), or why they cannot be had. */
-export type OpenedAccount =
-  | { readonly ok: true; readonly clients: AwsClients }
-  | { readonly ok: false; readonly error: ReportError };
-
-export interface AccountsAuditDeps extends Omit<AuditDeps, 'clients'> {
+export interface AccountsAuditDeps extends Omit<AuditDeps, 'aws'> {
   /** Assumes the account's role and builds its clients; the runner destroys them when done. */
   openAccount(target: AccountTarget): Promise<OpenedAccount>;
   /** Called while the account's clients are still open (remediate reads more with them). */
-  afterScan?: ((result: AccountScanResult, clients: AwsClients) => Promise<void>) | undefined;
+  afterScan?: ((result: AccountScanResult, aws: AccountAws) => Promise<void>) | undefined;
 }
 
 export interface AccountsAuditOptions extends AuditOptions {
@@ -409,21 +408,21 @@ export interface AccountsAuditOptions extends AuditOptions {
  * regions cannot be listed, is an account in error; the others go on. Each account's clients are
  * destroyed as soon as it is done, so memory does not grow with the number of accounts.
  */
-export async function runAccountsAudit(
+export async function scanAccounts(
   deps: AccountsAuditDeps,
   selection: AccountSelection,
   options: AccountsAuditOptions,
 ): Promise<AuditOutcome> {
-  const startedAt = deps.clock();
+  const startedAt = new Date(deps.clock.now());
   const regionLimit = pLimit(options.regionConcurrency);
   const accountLimit = pLimit(options.accountConcurrency);
   // Every account's calls (AssumeRole, DescribeRegions, ...) listen on the one interrupt signal:
   // dozens of listeners at once, not a leak, and Node's MaxListenersExceededWarning would
   // otherwise land on stderr.
   if (options.signal) setMaxListeners(0, options.signal);
-  const open = new Set<AwsClients>();
+  const open = new Set<AccountAws>();
   const destroyOpen = () => {
-    for (const clients of open) clients.destroy();
+    for (const aws of open) aws.destroy();
   };
   options.signal?.addEventListener('abort', destroyOpen, { once: true });
 
@@ -445,13 +444,13 @@ export async function runAccountsAudit(
       );
       return { target, ok: false, error: opened.error };
     }
-    const { clients } = opened;
-    open.add(clients);
+    const { aws } = opened;
+    open.add(aws);
     try {
       if (options.signal?.aborted) return interrupted;
       const logger = deps.logger.child({ accountId: target.accountId });
       const scan = await scanAccount(
-        { clients, logger, progress: deps.progress },
+        { aws, logger, progress: deps.progress },
         options,
         regionLimit,
       );
@@ -460,11 +459,11 @@ export async function runAccountsAudit(
         return { target, ok: false, error: scan.error };
       }
       const result = scannedAccount(target, scan);
-      await deps.afterScan?.(result, clients);
+      await deps.afterScan?.(result, aws);
       return result;
     } finally {
-      open.delete(clients);
-      clients.destroy();
+      open.delete(aws);
+      aws.destroy();
     }
   };
 
@@ -486,4 +485,126 @@ export async function runAccountsAudit(
   } finally {
     options.signal?.removeEventListener('abort', destroyOpen);
   }
+}
+
+/** Error codes meaning the caller may not list the organization (not its management account). */
+const NOT_ALLOWED = new Set(['AccessDeniedException', 'AWSOrganizationsNotInUseException']);
+
+/** Which accounts a run covers, as the account flags say (validated by the CLI). */
+export interface AccountScope {
+  readonly source: AccountSource;
+  readonly exclude: ReadonlySet<string>;
+  /** With `{account}` where each account's id goes; undefined: the caller's credentials. */
+  readonly roleArnTemplate: string | undefined;
+  readonly accountConcurrency: number;
+  /** --shard: this run's share of the account list; null: every account. */
+  readonly shard: Shard | null;
+}
+
+type Selected = { readonly kind: 'selected'; readonly selection: AccountSelection } | Refused;
+
+/**
+ * The accounts a multi-account run covers: those named, or the organization's (or an OU's), less
+ * the excluded ones, then this run's shard. An organization that cannot be listed is a refusal.
+ */
+export async function selectAccounts(
+  scope: AccountScope,
+  caller: Pick<CallerAws, 'listOrganizationAccounts'>,
+  logger: Log,
+  signal: AbortSignal | undefined,
+): Promise<Selected> {
+  const { source } = scope;
+  if (source.kind === 'caller') throw new Error('selectAccounts is for account flags only');
+  if (source.kind === 'named' || source.kind === 'role') {
+    const ids = source.kind === 'named' ? source.accountIds : [source.accountId];
+    const named = selectNamedAccounts(ids, scope.exclude, scope.roleArnTemplate);
+    return { kind: 'selected', selection: shardSelection(named, scope.shard) };
+  }
+  const listed = await caller.listOrganizationAccounts(source.parentId, signal);
+  if (!listed.ok) {
+    const where = source.parentId ? ` under ${source.parentId}` : '';
+    if (NOT_ALLOWED.has(listed.error.code))
+      return refused(
+        'bad-input',
+        `could not list the organization's accounts${where} (${formatErrorInfo(listed.error)}): --organization needs the management account's credentials or a delegated administrator's, with organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for --ou).`,
+      );
+    return refused(
+      'unreadable',
+      `could not list the organization's accounts${where} (${formatErrorInfo(listed.error)}); nothing was scanned.`,
+    );
+  }
+  const selection = selectOrganizationAccounts(
+    listed.accounts,
+    scope.exclude,
+    scope.roleArnTemplate,
+  );
+  logger.info(
+    { scan: selection.scan.length, skipped: selection.skipped.length, ou: source.parentId },
+    'organization accounts listed',
+  );
+  if (selection.scan.length === 0 && selection.skipped.length === 0)
+    return refused(
+      'bad-input',
+      `nothing to scan: the organization${source.parentId ? `'s ${source.parentId}` : ''} lists no account${scope.exclude.size > 0 ? ' left after --exclude-accounts' : ''}.`,
+    );
+  // A shard may be empty: it reports no account, and merge counts it as present.
+  return { kind: 'selected', selection: shardSelection(selection, scope.shard) };
+}
+
+/** The edges of a scan: the caller's AWS (and through it every other account), time, logs, progress. */
+export interface ScanPorts {
+  readonly caller: CallerAws;
+  readonly clock: Clock;
+  readonly logger: Log;
+  readonly progress: AuditProgress;
+  readonly toolVersion: string;
+}
+
+export interface ScanRequest extends Pick<
+  AuditOptions,
+  'homeRegion' | 'regions' | 'concurrency' | 'regionConcurrency'
+> {
+  readonly scope: AccountScope;
+  /** SIGINT/SIGTERM: abandons every call in flight; the scan then ends as interrupted. */
+  readonly signal: AbortSignal;
+  /** A run across accounts: called with each account's AWS still open (remediate reads more). */
+  readonly afterScan?: AccountsAuditDeps['afterScan'];
+  /** --rules, approved CIDRs, the config file's exemptions and --probe; EKS-001 alone when left out. */
+  readonly evaluation?:
+    | Pick<
+        AuditOptions,
+        'rules' | 'ruleContext' | 'exemptions' | 'keepCertificateAuthority' | 'probe'
+      >
+    | undefined;
+}
+
+/**
+ * The scan audit and remediate share: the caller's own account with the caller's credentials, or
+ * every selected account through its role (accounts listed, sharded, then scanned).
+ */
+export async function scan(ports: ScanPorts, request: ScanRequest): Promise<AuditOutcome> {
+  const deps = {
+    clock: ports.clock,
+    logger: ports.logger,
+    progress: ports.progress,
+    toolVersion: ports.toolVersion,
+  };
+  const options = {
+    homeRegion: request.homeRegion,
+    regions: request.regions,
+    concurrency: request.concurrency,
+    regionConcurrency: request.regionConcurrency,
+    signal: request.signal,
+    ...request.evaluation,
+  };
+  const { scope } = request;
+  if (scope.source.kind === 'caller')
+    return scanCallerAccount({ ...deps, aws: ports.caller.own }, options);
+  const selected = await selectAccounts(scope, ports.caller, ports.logger, request.signal);
+  if (selected.kind === 'refused') return selected;
+  return scanAccounts(
+    { ...deps, openAccount: (t) => ports.caller.openAccount(t), afterScan: request.afterScan },
+    selected.selection,
+    { ...options, accountConcurrency: scope.accountConcurrency, shard: scope.shard },
+  );
 }

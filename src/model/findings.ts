@@ -1,18 +1,40 @@
-import type { AppliedExemption, ExemptionUsage } from '../config/exemptions.js';
-import type { ProbeReport } from '../probe/probe-report.js';
-import type { Evidence, Severity } from '../rules/types.js';
+/** The audit report: every finding, and what was read to make it. schemas/audit-report.schema.json describes it. */
+import type { ErrorInfo } from './errors.js';
+import type { ProbeReport } from './probe.js';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** The facts a rule judged by, in its own fields (CIDRs for the endpoint rules, probe results for a probe rule). */
+export type Evidence = Readonly<Record<string, unknown>>;
+
+/** The exemption a finding carries: the one that suppressed it, or the expired one that no longer does. */
+export interface AppliedExemption {
+  readonly index: number;
+  readonly reason: string;
+  readonly expires: string;
+  readonly expired: boolean;
+}
+
+export interface ExemptionUsage {
+  readonly index: number;
+  readonly reason: string;
+  readonly expires: string;
+  readonly expired: boolean;
+  /** Findings (cluster and rule) it matched. */
+  readonly matched: number;
+  /** Findings it turned SUPPRESSED. */
+  readonly suppressed: number;
+  /** It matched no finding: a typo, a cluster gone, or a rule not run. */
+  readonly unused: boolean;
+}
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
 export const AUDIT_REPORT_SCHEMA_VERSION = '2.1.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
+
 /** SUPPRESSED: a FAIL that an exemption in force accepts (never hidden; see `exemption`). */
 export type FindingStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
-
-export interface ReportError {
-  readonly code: string;
-  readonly message: string;
-}
 
 export type AccountStatus = 'ok' | 'error' | 'skipped';
 
@@ -24,7 +46,7 @@ export interface AccountResult {
   readonly status: AccountStatus;
   /** The role assumed in it; null: the caller's own credentials. */
   readonly roleArn: string | null;
-  readonly error: ReportError | null;
+  readonly error: ErrorInfo | null;
   /** Why it was skipped (e.g. "state SUSPENDED"); null otherwise. */
   readonly reason: string | null;
 }
@@ -36,7 +58,7 @@ export interface RegionResult {
   readonly optInStatus: string;
   /** Clusters listed in the region; null when the region was skipped or could not be listed to the end. */
   readonly clusterCount: number | null;
-  readonly error: ReportError | null;
+  readonly error: ErrorInfo | null;
   /** Why a region was skipped; null otherwise. */
   readonly reason: string | null;
 }
@@ -58,7 +80,7 @@ export interface Finding {
   /** "private only", "public restricted to 2 CIDRs (private on)", ... */
   readonly accessDescription: string | null;
   readonly message: string;
-  readonly error: ReportError | null;
+  readonly error: ErrorInfo | null;
   /** The rule's own facts; null when the cluster could not be read. */
   readonly evidence: Evidence | null;
   /** The exemption that suppressed this finding, or the expired one that no longer does. */
@@ -108,46 +130,4 @@ export interface AuditReport {
   /** Each exemption of the config file and what it matched; empty without one. */
   readonly exemptions: readonly ExemptionUsage[];
   readonly findings: readonly Finding[];
-}
-
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INCOMPLETE = 3;
-
-/** 128 + the signal's number, as a shell reports a process ended by it. */
-const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
-
-export function exitCodeForSignal(name: string): number {
-  return SIGNAL_EXIT_CODES[name] ?? 130;
-}
-
-/** --fail-on: the lowest severity of a FAIL that exits 1; `any` (the default) is every FAIL, `never` none. */
-export type FailOn = Severity | 'any' | 'never';
-export const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'never'] as const;
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
-  low: 0,
-  medium: 1,
-  high: 2,
-  critical: 3,
-};
-
-/** Pure: whether a FAIL of this severity turns the exit code to 1 under --fail-on. */
-export function failsBuild(severity: Severity, failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
-  return failOn === 'any' || SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
-}
-
-/**
- * An incomplete scan never exits 0, and outranks FAIL: the report cannot be trusted as complete.
- * SUPPRESSED findings never count.
- */
-export function exitCodeFor(report: AuditReport, failOn: FailOn = 'any'): number {
-  if (!report.complete) return EXIT_INCOMPLETE;
-  const failing =
-    failOn === 'any'
-      ? report.summary.fail > 0
-      : report.findings.some((f) => f.status === 'FAIL' && failsBuild(f.severity, failOn));
-  return failing ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,16 +1,22 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { EKSClient } from '@aws-sdk/client-eks';
 import { pino } from 'pino';
-import { nothingToScan, runAccountsAudit } from '../../../src/audit/run-audit.js';
-import type { AwsClients } from '../../../src/aws/clients.js';
-import { planRegions } from '../../../src/aws/regions.js';
-import { silentProgress } from '../../../src/report/progress.js';
+import type { AccountAws } from '../../../src/app/ports.js';
+import { nothingToScan, scanAccounts } from '../../../src/app/scan-accounts.js';
+import { exitCodeForRefusal } from '../../../src/cli/exit-codes.js';
+import { toErrorInfo } from '../../../src/model/errors.js';
+import { fakeClock } from '../../support/fake-clock.js';
+
+import { planRegions } from '../../../src/audit/regions.js';
+import { silentProgress } from '../../../src/model/scan.js';
 
 const account = [
   { name: 'us-east-1', optInStatus: 'opt-in-not-required' },
   { name: 'af-south-1', optInStatus: 'not-opted-in' },
   { name: 'me-south-1', optInStatus: 'not-opted-in' },
 ];
+
+/** The refusal as the user sees it: the CLI's exit code for it, and its sentence. */
+const asSeen = (refusal: ReturnType<typeof nothingToScan>) =>
+  refusal && { exitCode: exitCodeForRefusal(refusal.refusal), message: refusal.message };
 
 describe('nothingToScan', () => {
   it('lets a scan with at least one region go ahead, skipped regions or not', () => {
@@ -19,7 +25,7 @@ describe('nothingToScan', () => {
 
   it('refuses --regions naming only regions that are not enabled as bad input (exit 2)', () => {
     const regions = ['af-south-1', 'me-south-1'];
-    expect(nothingToScan(planRegions(account, regions), regions)).toEqual({
+    expect(asSeen(nothingToScan(planRegions(account, regions), regions))).toEqual({
       exitCode: 2,
       message: expect.stringMatching(
         /^nothing was scanned: .*af-south-1 \(not-opted-in\), me-south-1 \(not-opted-in\)/,
@@ -29,24 +35,30 @@ describe('nothingToScan', () => {
 
   it('calls an account with no enabled region an incomplete scan (exit 3): AWS never answers that', () => {
     const disabled = account.filter((r) => r.optInStatus === 'not-opted-in');
-    expect(nothingToScan(planRegions(disabled, undefined), undefined)).toMatchObject({
+    expect(asSeen(nothingToScan(planRegions(disabled, undefined), undefined))).toMatchObject({
       exitCode: 3,
     });
   });
 });
 
-describe('runAccountsAudit', () => {
+describe('scanAccounts', () => {
   const silentLogger = pino({ level: 'silent' });
   const target = (accountId: string) => ({ accountId, name: null, roleArn: `role-${accountId}` });
 
-  /** Clients whose every call fails: each account ends as one that could not be listed. */
-  function failingClients(onDestroy: () => void): AwsClients {
-    const refuse = { send: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+  /** An account whose every call fails: it ends as one that could not be listed. */
+  function failingAccount(onDestroy: () => void): AccountAws {
+    const refused = { ok: false as const, error: toErrorInfo(new Error('connect ECONNREFUSED')) };
+    const reject = () => Promise.reject(new Error('connect ECONNREFUSED'));
     return {
-      eks: () => refuse as unknown as EKSClient,
-      ec2: () => Promise.resolve(refuse as unknown as EC2Client),
-      sts: () => Promise.reject(new Error('unused')),
-      organizations: () => Promise.reject(new Error('unused')),
+      listRegions: () => Promise.resolve(refused),
+      scanRegion: (region) => Promise.resolve({ region, error: refused.error, clusters: [] }),
+      callerAccount: () => Promise.resolve(refused),
+      describeCluster: reject,
+      describeUpdate: reject,
+      listUpdateIds: reject,
+      listUpdatesInProgress: reject,
+      describeVpcDns: reject,
+      submitEndpointUpdate: reject,
       destroy: onDestroy,
     };
   }
@@ -55,9 +67,9 @@ describe('runAccountsAudit', () => {
     let open = 0;
     let mostOpen = 0;
     let destroyed = 0;
-    const outcome = await runAccountsAudit(
+    const outcome = await scanAccounts(
       {
-        clock: () => new Date(0),
+        clock: fakeClock(),
         logger: silentLogger,
         progress: silentProgress,
         toolVersion: '9.9.9',
@@ -69,7 +81,7 @@ describe('runAccountsAudit', () => {
           await Promise.resolve();
           return {
             ok: true,
-            clients: failingClients(() => {
+            aws: failingAccount(() => {
               open -= 1;
               destroyed += 1;
             }),

@@ -8,7 +8,7 @@ export const toolVersion: string =
   typeof EKSPOSURE_VERSION === 'string'
     ? EKSPOSURE_VERSION
     : (
-        JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
           version: string;
         }
       ).version;

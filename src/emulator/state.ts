@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { UpdateRecord } from './eks/cluster-updates.js';
+import type { UpdateRecord } from './eks/update-record.js';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_ORGANIZATION_ID,

@@ -1,60 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../errors.js';
-import type { InjectedUpdateOutcome, UpdateFault } from '../faults.js';
+import type { UpdateFault } from '../faults.js';
 import { type ClusterRecord, hasDualStackEndpoint, type RegionState } from '../state.js';
 import { readPublicAccessCidr } from '../validation.js';
+import type { EndpointAccessChange, Update, UpdatePlan, UpdateRecord } from './update-record.js';
 
 export const DEFAULT_UPDATE_DURATION_MS = 3000;
 /** The "Public endpoint access CIDR ranges per cluster" quota. */
 export const MAX_PUBLIC_ACCESS_CIDRS = 40;
 
-export type UpdateStatus = 'InProgress' | 'Successful' | InjectedUpdateOutcome;
-
-export interface UpdateErrorDetail {
-  readonly errorCode: string;
-  readonly errorMessage: string;
-  readonly resourceIds: readonly string[];
-}
-
-/** An update as DescribeUpdate's `update` shows it. */
-export interface Update {
-  readonly id: string;
-  status: UpdateStatus;
-  readonly type: string;
-  readonly params: readonly { readonly type: string; readonly value: string }[];
-  readonly createdAt: Date;
-  errors: UpdateErrorDetail[];
-}
-
-/** The endpoint fields an UpdateClusterConfig call sets; the ones left out keep their values. */
-export interface EndpointAccessChange {
-  readonly endpointPublicAccess?: boolean;
-  readonly endpointPrivateAccess?: boolean;
-  readonly publicAccessCidrs?: readonly string[];
-}
-
 type EndpointAccess = Pick<
   ClusterRecord['resourcesVpcConfig'],
   'endpointPublicAccess' | 'endpointPrivateAccess' | 'publicAccessCidrs'
 >;
-
-/** How and when an update ends, fixed when it starts. */
-export interface UpdatePlan {
-  readonly outcome: 'Successful' | InjectedUpdateOutcome;
-  readonly durationMs: number;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-}
-
-export interface UpdateRecord {
-  readonly update: Update;
-  readonly clientRequestToken: string | undefined;
-  /** The request without its token, to tell a retry from another request reusing the token. */
-  readonly requestFingerprint: string;
-  readonly change: EndpointAccessChange;
-  readonly plan: UpdatePlan;
-  readonly completesAt: Date;
-}
 
 const invalidParameter = (message: string, members?: Record<string, string>) =>
   new ApiError(400, 'InvalidParameterException', message, members);

@@ -1,6 +1,6 @@
 import { isJsonObject as isObject } from '../validation.js';
 import { ApiError } from '../errors.js';
-import type { EndpointAccessChange } from './cluster-updates.js';
+import type { EndpointAccessChange } from './update-record.js';
 
 /** The update type EKS names for each UpdateClusterConfig member. */
 const UPDATE_TYPE_OF_MEMBER: Readonly<Record<string, string>> = {

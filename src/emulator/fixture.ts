@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { THROTTLE_CODES, type FaultRule } from './faults.js';
-import { checkTokenBuckets, type TokenBucketConfig } from './token-bucket.js';
-import { EKS_CLUSTER_NAME, isJsonObject as isObject, readPublicAccessCidr } from './validation.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import FIXTURE_SCHEMA from '../../schemas/emulator-fixture.schema.json' with { type: 'json' };
+import type { FaultRule } from './faults.js';
+import type { TokenBucketConfig } from './token-bucket.js';
+import { isJsonObject, type JsonObject, readPublicAccessCidr } from './validation.js';
 
 /**
- * The fixture file format; docs/fixtures.md documents it for people. Two forms: one account
- * (`accountId` and `regions`), or several (`accounts`, each with its regions, and `accountId`
- * naming the account that unknown access keys act in).
+ * The fixture file format; schemas/emulator-fixture.schema.json defines it and docs/fixtures.md
+ * documents it for people. Two forms: one account (`accountId` and `regions`), or several
+ * (`accounts`, each with its regions, and `accountId` naming the account that unknown access keys
+ * act in).
  */
 export interface Fixture {
   readonly accountId?: string;
@@ -25,14 +28,8 @@ export interface Fixture {
   readonly updateDurationMs?: number;
 }
 
-export const ACCOUNT_STATES = [
-  'PENDING_ACTIVATION',
-  'ACTIVE',
-  'SUSPENDED',
-  'PENDING_CLOSURE',
-  'CLOSED',
-] as const;
-export type OrganizationAccountState = (typeof ACCOUNT_STATES)[number];
+export type OrganizationAccountState =
+  'PENDING_ACTIVATION' | 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
 
 export interface FixtureAccount {
   readonly name?: string;
@@ -65,8 +62,8 @@ export interface FixtureOrganization {
   readonly delegatedAdministrators?: readonly string[];
   /** r- followed by 4 to 32 lowercase letters or digits; default r-examplerootid111. */
   readonly rootId?: string;
-  /** OUs by id (ou-<root part>-<8 to 32>); parent default the root. */
-  readonly organizationalUnits?: Readonly<Record<string, { name: string; parent?: string }>>;
+  /** OUs by id (ou-<root part>-<8 to 32>); parent default the root. null is read as none. */
+  readonly organizationalUnits?: Readonly<Record<string, { name: string; parent?: string }>> | null;
   /** Organizations may answer fewer items than MaxResults: at most this many a page. */
   readonly pageSize?: number;
   /** The first N pages of every listing are empty and still carry a NextToken. */
@@ -120,112 +117,209 @@ export class FixtureError extends Error {
   override name = 'FixtureError';
 }
 
-const OPT_IN_STATUSES = ['opt-in-not-required', 'opted-in', 'not-opted-in'];
-const CLUSTER_STATUSES = ['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING'];
-const SERVICES = ['eks', 'ec2', 'sts', 'organizations'];
-const FAILURES = ['access-denied', 'server-error', 'unavailable'];
-const UPDATE_OUTCOMES = ['Failed', 'Cancelled'];
-const IP_FAMILIES = ['ipv4', 'ipv6'];
+export const DEFAULT_ROOT_ID = 'r-examplerootid111';
+export const DEFAULT_ORGANIZATION_ID = 'o-exampleorgid';
+export const DEFAULT_ACCOUNT_ID = '123456789012';
 
-type Json = unknown;
+const THROTTLED_SERVICES = Object.keys(FIXTURE_SCHEMA.properties.throttling.properties).join(', ');
 
-/** Checks one value; throws a FixtureError naming the path of the first problem. */
+/**
+ * How each problem the schema finds is worded, by where the schema says it: a subschema's JSON
+ * pointer words the problems of that subschema and of those inside it that have no wording of their
+ * own, at that subschema's place in the fixture; a pointer ending in a keyword words only that
+ * keyword. Other problems are said plainly (`must be a string`, `must be one of ...`).
+ */
+export const SCHEMA_PROBLEMS: Readonly<Record<string, string>> = {
+  '#/type': 'must be a JSON object',
+  '#/then/properties/regions': 'goes inside each of accounts when accounts is given',
+  '#/else/required': 'must be an object with at least one region',
+  '#/properties/regions': 'must be an object with at least one region',
+  '#/properties/accounts': 'must be an object with at least one account',
+  '#/properties/accessKeys/propertyNames': 'must be an access key id (A-Z, 0-9)',
+  '#/properties/accessKeys/additionalProperties': 'must name one of the accounts',
+  '#/properties/throttling/type': 'must be an object keyed by service',
+  '#/properties/throttling/additionalProperties': `must be one of ${THROTTLED_SERVICES}`,
+  '#/$defs/accountId': 'must be 12 digits',
+  '#/$defs/milliseconds': 'must be a whole number of milliseconds',
+  '#/$defs/rate': 'must be a number from 0 to 1',
+  '#/$defs/region/properties/vpcs': 'must be an object keyed by VPC id',
+  '#/$defs/region/properties/clusters/items/properties/name':
+    'must be a cluster name (letters, digits, - and _, up to 100)',
+  '#/$defs/cluster/properties/endpoint':
+    'must be an https URL without a path, e.g. "https://127.0.0.1:8443"',
+  '#/$defs/cluster/properties/publicAccessCidrs': 'must be an array of strings',
+  '#/$defs/cluster/properties/tags': 'must map strings to strings',
+  '#/$defs/clusterGenerator/properties/count': 'must be a whole number',
+  '#/$defs/clusterGenerator/properties/namePrefix': 'must be a non-empty string',
+  '#/$defs/account/properties/parent':
+    'must be the root or an OU listed in organization.organizationalUnits',
+  '#/$defs/account/properties/regions': 'must be an object keyed by region',
+  '#/$defs/roles': 'must be an object keyed by role name',
+  '#/$defs/roles/propertyNames': 'must be named as IAM names roles',
+  '#/$defs/role/properties/externalId': 'must be 2 to 1224 of letters, digits and +=,.@:/-',
+  '#/$defs/role/properties/maxSessionDuration': 'must be whole seconds from 3600 to 43200',
+  '#/$defs/role/properties/trustedAccounts': 'must be an array of 12-digit account ids',
+  '#/$defs/organization/properties/id': 'must be o- and 10 to 32 lowercase letters or digits',
+  '#/$defs/organization/properties/managementAccountId': 'must be 12 digits',
+  '#/$defs/organization/properties/delegatedAdministrators':
+    'must be an array of ids from accounts',
+  '#/$defs/organization/properties/rootId': 'must be r- and 4 to 32 lowercase letters or digits',
+  '#/$defs/organization/properties/pageSize': 'must be a whole number from 1',
+  '#/$defs/organization/properties/emptyFirstPages': 'must be a whole number from 0',
+  '#/$defs/organization/properties/organizationalUnits': 'must be an object keyed by OU id',
+  '#/$defs/organization/properties/organizationalUnits/propertyNames':
+    'must be named ou-<4 to 32>-<8 to 32> (lowercase letters, digits)',
+  '#/$defs/organizationalUnit/properties/name': 'must be a name',
+  '#/$defs/organizationalUnit/properties/parent': 'must be the root or another OU listed here',
+  '#/$defs/tokenBucket':
+    'must be { "capacity": whole number from 1, "refillPerSecond": number above 0 }',
+};
+
+/** Where a subschema sits in the schema. */
+interface SchemaPlace {
+  readonly pointer: string;
+  /** The subschema around it; none at the top and for a $defs entry, which a $ref reaches from anywhere. */
+  readonly around?: JsonObject;
+  /** How many keys into the fixture it is from the subschema around it. */
+  readonly steps: number;
+}
+
+const STEPS_INTO: Readonly<Record<string, number>> = {
+  properties: 1,
+  items: 1,
+  additionalProperties: 1,
+  propertyNames: 1,
+  if: 0,
+  then: 0,
+  else: 0,
+  not: 0,
+};
+
+/**
+ * Every subschema, by identity (an Ajv error's `parentSchema`), with its place: Ajv's own
+ * `schemaPath` starts again at `#` inside a $ref it compiles apart, so it cannot say where.
+ */
+function placeSubschemas(
+  node: JsonObject,
+  place: SchemaPlace,
+  places = new Map<unknown, SchemaPlace>(),
+): Map<unknown, SchemaPlace> {
+  places.set(node, place);
+  const visit = (child: unknown, pointer: string, steps: number | undefined) => {
+    if (isJsonObject(child))
+      placeSubschemas(
+        child,
+        { pointer, steps: steps ?? 0, around: steps === undefined ? undefined : node },
+        places,
+      );
+  };
+  for (const [keyword, value] of Object.entries(node)) {
+    const pointer = `${place.pointer}/${keyword}`;
+    if (keyword === 'properties' || keyword === '$defs') {
+      for (const [name, child] of Object.entries(value as JsonObject))
+        visit(child, `${pointer}/${name}`, STEPS_INTO[keyword]);
+    } else if (keyword in STEPS_INTO) visit(value, pointer, STEPS_INTO[keyword]);
+  }
+  return places;
+}
+
+/** `regions.r.clusters[0].name` for the keys of a place in the fixture; `fixture` for the whole. */
+function pathOf(fixture: unknown, keys: readonly string[]): string {
+  let path = '';
+  let value = fixture;
+  for (const key of keys) {
+    path += Array.isArray(value) ? `[${key}]` : path === '' ? key : `.${key}`;
+    value = (value as Record<string, unknown> | null | undefined)?.[key];
+  }
+  return path || 'fixture';
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  boolean: 'a boolean',
+  number: 'a number',
+  integer: 'a whole number',
+};
+
+/**
+ * Ajv's complaint (made with `verbose`, so it carries its subschema) as `path: problem`, worded by
+ * SCHEMA_PROBLEMS for the failing keyword or else for the nearest subschema around it that has a
+ * wording, and said at that subschema's place.
+ */
+function problemOf(
+  error: ErrorObject,
+  fixture: unknown,
+  places: ReadonlyMap<unknown, SchemaPlace>,
+): string {
+  const keys = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (error.propertyName !== undefined) keys.push(error.propertyName);
+  const schema = error.parentSchema as JsonObject;
+  // `required` and `additionalProperties` fail at the object, about one of its keys: the place.
+  const key = (error.params.missingProperty ?? error.params.additionalProperty) as
+    string | undefined;
+  const atKey = key === undefined ? keys : [...keys, key];
+  const ofKeyword = SCHEMA_PROBLEMS[`${places.get(schema)?.pointer}/${error.keyword}`];
+  if (ofKeyword !== undefined) return `${pathOf(fixture, atKey)}: ${ofKeyword}`;
+  // A missing key is worded by its own subschema, when the object declares one.
+  const keySchema =
+    key === undefined ? undefined : (schema.properties as JsonObject | undefined)?.[key];
+  let depth = keySchema === undefined ? keys.length : atKey.length;
+  for (let place = places.get(keySchema ?? schema); place; place = places.get(place.around)) {
+    const problem = SCHEMA_PROBLEMS[place.pointer];
+    if (problem !== undefined) return `${pathOf(fixture, atKey.slice(0, depth))}: ${problem}`;
+    depth -= place.steps;
+  }
+  const plainly =
+    error.keyword === 'type'
+      ? `must be ${TYPE_NAMES[error.params.type as string] ?? String(error.params.type)}`
+      : error.keyword === 'enum'
+        ? `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`
+        : (error.message ?? 'is not valid');
+  return `${pathOf(fixture, atKey)}: ${plainly}`;
+}
+
+let schemaCheck:
+  | { readonly validate: ValidateFunction<Fixture>; readonly places: Map<unknown, SchemaPlace> }
+  | undefined;
+
+/** The schema, compiled on first use (only the emulator reads fixtures). */
+function checkAgainstSchema(value: unknown): void {
+  schemaCheck ??= {
+    // strictRequired: false, as `if`/`else` require top-level properties that `properties` declares;
+    // allowUnionTypes: organizationalUnits may be null; verbose: errors carry their subschema.
+    validate: new Ajv2020({
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      verbose: true,
+    }).compile<Fixture>(FIXTURE_SCHEMA),
+    places: placeSubschemas(FIXTURE_SCHEMA, { pointer: '#', steps: 0 }),
+  };
+  const { validate, places } = schemaCheck;
+  const error = validate(value) ? undefined : validate.errors?.[0];
+  if (error) throw new FixtureError(problemOf(error, value, places));
+}
+
+/** Throws a FixtureError naming the path, for the checks the schema cannot make. */
 function expect(ok: boolean, path: string, what: string): void {
   if (!ok) throw new FixtureError(`${path}: ${what}`);
 }
 
-function checkOptional(value: Json, path: string, type: 'boolean' | 'string'): void {
-  expect(value === undefined || typeof value === type, path, `must be a ${type}`);
-}
-
-function checkOneOf(value: Json, path: string, allowed: readonly string[]): void {
+/** What EKS itself would hold: a dual-stack endpoint only for IPv6, CIDRs in network form, IPv6 ones only on a dual-stack endpoint. */
+function checkCluster(cluster: Omit<FixtureCluster, 'name'>, path: string): void {
   expect(
-    value === undefined || allowed.includes(value as string),
-    path,
-    `must be one of ${allowed.join(', ')}`,
-  );
-}
-
-function checkMilliseconds(value: Json, path: string): void {
-  expect(
-    value === undefined || (Number.isInteger(value) && (value as number) >= 0),
-    path,
-    'must be a whole number of milliseconds',
-  );
-}
-
-function checkRate(value: Json, path: string): void {
-  expect(
-    value === undefined || (typeof value === 'number' && value >= 0 && value <= 1),
-    path,
-    'must be a number from 0 to 1',
-  );
-}
-
-function checkFault(value: Json, path: string): void {
-  expect(isObject(value), path, 'must be an object');
-  const rule = value as Record<string, Json>;
-  checkOneOf(rule.service, `${path}.service`, SERVICES);
-  checkOptional(rule.operation, `${path}.operation`, 'string');
-  checkOptional(rule.region, `${path}.region`, 'string');
-  checkOptional(rule.cluster, `${path}.cluster`, 'string');
-  checkOptional(rule.account, `${path}.account`, 'string');
-  checkMilliseconds(rule.latencyMs, `${path}.latencyMs`);
-  checkRate(rule.throttleRate, `${path}.throttleRate`);
-  checkOneOf(rule.throttleAs, `${path}.throttleAs`, THROTTLE_CODES);
-  expect(
-    rule.throttleAs === undefined || rule.service === 'eks',
-    `${path}.throttleAs`,
-    'needs "service": "eks" (EC2 throttles only as RequestLimitExceeded)',
-  );
-  checkRate(rule.serverErrorRate, `${path}.serverErrorRate`);
-  checkOneOf(rule.fail, `${path}.fail`, FAILURES);
-  checkOneOf(rule.updateOutcome, `${path}.updateOutcome`, UPDATE_OUTCOMES);
-  checkMilliseconds(rule.updateDurationMs, `${path}.updateDurationMs`);
-  checkOptional(rule.updateErrorCode, `${path}.updateErrorCode`, 'string');
-  checkOptional(rule.updateErrorMessage, `${path}.updateErrorMessage`, 'string');
-}
-
-function checkCluster(value: Json, path: string, needsName: boolean): void {
-  expect(isObject(value), path, 'must be an object');
-  const c = value as Record<string, Json>;
-  if (needsName) {
-    expect(
-      typeof c.name === 'string' && EKS_CLUSTER_NAME.test(c.name),
-      `${path}.name`,
-      'must be a cluster name (letters, digits, - and _, up to 100)',
-    );
-  }
-  checkOptional(c.endpointPublicAccess, `${path}.endpointPublicAccess`, 'boolean');
-  checkOptional(c.endpointPrivateAccess, `${path}.endpointPrivateAccess`, 'boolean');
-  checkOptional(c.version, `${path}.version`, 'string');
-  checkOptional(c.vpcId, `${path}.vpcId`, 'string');
-  checkOptional(c.createdAt, `${path}.createdAt`, 'string');
-  expect(
-    c.endpoint === undefined ||
-      (typeof c.endpoint === 'string' && /^https:\/\/[^/\s]+$/.test(c.endpoint)),
-    `${path}.endpoint`,
-    'must be an https URL without a path, e.g. "https://127.0.0.1:8443"',
-  );
-  checkOptional(c.certificateAuthority, `${path}.certificateAuthority`, 'string');
-  checkOneOf(c.ipFamily, `${path}.ipFamily`, IP_FAMILIES);
-  checkOptional(c.dualStackEndpoint, `${path}.dualStackEndpoint`, 'boolean');
-  expect(
-    c.dualStackEndpoint !== true || c.ipFamily === 'ipv6',
+    cluster.dualStackEndpoint !== true || cluster.ipFamily === 'ipv6',
     `${path}.dualStackEndpoint`,
     'needs "ipFamily": "ipv6" (EKS gives only IPv6 clusters a dual-stack endpoint)',
   );
-  expect(
-    c.publicAccessCidrs === undefined ||
-      (Array.isArray(c.publicAccessCidrs) &&
-        c.publicAccessCidrs.every((x) => typeof x === 'string')),
-    `${path}.publicAccessCidrs`,
-    'must be an array of strings',
-  );
-  // What EKS itself would hold: CIDRs in network form, IPv6 ones only on a dual-stack endpoint.
-  const dualStack = c.ipFamily === 'ipv6' && c.dualStackEndpoint !== false;
-  ((c.publicAccessCidrs as Json[] | undefined) ?? []).forEach((cidr, i) => {
-    const read = readPublicAccessCidr(cidr as string);
+  const dualStack = cluster.ipFamily === 'ipv6' && cluster.dualStackEndpoint !== false;
+  (cluster.publicAccessCidrs ?? []).forEach((cidr, i) => {
+    const read = readPublicAccessCidr(cidr);
     expect(
       read !== undefined && !read.hostBitsSet,
       `${path}.publicAccessCidrs[${i}]`,
@@ -237,257 +331,78 @@ function checkCluster(value: Json, path: string, needsName: boolean): void {
       'is IPv6, which EKS holds only for a dual-stack cluster ("ipFamily": "ipv6")',
     );
   });
-  expect(
-    c.status === undefined || CLUSTER_STATUSES.includes(c.status as string),
-    `${path}.status`,
-    `must be one of ${CLUSTER_STATUSES.join(', ')}`,
-  );
-  expect(
-    c.tags === undefined ||
-      (isObject(c.tags) && Object.values(c.tags).every((x) => typeof x === 'string')),
-    `${path}.tags`,
-    'must map strings to strings',
-  );
 }
 
-function checkRegion(value: Json, path: string): void {
-  expect(isObject(value), path, 'must be an object');
-  const r = value as Record<string, Json>;
-  expect(
-    r.optInStatus === undefined || OPT_IN_STATUSES.includes(r.optInStatus as string),
-    `${path}.optInStatus`,
-    `must be one of ${OPT_IN_STATUSES.join(', ')}`,
-  );
-  expect(
-    r.vpcs === undefined || isObject(r.vpcs),
-    `${path}.vpcs`,
-    'must be an object keyed by VPC id',
-  );
-  for (const [id, vpc] of Object.entries((r.vpcs as Record<string, Json> | undefined) ?? {})) {
-    expect(isObject(vpc), `${path}.vpcs.${id}`, 'must be an object');
-    checkOptional(
-      (vpc as Record<string, Json>).enableDnsSupport,
-      `${path}.vpcs.${id}.enableDnsSupport`,
-      'boolean',
-    );
-    checkOptional(
-      (vpc as Record<string, Json>).enableDnsHostnames,
-      `${path}.vpcs.${id}.enableDnsHostnames`,
-      'boolean',
-    );
+function checkClusters(regions: Fixture['regions'], path: string): void {
+  for (const [name, region] of Object.entries(regions ?? {})) {
+    region.clusters?.forEach((c, i) => checkCluster(c, `${path}.${name}.clusters[${i}]`));
+    region.generate?.forEach((g, i) => {
+      if (g.cluster) checkCluster(g.cluster, `${path}.${name}.generate[${i}].cluster`);
+    });
   }
-  expect(
-    r.clusters === undefined || Array.isArray(r.clusters),
-    `${path}.clusters`,
-    'must be an array',
-  );
-  ((r.clusters as Json[] | undefined) ?? []).forEach((c, i) =>
-    checkCluster(c, `${path}.clusters[${i}]`, true),
-  );
-  expect(
-    r.generate === undefined || Array.isArray(r.generate),
-    `${path}.generate`,
-    'must be an array',
-  );
-  ((r.generate as Json[] | undefined) ?? []).forEach((g, i) => {
-    const at = `${path}.generate[${i}]`;
-    expect(isObject(g), at, 'must be an object');
-    const spec = g as Record<string, Json>;
-    expect(
-      Number.isInteger(spec.count) && (spec.count as number) >= 0,
-      `${at}.count`,
-      'must be a whole number',
-    );
-    expect(
-      typeof spec.namePrefix === 'string' && spec.namePrefix.length > 0,
-      `${at}.namePrefix`,
-      'must be a non-empty string',
-    );
-    if (spec.cluster !== undefined) checkCluster(spec.cluster, `${at}.cluster`, false);
-  });
-}
-
-const ACCOUNT_ID = /^\d{12}$/;
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
-const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-
-function checkAccountId(value: Json, path: string): void {
-  expect(typeof value === 'string' && ACCOUNT_ID.test(value), path, 'must be 12 digits');
-}
-
-function checkRegions(value: Json, path: string, required: boolean): void {
-  if (!required && value === undefined) return;
-  expect(
-    isObject(value) && (!required || Object.keys(value).length > 0),
-    path,
-    required ? 'must be an object with at least one region' : 'must be an object keyed by region',
-  );
-  for (const [name, region] of Object.entries(value as Record<string, Json>))
-    checkRegion(region, `${path}.${name}`);
-}
-
-function checkRoles(value: Json, path: string): void {
-  if (value === undefined) return;
-  expect(isObject(value), path, 'must be an object keyed by role name');
-  for (const [name, role] of Object.entries(value as Record<string, Json>)) {
-    const at = `${path}.${name}`;
-    expect(/^[\w+=,.@-]{1,64}$/.test(name), at, 'must be named as IAM names roles');
-    expect(isObject(role), at, 'must be an object');
-    const r = role as Record<string, Json>;
-    expect(
-      r.externalId === undefined ||
-        (typeof r.externalId === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(r.externalId)),
-      `${at}.externalId`,
-      'must be 2 to 1224 of letters, digits and +=,.@:/-',
-    );
-    expect(
-      r.maxSessionDuration === undefined ||
-        (Number.isInteger(r.maxSessionDuration) &&
-          (r.maxSessionDuration as number) >= 3600 &&
-          (r.maxSessionDuration as number) <= 43200),
-      `${at}.maxSessionDuration`,
-      'must be whole seconds from 3600 to 43200',
-    );
-    expect(
-      r.trustedAccounts === undefined ||
-        (Array.isArray(r.trustedAccounts) &&
-          r.trustedAccounts.every((id) => typeof id === 'string' && ACCOUNT_ID.test(id))),
-      `${at}.trustedAccounts`,
-      'must be an array of 12-digit account ids',
-    );
-  }
-}
-
-function checkAccount(value: Json, path: string, parents: readonly string[]): void {
-  expect(isObject(value), path, 'must be an object');
-  const a = value as Record<string, Json>;
-  checkOptional(a.name, `${path}.name`, 'string');
-  checkOptional(a.email, `${path}.email`, 'string');
-  checkOneOf(a.state, `${path}.state`, ACCOUNT_STATES);
-  checkOptional(a.inOrganization, `${path}.inOrganization`, 'boolean');
-  checkOptional(a.joinedTimestamp, `${path}.joinedTimestamp`, 'string');
-  expect(
-    a.parent === undefined || parents.includes(a.parent as string),
-    `${path}.parent`,
-    'must be the root or an OU listed in organization.organizationalUnits',
-  );
-  checkRegions(a.regions, `${path}.regions`, false);
-  checkRoles(a.roles, `${path}.roles`);
-}
-
-function checkCount(value: Json, path: string, least: number): void {
-  expect(
-    value === undefined || (Number.isInteger(value) && (value as number) >= least),
-    path,
-    `must be a whole number from ${least}`,
-  );
 }
 
 /** The OU and root ids accounts may name as their parent. */
-function checkOrganization(value: Json, accounts: readonly string[]): string[] {
-  if (value === undefined) return [];
-  expect(isObject(value), 'organization', 'must be an object');
-  const o = value as Record<string, Json>;
+function checkOrganization(
+  o: FixtureOrganization | undefined,
+  accounts: readonly string[],
+): string[] {
+  if (o === undefined) return [];
   expect(
-    o.id === undefined || (typeof o.id === 'string' && ORGANIZATION_ID.test(o.id)),
-    'organization.id',
-    'must be o- and 10 to 32 lowercase letters or digits',
-  );
-  checkAccountId(o.managementAccountId, 'organization.managementAccountId');
-  expect(
-    accounts.includes(o.managementAccountId as string),
+    accounts.includes(o.managementAccountId),
     'organization.managementAccountId',
     'must be one of accounts',
   );
   expect(
-    o.delegatedAdministrators === undefined ||
-      (Array.isArray(o.delegatedAdministrators) &&
-        o.delegatedAdministrators.every((id) => accounts.includes(id as string))),
+    (o.delegatedAdministrators ?? []).every((id) => accounts.includes(id)),
     'organization.delegatedAdministrators',
     'must be an array of ids from accounts',
   );
-  expect(
-    o.rootId === undefined || (typeof o.rootId === 'string' && ROOT_ID.test(o.rootId)),
-    'organization.rootId',
-    'must be r- and 4 to 32 lowercase letters or digits',
-  );
-  checkCount(o.pageSize, 'organization.pageSize', 1);
-  checkCount(o.emptyFirstPages, 'organization.emptyFirstPages', 0);
-  const rootId = (o.rootId as string | undefined) ?? DEFAULT_ROOT_ID;
-  const ous = (o.organizationalUnits ?? {}) as Record<string, Json>;
-  expect(isObject(ous), 'organization.organizationalUnits', 'must be an object keyed by OU id');
-  const parents = [rootId, ...Object.keys(ous)];
+  const ous = o.organizationalUnits ?? {};
+  const parents = [o.rootId ?? DEFAULT_ROOT_ID, ...Object.keys(ous)];
   for (const [id, ou] of Object.entries(ous)) {
-    const at = `organization.organizationalUnits.${id}`;
-    expect(OU_ID.test(id), at, 'must be named ou-<4 to 32>-<8 to 32> (lowercase letters, digits)');
-    expect(isObject(ou), at, 'must be an object');
-    const unit = ou as Record<string, Json>;
-    expect(typeof unit.name === 'string' && unit.name.length > 0, `${at}.name`, 'must be a name');
     expect(
-      unit.parent === undefined || (parents.includes(unit.parent as string) && unit.parent !== id),
-      `${at}.parent`,
+      ou.parent === undefined || (parents.includes(ou.parent) && ou.parent !== id),
+      `organization.organizationalUnits.${id}.parent`,
       'must be the root or another OU listed here',
     );
   }
   return parents;
 }
 
-export const DEFAULT_ROOT_ID = 'r-examplerootid111';
-export const DEFAULT_ORGANIZATION_ID = 'o-exampleorgid';
-export const DEFAULT_ACCOUNT_ID = '123456789012';
-
-/** Validates parsed JSON as a Fixture. */
-export function parseFixture(value: Json): Fixture {
-  expect(isObject(value), 'fixture', 'must be a JSON object');
-  const f = value as Record<string, Json>;
-  if (f.accountId !== undefined) checkAccountId(f.accountId, 'accountId');
-  if (f.accounts === undefined) {
-    checkRegions(f.regions, 'regions', true);
-  } else {
-    expect(
-      f.regions === undefined,
-      'regions',
-      'goes inside each of accounts when accounts is given',
-    );
-    expect(
-      isObject(f.accounts) && Object.keys(f.accounts).length > 0,
-      'accounts',
-      'must be an object with at least one account',
-    );
-  }
-  const accountIds = Object.keys((f.accounts as Record<string, Json> | undefined) ?? {});
-  if (f.accounts === undefined)
-    accountIds.push((f.accountId as string | undefined) ?? DEFAULT_ACCOUNT_ID);
+/**
+ * Validates parsed JSON as a Fixture: against schemas/emulator-fixture.schema.json, then the
+ * checks a schema cannot make (what EKS would hold, ids that must name an account or an OU).
+ */
+export function parseFixture(value: unknown): Fixture {
+  checkAgainstSchema(value);
+  const f = value as Fixture;
+  checkClusters(f.regions, 'regions');
+  const accountIds = f.accounts ? Object.keys(f.accounts) : [f.accountId ?? DEFAULT_ACCOUNT_ID];
   expect(
-    f.accountId === undefined || accountIds.includes(f.accountId as string),
+    f.accountId === undefined || accountIds.includes(f.accountId),
     'accountId',
     'must be one of accounts (it names the account unknown access keys act in)',
   );
   const parents = checkOrganization(f.organization, accountIds);
-  for (const [id, account] of Object.entries(
-    (f.accounts as Record<string, Json> | undefined) ?? {},
-  )) {
-    checkAccountId(id, `accounts.${id}`);
-    checkAccount(account, `accounts.${id}`, parents);
-  }
-  checkRoles(f.roles, 'roles');
-  expect(f.accessKeys === undefined || isObject(f.accessKeys), 'accessKeys', 'must be an object');
-  for (const [key, id] of Object.entries(
-    (f.accessKeys as Record<string, Json> | undefined) ?? {},
-  )) {
+  for (const [id, account] of Object.entries(f.accounts ?? {})) {
     expect(
-      /^[A-Z0-9]{16,128}$/.test(key),
-      `accessKeys.${key}`,
-      'must be an access key id (A-Z, 0-9)',
+      account.parent === undefined || parents.includes(account.parent),
+      `accounts.${id}.parent`,
+      'must be the root or an OU listed in organization.organizationalUnits',
     );
-    expect(accountIds.includes(id as string), `accessKeys.${key}`, 'must name one of the accounts');
+    checkClusters(account.regions, `accounts.${id}.regions`);
   }
-  if (f.throttling !== undefined) checkTokenBuckets(f.throttling, 'throttling', expect);
-  expect(f.faults === undefined || Array.isArray(f.faults), 'faults', 'must be an array');
-  ((f.faults as Json[] | undefined) ?? []).forEach((rule, i) => checkFault(rule, `faults[${i}]`));
-  checkMilliseconds(f.updateDurationMs, 'updateDurationMs');
-  return value as Fixture;
+  for (const [key, id] of Object.entries(f.accessKeys ?? {}))
+    expect(accountIds.includes(id), `accessKeys.${key}`, 'must name one of the accounts');
+  f.faults?.forEach((rule, i) =>
+    expect(
+      rule.throttleAs === undefined || rule.service === 'eks',
+      `faults[${i}].throttleAs`,
+      'needs "service": "eks" (EC2 throttles only as RequestLimitExceeded)',
+    ),
+  );
+  return f;
 }
 
 export async function loadFixture(path: string): Promise<Fixture> {
@@ -497,7 +412,7 @@ export async function loadFixture(path: string): Promise<Fixture> {
   } catch (error) {
     throw new FixtureError(`cannot read fixture file ${path}: ${(error as Error).message}`);
   }
-  let json: Json;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {

@@ -89,31 +89,3 @@ export function parseTokenBucketFlag(values: readonly string[]): TokenBucketConf
   }
   return config;
 }
-
-/** Checks a fixture's `throttling`; `expect` throws naming the path. */
-export function checkTokenBuckets(
-  value: unknown,
-  path: string,
-  expect: (ok: boolean, path: string, what: string) => void,
-): void {
-  expect(
-    typeof value === 'object' && value !== null && !Array.isArray(value),
-    path,
-    'must be an object keyed by service',
-  );
-  for (const [service, spec] of Object.entries(value as Record<string, unknown>)) {
-    const at = `${path}.${service}`;
-    expect(SERVICES.includes(service as Service), at, `must be one of ${SERVICES.join(', ')}`);
-    const s = spec as Partial<Record<keyof TokenBucketSpec, unknown>> | null;
-    expect(
-      typeof s === 'object' &&
-        s !== null &&
-        Number.isInteger(s.capacity) &&
-        (s.capacity as number) >= 1 &&
-        typeof s.refillPerSecond === 'number' &&
-        s.refillPerSecond > 0,
-      at,
-      'must be { "capacity": whole number from 1, "refillPerSecond": number above 0 }',
-    );
-  }
-}

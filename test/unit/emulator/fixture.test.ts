@@ -75,12 +75,14 @@ describe('fixture files', () => {
   });
 
   it('refuses a cluster defined twice in a region', () => {
+    // generate names its clusters namePrefix followed by 1, 2, ...: here a1, which clusters holds too.
     const fixture = parseFixture({
       regions: {
-        'us-east-1': { clusters: [{ name: 'a' }], generate: [{ count: 1, namePrefix: 'a' }] },
+        'us-east-1': { clusters: [{ name: 'a1' }], generate: [{ count: 1, namePrefix: 'a' }] },
       },
     });
-    expect(fixture).toBeDefined();
+    expect(() => buildState(fixture)).toThrow(FixtureError);
+    expect(() => buildState(fixture)).toThrow('regions.us-east-1: cluster a1 is defined twice');
     expect(() =>
       buildState(
         parseFixture({ regions: { 'us-east-1': { clusters: [{ name: 'a' }, { name: 'a' }] } } }),

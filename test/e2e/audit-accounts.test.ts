@@ -220,10 +220,11 @@ it('on SIGTERM while accounts are being scanned: ends at once, exit 143, one lin
       ROLE,
     ]);
     await running.waitFor(() => described() >= 2, 'DescribeCluster in both accounts');
-    const signalledAt = Date.now();
     running.signal('SIGTERM');
     const run = await running.exited;
-    expect(Date.now() - signalledAt).toBeLessThan(3_000);
+    // Ended without waiting for the answers: both DescribeCluster calls, 30 s each, are still
+    // being answered by the emulator when the process is gone.
+    expect(slow.stats.inFlight).toBeGreaterThanOrEqual(2);
     expect(run.code).toBe(143);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n').at(-1)).toBe(

@@ -198,7 +198,6 @@ const withStatus = (clusters: readonly SeededCluster[], status: string) =>
   clusters.filter((c) => c.expected.status === status).length;
 
 const toolEnv = motoToolEnv;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function missingPrerequisite(): string | undefined {
   if (!onPath('moto_server')) return 'moto_server not found on PATH';
@@ -331,11 +330,10 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
 
     // Proof from moto's own request log that the CLI asked for the second page.
     expect(inRegion('us-east-1').length).toBeGreaterThan(LIST_PAGE_SIZE);
-    // Werkzeug logs a request once answered, so give the line a moment to come through the pipe.
+    // Werkzeug logs a request once answered: the line may still be on its way through the pipe.
     const secondPage = `GET /clusters?maxResults=${LIST_PAGE_SIZE}&nextToken=${SECOND_PAGE_TOKEN}`;
-    const motoLog = () => moto?.log() ?? '';
-    for (let i = 0; i < 20 && !motoLog().includes(`${secondPage} `); i++) await sleep(100);
-    expect(motoLog().match(/GET \/clusters\?\S*/g)).toContain(secondPage);
+    await moto?.logged(`${secondPage} `);
+    expect((moto?.log() ?? '').match(/GET \/clusters\?\S*/g)).toContain(secondPage);
     expect(findingFor(report, 'us-east-1', SECOND_PAGE_TOKEN).status).toBe('FAIL');
   });
 

@@ -42,6 +42,11 @@ export interface MotoServer {
   readonly endpoint: string;
   /** What moto printed so far: Werkzeug logs each request once answered. */
   log(): string;
+  /**
+   * Resolves as soon as moto has printed `text` (checked on each chunk it prints); rejects, with the
+   * log, if it has not within `failAfterMs`.
+   */
+  logged(text: string, failAfterMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,8 +65,28 @@ export async function startMotoServer(): Promise<MotoServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const gone = new Promise<void>((resolve) => moto.once('exit', () => resolve()));
-  moto.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  moto.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const onLog = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    log += chunk.toString();
+    for (const check of [...onLog]) check();
+  };
+  moto.stdout?.on('data', append);
+  moto.stderr?.on('data', append);
+  const logged = (text: string, failAfterMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        onLog.delete(check);
+        reject(new Error(`moto_server did not log "${text}":\n${log}`));
+      }, failAfterMs);
+      const check = () => {
+        if (!log.includes(text)) return;
+        clearTimeout(timer);
+        onLog.delete(check);
+        resolve();
+      };
+      onLog.add(check);
+      check();
+    });
   moto.on('exit', () => (exited = true));
   const kill = (signal: NodeJS.Signals) => {
     if (!moto.pid || exited) return;
@@ -87,7 +112,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     if (exited) throw new Error(`moto_server exited before answering:\n${log}`);
     try {
       const answer = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
-      if (answer.ok) return { endpoint, stop, log: () => log };
+      if (answer.ok) return { endpoint, stop, log: () => log, logged };
     } catch {
       // not listening yet
     }

@@ -180,9 +180,28 @@ describe('markdown', () => {
   });
 
   it('keeps every failing row a table row: pipes, markup and line breaks escaped', () => {
-    const row = text.split('\n').find((l) => l.includes('payments-prod'));
-    expect(row).toBeDefined();
-    expect(text).not.toContain('<script>');
+    // The endpoint cell shows the access description, falling back on the message.
+    const hostile = formatMarkdown(
+      sampleReport([
+        sampleFinding({
+          clusterName: 'payments-prod',
+          status: 'FAIL',
+          accessDescription: null,
+          message: HOSTILE_TEXT,
+        }),
+      ]),
+    );
+    const row = hostile.split('\n').find((l) => l.includes('payments-prod')) ?? '';
+    const header = hostile.split('\n').find((l) => l.startsWith('| Account')) ?? '';
+    const unescapedPipes = (line: string) => line.replace(/\\\|/g, '').split('|').length - 1;
+    // The same number of cells as the header: the pipe in the text did not open a new cell.
+    expect(unescapedPipes(row)).toBe(unescapedPipes(header));
+    expect(row).toContain('"a\\|b"');
+    // The line break is flattened: what followed it stays in the same row.
+    expect(row).toContain('next');
+    // Markup is shown, never run: no raw tag in the whole summary.
+    expect(row).toContain('\\<script\\>');
+    expect(hostile).not.toContain('<script>');
   });
 
   it('caps each list so it fits a pull-request comment', () => {

@@ -21,7 +21,7 @@ import { formatEndpointConfig } from '../remediation/endpoint-config.js';
 import type { ClusterOutcome } from '../remediation/executor.js';
 import { type JournalEntry, parseJournal, type TornLine } from '../remediation/journal.js';
 import type { RemediationPlan } from '../remediation/plan.js';
-import { formatApplyReport } from '../report/apply.formatter.js';
+import { formatApplyReport } from '../report/apply.format.js';
 import { buildApplyReport } from '../report/apply-report.js';
 import {
   type AccountScope,
@@ -29,14 +29,14 @@ import {
   parsePacing,
   type RoleArgs,
   resolveRoleOptions,
-} from './account-options.js';
-import { parseDuration, parsePollInterval } from './apply-options.js';
+} from './options/account-options.js';
+import { parseDuration, parsePollInterval } from './options/apply-options.js';
 import {
   type AwsAccess,
   type AwsAccessArgs,
   resolveAwsAccess,
   wholeNumber,
-} from './aws-options.js';
+} from './options/aws-options.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 import {

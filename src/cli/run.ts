@@ -13,7 +13,7 @@ import { rollbackCommand } from './commands/rollback.command.js';
 import { probeCommand } from './commands/probe.command.js';
 import { rulesCommand } from './commands/rules.command.js';
 import { EXIT_CODES_HELP, EXIT_INCOMPLETE } from './exit-codes.js';
-import { COMPLETION_EXAMPLES, withHelp } from './help-examples.js';
+import { COMPLETION_EXAMPLES, withHelp } from './options/help-examples.js';
 import type { CliDeps } from './deps.js';
 
 /** yargs is loaded here, not at start-up: a bare `--version` is answered without it. */

@@ -13,7 +13,7 @@ import type { Pacer } from '../aws/pacing.js';
 import type { AccountRef } from '../model/accounts.js';
 import { REGION_NAME_PATTERN } from '../model/aws-names.js';
 import type { Clock } from '../model/time.js';
-import type { AwsAccess } from './aws-options.js';
+import type { AwsAccess } from './options/aws-options.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 import { exitCodeForRefusal, exitCodeForSignal } from './exit-codes.js';

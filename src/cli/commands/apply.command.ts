@@ -1,11 +1,11 @@
 /** The `apply` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { APPLY_EXAMPLES, withHelp } from '../help-examples.js';
+import { APPLY_EXAMPLES, withHelp } from '../options/help-examples.js';
 import { APPLY_EXIT_CODES_HELP } from '../exit-codes.js';
-import { confirmOption } from '../apply-options.js';
-import { applyProbeOptions } from '../apply-probe-options.js';
-import { changeCommandOptions } from '../change-options.js';
+import { confirmOption } from '../options/apply-options.js';
+import { applyProbeOptions } from '../options/apply-probe-options.js';
+import { changeCommandOptions } from '../options/change-options.js';
 import type { ApplyArgs } from './apply.handler.js';
 
 export function applyCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {

@@ -1,7 +1,11 @@
 import { confirmAndApply } from '../../app/apply-plan.js';
 import { parsePlan } from '../../remediation/plan-file.js';
-import { defaultJournalPath } from '../apply-options.js';
-import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
+import { defaultJournalPath } from '../options/apply-options.js';
+import {
+  type ChangeProbeArgs,
+  probeSettings,
+  resolveChangeProbe,
+} from '../options/apply-probe-options.js';
 import {
   applyOutcomeExitCode,
   applyPorts,

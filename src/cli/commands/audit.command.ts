@@ -1,13 +1,13 @@
 /** The `audit` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { accountOptions } from '../account-options.js';
-import { awsConnectionOptions } from '../aws-options.js';
+import { accountOptions } from '../options/account-options.js';
+import { awsConnectionOptions } from '../options/aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
-import { AUDIT_EXAMPLES, withHelp } from '../help-examples.js';
-import { auditProbeOptions } from '../probe-options.js';
-import { ruleOptions } from '../rule-options.js';
-import { reportOutputOptions } from '../report-outputs.js';
+import { AUDIT_EXAMPLES, withHelp } from '../options/help-examples.js';
+import { auditProbeOptions } from '../options/probe-options.js';
+import { ruleOptions } from '../options/rule-options.js';
+import { reportOutputOptions } from '../options/report-outputs.js';
 import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {

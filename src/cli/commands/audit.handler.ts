@@ -1,18 +1,18 @@
 import { audit as runAudit, type AuditProbe } from '../../app/audit.js';
 import { probeClusters } from '../../probe/probe-clusters.js';
-import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
+import { type AccountArgs, resolveAccountScope } from '../options/account-options.js';
+import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
-import { type ProbeTuningArgs, resolveAuditProbe } from '../probe-options.js';
-import { resolveRuleSetup, warnUnusedExemptions, withProbeRule } from '../rule-config.js';
-import type { RuleArgs } from '../rule-options.js';
+import { type ProbeTuningArgs, resolveAuditProbe } from '../options/probe-options.js';
+import { resolveRuleSetup, warnUnusedExemptions, withProbeRule } from '../options/rule-config.js';
+import type { RuleArgs } from '../options/rule-options.js';
 import {
   type ReportOutputArgs,
   resolveOutputTargets,
   writeReportOutputs,
-} from '../report-outputs.js';
+} from '../options/report-outputs.js';
 import { callerPacerFor, callerPorts, clockOf, openScanSession } from '../session.js';
 import { silentProgress } from '../../model/scan.js';
 import { terminalProgress } from '../terminal-progress.js';

@@ -1,7 +1,7 @@
 /** The `emulator` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { EMULATOR_EXAMPLES, withHelp } from '../help-examples.js';
+import { EMULATOR_EXAMPLES, withHelp } from '../options/help-examples.js';
 import type { EmulatorArgs } from './emulator.handler.js';
 
 export function emulatorCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {

@@ -5,7 +5,7 @@ import { startEmulator } from '../../emulator/server.js';
 import { parseTokenBucketFlag, TokenBucketFlagError } from '../../emulator/token-bucket.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { systemErrorCause } from '../file-checks.js';
+import { systemErrorCause } from '../options/file-checks.js';
 
 export interface EmulatorArgs {
   readonly fixtures: string;

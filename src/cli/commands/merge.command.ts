@@ -2,9 +2,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
 import { MERGE_EXIT_CODES_HELP } from '../exit-codes.js';
-import { MERGE_EXAMPLES, withHelp } from '../help-examples.js';
-import { reportOutputOptions } from '../report-outputs.js';
-import { failOnOption } from '../rule-options.js';
+import { MERGE_EXAMPLES, withHelp } from '../options/help-examples.js';
+import { reportOutputOptions } from '../options/report-outputs.js';
+import { failOnOption } from '../options/rule-options.js';
 import type { MergeArgs } from './merge.handler.js';
 
 export function mergeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {

@@ -8,8 +8,8 @@ import {
   type ReportOutputArgs,
   resolveOutputTargets,
   writeReportOutputs,
-} from '../report-outputs.js';
-import type { FailOnArgs } from '../rule-options.js';
+} from '../options/report-outputs.js';
+import type { FailOnArgs } from '../options/rule-options.js';
 
 export interface MergeArgs extends ReportOutputArgs, FailOnArgs {
   readonly reports: readonly string[];

@@ -1,9 +1,9 @@
 /** The `probe` command's definition; its handler (and the prober) load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { awsConnectionOptions } from '../aws-options.js';
+import { awsConnectionOptions } from '../options/aws-options.js';
 import type { CliDeps } from '../deps.js';
-import { PROBE_EXAMPLES, withHelp } from '../help-examples.js';
-import { probeTuningOptions } from '../probe-options.js';
+import { PROBE_EXAMPLES, withHelp } from '../options/help-examples.js';
+import { probeTuningOptions } from '../options/probe-options.js';
 import type { ProbeArgs } from './probe.handler.js';
 
 export const PROBE_EXIT_CODES_HELP = `Exit codes:

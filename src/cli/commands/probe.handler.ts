@@ -4,11 +4,11 @@ import type { ProbeReport } from '../../model/probe.js';
 import { probeText } from '../../probe/probe-report.js';
 import { probeEndpoint } from '../../probe/prober.js';
 import { VERDICT_SEVERITY } from '../../rules/eks-probe-001-api-reachable.js';
-import { type AwsConnectionArgs, resolveAwsConnection } from '../aws-options.js';
+import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { type ProbeTuningArgs, resolveProbeTuning } from '../probe-options.js';
-import { type UrlTargetArgs, urlTarget } from '../probe-target.js';
+import { type ProbeTuningArgs, resolveProbeTuning } from '../options/probe-options.js';
+import { type UrlTargetArgs, urlTarget } from '../options/probe-target.js';
 import { clockOf, interruptScanOnSignal, openScanSession, type ScanInterrupt } from '../session.js';
 
 /** schemas/probe-report.schema.json mirrors this. */

@@ -1,13 +1,13 @@
 /** The `remediate` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { accountOptions } from '../account-options.js';
-import { confirmOption, watchOptions } from '../apply-options.js';
-import { changeProbeOptions } from '../apply-probe-options.js';
-import { awsConnectionOptions, countFlag } from '../aws-options.js';
-import { REMEDIATE_EXAMPLES, withHelp } from '../help-examples.js';
+import { accountOptions } from '../options/account-options.js';
+import { confirmOption, watchOptions } from '../options/apply-options.js';
+import { changeProbeOptions } from '../options/apply-probe-options.js';
+import { awsConnectionOptions, countFlag } from '../options/aws-options.js';
+import { REMEDIATE_EXAMPLES, withHelp } from '../options/help-examples.js';
 import { REMEDIATION_EXIT_CODES_HELP } from '../exit-codes.js';
-import { configOption } from '../rule-options.js';
+import { configOption } from '../options/rule-options.js';
 import type { RemediateArgs } from './remediate.handler.js';
 
 export function remediateCommand(

@@ -12,11 +12,19 @@ import {
 import type { RemediationPlan } from '../../remediation/plan.js';
 import { serializePlan } from '../../remediation/plan-file.js';
 import type { RemediationRequest } from '../../remediation/planner.js';
-import { formatPlan } from '../../report/plan.formatter.js';
-import { type AccountArgs, resolveAccountScope } from '../account-options.js';
-import { defaultJournalPath, parseDuration, parsePollInterval } from '../apply-options.js';
-import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
-import { type AwsConnectionArgs, resolveAwsConnection, wholeNumber } from '../aws-options.js';
+import { formatPlan } from '../../report/plan.format.js';
+import { type AccountArgs, resolveAccountScope } from '../options/account-options.js';
+import { defaultJournalPath, parseDuration, parsePollInterval } from '../options/apply-options.js';
+import {
+  type ChangeProbeArgs,
+  probeSettings,
+  resolveChangeProbe,
+} from '../options/apply-probe-options.js';
+import {
+  type AwsConnectionArgs,
+  resolveAwsConnection,
+  wholeNumber,
+} from '../options/aws-options.js';
 import {
   applyOutcomeExitCode,
   applyPorts,
@@ -26,9 +34,9 @@ import {
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { exitCodeForRefusal, planExitCode } from '../exit-codes.js';
-import { checkWritableFile, systemErrorCause } from '../file-checks.js';
-import { loadConfig } from '../rule-config.js';
-import type { ConfigArgs } from '../rule-options.js';
+import { checkWritableFile, systemErrorCause } from '../options/file-checks.js';
+import { loadConfig } from '../options/rule-config.js';
+import type { ConfigArgs } from '../options/rule-options.js';
 import {
   callerPacerFor,
   callerPorts,

@@ -1,9 +1,9 @@
 /** The `resume` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { applyProbeOptions } from '../apply-probe-options.js';
-import { changeCommandOptions } from '../change-options.js';
-import { RESUME_EXAMPLES, withHelp } from '../help-examples.js';
+import { applyProbeOptions } from '../options/apply-probe-options.js';
+import { changeCommandOptions } from '../options/change-options.js';
+import { RESUME_EXAMPLES, withHelp } from '../options/help-examples.js';
 import { RESUME_EXIT_CODES_HELP } from '../exit-codes.js';
 import type { ResumeArgs } from './resume.handler.js';
 

@@ -1,5 +1,9 @@
 import { openInJournal, resumeJournal } from '../../app/resume.js';
-import { type ChangeProbeArgs, probeSettings, resolveChangeProbe } from '../apply-probe-options.js';
+import {
+  type ChangeProbeArgs,
+  probeSettings,
+  resolveChangeProbe,
+} from '../options/apply-probe-options.js';
 import {
   type ChangeCommandArgs,
   changePorts,

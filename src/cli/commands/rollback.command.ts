@@ -1,9 +1,9 @@
 /** The `rollback` command's definition; its handler and what it needs load only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { confirmOption } from '../apply-options.js';
-import { changeCommandOptions } from '../change-options.js';
-import { ROLLBACK_EXAMPLES, withHelp } from '../help-examples.js';
+import { confirmOption } from '../options/apply-options.js';
+import { changeCommandOptions } from '../options/change-options.js';
+import { ROLLBACK_EXAMPLES, withHelp } from '../options/help-examples.js';
 import { ROLLBACK_EXIT_CODES_HELP } from '../exit-codes.js';
 import type { RollbackArgs } from './rollback.handler.js';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { rollBack, rollbackScope } from '../../app/rollback.js';
 import type { JournalEntry } from '../../remediation/journal.js';
-import { formatPlan } from '../../report/plan.formatter.js';
-import { defaultJournalPath } from '../apply-options.js';
+import { formatPlan } from '../../report/plan.format.js';
+import { defaultJournalPath } from '../options/apply-options.js';
 import {
   applyOutcomeExitCode,
   applyPorts,

@@ -1,7 +1,7 @@
 /** The `rules` command's definition; its handler loads only when it runs. */
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
-import { RULES_EXAMPLES, withHelp } from '../help-examples.js';
+import { RULES_EXAMPLES, withHelp } from '../options/help-examples.js';
 
 export function rulesCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
   return {

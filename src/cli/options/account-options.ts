@@ -5,15 +5,15 @@ import {
   accountIdOfRoleArn,
   parseAccountIds,
   parseAccountsFile,
-} from '../accounts/targets.js';
-import type { Shard } from '../accounts/shard.js';
-import type { RoleOptions } from '../aws/assume-role.js';
-import { type BucketRate, DEFAULT_RATES, type PacedService } from '../aws/pacing.js';
+} from '../../accounts/targets.js';
+import type { Shard } from '../../accounts/shard.js';
+import type { RoleOptions } from '../../aws/assume-role.js';
+import { type BucketRate, DEFAULT_RATES, type PacedService } from '../../aws/pacing.js';
 import { countFlag, wholeNumber } from './aws-options.js';
-import { CliError } from './cli-error.js';
+import { CliError } from '../cli-error.js';
 import { systemErrorCause } from './file-checks.js';
 import { resolveShard, shardOption } from './shard-option.js';
-import { type AccountSource } from '../model/accounts.js';
+import { type AccountSource } from '../../model/accounts.js';
 
 /** How each account's calls are paced; audit, remediate, apply, rollback and resume take it. */
 export const paceOption = {

@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import { CliError } from './cli-error.js';
+import { CliError } from '../cli-error.js';
 
 /** Flags of every command that submits or watches updates (remediate --apply, apply, rollback, resume). */
 export const watchOptions = {

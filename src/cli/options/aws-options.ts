@@ -1,7 +1,7 @@
 import type { Options } from 'yargs';
-import { REGION_NAME_PATTERN } from '../model/aws-names.js';
-import type { ServiceEndpoints } from '../aws/caller.js';
-import { CliError } from './cli-error.js';
+import { REGION_NAME_PATTERN } from '../../model/aws-names.js';
+import type { ServiceEndpoints } from '../../aws/caller.js';
+import { CliError } from '../cli-error.js';
 
 /**
  * A flag that counts something. Declared without yargs' `type: 'number'`, which turns `abc` into

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { firstLine, isError } from '../model/errors.js';
-import { CliError } from './cli-error.js';
+import { firstLine, isError } from '../../model/errors.js';
+import { CliError } from '../cli-error.js';
 
 const CAUSES: Record<string, string> = {
   EACCES: 'permission denied',

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Options } from 'yargs';
-import { CliError } from './cli-error.js';
+import { CliError } from '../cli-error.js';
 
 export const DEFAULT_PROBE_TIMEOUT_S = 5;
 const MAX_PROBE_TIMEOUT_S = 120;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { firstLine, toErrorInfo } from '../model/errors.js';
-import { caPemProblem } from '../probe/ca-pem.js';
-import type { ProbeTarget } from '../app/probe-endpoint.js';
-import { CliError } from './cli-error.js';
+import { firstLine, toErrorInfo } from '../../model/errors.js';
+import { caPemProblem } from '../../probe/ca-pem.js';
+import type { ProbeTarget } from '../../app/probe-endpoint.js';
+import { CliError } from '../cli-error.js';
 
 export interface UrlTargetArgs {
   readonly url?: string;

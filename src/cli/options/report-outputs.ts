@@ -1,16 +1,16 @@
 /** `--output` and `--output-file`: which formats go where, checked before any AWS call. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-import type { FormatContext } from '../report/formats/context.js';
+import type { FormatContext } from '../../report/formats/context.js';
 import {
   REPORT_FORMAT_NAMES,
   type ReportFormatName,
   reportFormatsHelp,
-} from '../report/formats/names.js';
-import { CliError } from './cli-error.js';
-import type { OutputStream } from './deps.js';
+} from '../../report/formats/names.js';
+import { CliError } from '../cli-error.js';
+import type { OutputStream } from '../deps.js';
 import { checkWritableFile, systemErrorCause } from './file-checks.js';
-import { type AuditReport } from '../model/findings.js';
+import { type AuditReport } from '../../model/findings.js';
 
 export interface ReportOutputArgs {
   readonly output?: ReportFormatName | readonly ReportFormatName[] | undefined;
@@ -83,7 +83,7 @@ export async function writeReportOutputs(
   stdout: OutputStream,
   context: Omit<FormatContext, 'width'>,
 ): Promise<void> {
-  const { REPORT_WRITERS } = await import('../report/formats/registry.js');
+  const { REPORT_WRITERS } = await import('../../report/formats/registry.js');
   for (const target of targets) {
     const write = REPORT_WRITERS[target.format];
     if (target.file === null) {

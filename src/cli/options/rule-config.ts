@@ -1,15 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type EksposureConfig, EMPTY_CONFIG, parseConfig } from '../config/config.js';
-import { describeSelector } from '../config/exemptions.js';
-import { parseCidr } from '../net/cidr.js';
-import type { FailOn } from '../report/fail-on.js';
-import { eksProbe001ApiReachable } from '../rules/eks-probe-001-api-reachable.js';
-import { rules as allRules, knownRuleNames, selectRules, defaultRules } from '../rules/registry.js';
-import type { Rule, RuleContext } from '../rules/types.js';
-import { CliError } from './cli-error.js';
-import type { OutputStream } from './deps.js';
+import { type EksposureConfig, EMPTY_CONFIG, parseConfig } from '../../config/config.js';
+import { describeSelector } from '../../config/exemptions.js';
+import { parseCidr } from '../../net/cidr.js';
+import type { FailOn } from '../../report/fail-on.js';
+import { eksProbe001ApiReachable } from '../../rules/eks-probe-001-api-reachable.js';
+import {
+  rules as allRules,
+  knownRuleNames,
+  selectRules,
+  defaultRules,
+} from '../../rules/registry.js';
+import type { Rule, RuleContext } from '../../rules/types.js';
+import { CliError } from '../cli-error.js';
+import type { OutputStream } from '../deps.js';
 import { type ConfigArgs, DEFAULT_CONFIG_FILE, type RuleArgs } from './rule-options.js';
-import { type AuditReport } from '../model/findings.js';
+import { type AuditReport } from '../../model/findings.js';
 
 export interface LoadedConfig {
   /** The file read, or null when there was none. */

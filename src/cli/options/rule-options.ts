@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import { FAIL_ON_CHOICES } from '../report/fail-on.js';
+import { FAIL_ON_CHOICES } from '../../report/fail-on.js';
 
 /** The config file read when --config is not given, if it exists in the working directory. */
 export const DEFAULT_CONFIG_FILE = '.eksposure.json';

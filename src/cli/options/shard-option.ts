@@ -1,6 +1,6 @@
 import type { Options } from 'yargs';
-import { parseShard, type Shard } from '../accounts/shard.js';
-import { CliError } from './cli-error.js';
+import { parseShard, type Shard } from '../../accounts/shard.js';
+import { CliError } from '../cli-error.js';
 
 /** --shard, spread into the account flags of audit and remediate. */
 export const shardOption = {

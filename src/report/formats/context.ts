@@ -1,5 +1,5 @@
 import type { RuleMetadata } from '../../rules/types.js';
-import type { formatTable } from '../table.formatter.js';
+import type { formatTable } from './table.format.js';
 
 /** What a format may need beyond the report: the rules' full metadata (remediation, rationale), the width to fit. */
 export interface FormatContext {

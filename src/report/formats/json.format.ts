@@ -1,4 +1,4 @@
-import { type AuditReport } from '../model/findings.js';
+import { type AuditReport } from '../../model/findings.js';
 
 export interface TextSink {
   write(text: string): void;

@@ -1,5 +1,5 @@
-import { type TextSink, writeJson } from '../json.formatter.js';
-import { formatTable } from '../table.formatter.js';
+import { type TextSink, writeJson } from './json.format.js';
+import { formatTable } from './table.format.js';
 import { formatAsff } from './asff.format.js';
 import type { FormatContext } from './context.js';
 import { formatCsv } from './csv.format.js';

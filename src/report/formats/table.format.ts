@@ -1,7 +1,7 @@
-import { auditVerdict, type FailOn } from './fail-on.js';
-import { probeNote } from './formats/report-view.js';
-import { renderTable, type TextWidth, wrapParagraph } from './text-table.js';
-import { type AuditReport, type Finding } from '../model/findings.js';
+import { auditVerdict, type FailOn } from '../fail-on.js';
+import { probeNote } from './report-view.js';
+import { renderTable, type TextWidth, wrapParagraph } from '../text-table.js';
+import { type AuditReport, type Finding } from '../../model/findings.js';
 
 // Problems last, right above the summary: on a terminal they are what stays on screen.
 const STATUS_ORDER: Record<Finding['status'], number> = {

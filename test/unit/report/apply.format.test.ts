@@ -1,5 +1,5 @@
 import { buildApplyReport } from '../../../src/report/apply-report.js';
-import { formatApplyReport } from '../../../src/report/apply.formatter.js';
+import { formatApplyReport } from '../../../src/report/apply.format.js';
 import { observation } from '../../support/probe.js';
 import { applyExitCode } from '../../../src/cli/exit-codes.js';
 

@@ -1,5 +1,5 @@
 import { assemblePlan, planRemediationCluster } from '../../../src/remediation/planner.js';
-import { formatPlan } from '../../../src/report/plan.formatter.js';
+import { formatPlan } from '../../../src/report/plan.format.js';
 import { cluster, ok, REGION, vpcDns } from '../../support/preflight.js';
 
 const MEMBER = '222222222222';

@@ -1,10 +1,10 @@
-import { DEFAULT_RATES } from '../../../src/aws/pacing.js';
+import { DEFAULT_RATES } from '../../../../src/aws/pacing.js';
 import {
   type AccountArgs,
   parsePacing,
   resolveAccountScope,
-} from '../../../src/cli/account-options.js';
-import { CliError } from '../../../src/cli/cli-error.js';
+} from '../../../../src/cli/options/account-options.js';
+import { CliError } from '../../../../src/cli/cli-error.js';
 
 const defaults: AccountArgs = {
   'role-session-name': 'eksposure',

@@ -1,4 +1,4 @@
-import { resolveChangeProbe } from '../../../src/cli/apply-probe-options.js';
+import { resolveChangeProbe } from '../../../../src/cli/options/apply-probe-options.js';
 
 describe('resolveChangeProbe', () => {
   const all = ['probe-timeout', 'probe-wait', 'probe-concurrency', 'my-ip'] as const;

@@ -3,8 +3,8 @@ import {
   resolveEndpoints,
   parseRegionList,
   resolveAwsConnection,
-} from '../../../src/cli/aws-options.js';
-import { CliError } from '../../../src/cli/cli-error.js';
+} from '../../../../src/cli/options/aws-options.js';
+import { CliError } from '../../../../src/cli/cli-error.js';
 
 const defaults = {
   concurrency: 10,

@@ -1,9 +1,9 @@
-import { CliError } from '../../../src/cli/cli-error.js';
+import { CliError } from '../../../../src/cli/cli-error.js';
 import {
   DEFAULT_PROBE_TIMEOUT_S,
   resolveAuditProbe,
   resolveProbeTuning,
-} from '../../../src/cli/probe-options.js';
+} from '../../../../src/cli/options/probe-options.js';
 
 /** The CliError a call throws (exit 2, one line), to check its message. */
 function refusal(call: () => unknown): CliError {

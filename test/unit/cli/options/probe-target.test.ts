@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../../../src/cli/cli-error.js';
-import { type UrlTargetArgs, urlTarget } from '../../../src/cli/probe-target.js';
-import { makeTestPki } from '../../support/kube-tls.js';
-import { tempDir } from '../../support/remediation.js';
+import { CliError } from '../../../../src/cli/cli-error.js';
+import { type UrlTargetArgs, urlTarget } from '../../../../src/cli/options/probe-target.js';
+import { makeTestPki } from '../../../support/kube-tls.js';
+import { tempDir } from '../../../support/remediation.js';
 
 const pki = makeTestPki();
 const dir = tempDir();

@@ -1,5 +1,8 @@
-import { pairOutputTargets, reportOutputOptions } from '../../../src/cli/report-outputs.js';
-import { REPORT_FORMAT_NAMES } from '../../../src/report/formats/names.js';
+import {
+  pairOutputTargets,
+  reportOutputOptions,
+} from '../../../../src/cli/options/report-outputs.js';
+import { REPORT_FORMAT_NAMES } from '../../../../src/report/formats/names.js';
 
 describe('--output and --output-file', () => {
   it('offers, and explains in its help, every format of the registry', () => {

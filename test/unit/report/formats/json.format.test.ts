@@ -1,11 +1,11 @@
-import { buildAuditReport } from '../../../src/audit/evaluate.js';
+import { buildAuditReport } from '../../../../src/audit/evaluate.js';
 
-import { writeJson } from '../../../src/report/json.formatter.js';
-import { defaultRules as rules } from '../../../src/rules/registry.js';
-import { accountScan } from '../../support/report.js';
-import { schemaErrors } from '../../support/schema.js';
-import { type ClusterScan } from '../../../src/model/scan.js';
-import { type AuditReport } from '../../../src/model/findings.js';
+import { writeJson } from '../../../../src/report/formats/json.format.js';
+import { defaultRules as rules } from '../../../../src/rules/registry.js';
+import { accountScan } from '../../../support/report.js';
+import { schemaErrors } from '../../../support/schema.js';
+import { type ClusterScan } from '../../../../src/model/scan.js';
+import { type AuditReport } from '../../../../src/model/findings.js';
 
 const cluster = (name: string, open: boolean): ClusterScan => ({
   name,

@@ -1,11 +1,11 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import { buildAuditReport } from '../../../src/audit/evaluate.js';
+import { buildAuditReport } from '../../../../src/audit/evaluate.js';
 
-import { formatTable } from '../../../src/report/table.formatter.js';
-import { formatMarkdown } from '../../../src/report/formats/markdown.format.js';
-import { defaultRules as rules, rules as allRules } from '../../../src/rules/registry.js';
-import { accountScan } from '../../support/report.js';
-import { type ClusterScan } from '../../../src/model/scan.js';
+import { formatTable } from '../../../../src/report/formats/table.format.js';
+import { formatMarkdown } from '../../../../src/report/formats/markdown.format.js';
+import { defaultRules as rules, rules as allRules } from '../../../../src/rules/registry.js';
+import { accountScan } from '../../../support/report.js';
+import { type ClusterScan } from '../../../../src/model/scan.js';
 
 const scanned = (name: string, access: Cluster['resourcesVpcConfig']): ClusterScan => ({
   name,

@@ -6,4 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60_000,
+  // Jest's default is one worker fewer than the cores: a single worker on a 2-core machine. The
+  // end-to-end tests spend much of their time waiting on servers, so one per core is faster.
+  maxWorkers: '100%',
 };

@@ -85,7 +85,7 @@ const common = {
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
   logLevel: 'warning',
-  // src/version.ts reads package.json only when run from src/ (tests).
+  // src/cli/version.ts reads package.json only when run from src/ (tests).
   define: { EKSPOSURE_VERSION: JSON.stringify(version) },
   // The AWS SDK, yargs and pino are CommonJS inside; their require() of Node built-ins needs a real one.
   banner: {

@@ -212,14 +212,28 @@ async function applyWithJournal(
     },
     'apply finished',
   );
-  const probes = await probeAfterChanges(ports, outcomes, settings.probe, interrupt.signal);
+  return finishChanges(ports, outcomes, { probe: settings.probe, journal, startedAt, interrupt });
+}
+
+/** Once the changes are made or watched: --probe's checks, then what the run did. */
+export async function finishChanges(
+  ports: ChangePorts,
+  outcomes: readonly ClusterOutcome[],
+  run: {
+    readonly probe: ChangeProbe | null;
+    readonly journal: Journal;
+    readonly startedAt: Date;
+    readonly interrupt: Interrupt;
+  },
+): Promise<ChangesMade> {
+  const probes = await probeAfterChanges(ports, outcomes, run.probe, run.interrupt.signal);
   return {
     kind: 'changed',
     outcomes,
     probes,
-    journalPath: journal.path,
-    startedAt,
+    journalPath: run.journal.path,
+    startedAt: run.startedAt,
     finishedAt: new Date(ports.clock.now()),
-    interruptedBy: interrupt.interruptedBy(),
+    interruptedBy: run.interrupt.interruptedBy(),
   };
 }

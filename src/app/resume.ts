@@ -19,7 +19,7 @@ import {
   type ChangeProbe,
   type ChangesMade,
   executorDeps,
-  probeAfterChanges,
+  finishChanges,
   type WatchSettings,
   withJournal,
 } from './apply-plan.js';
@@ -117,16 +117,10 @@ export async function resumeJournal(
         ),
       ),
     ]);
-    const probes = await probeAfterChanges(ports, outcomes, request.probe, interrupt.signal);
+    const run = { probe: request.probe, journal, startedAt, interrupt };
     return {
-      kind: 'changed' as const,
+      ...(await finishChanges(ports, outcomes, run)),
       plan: { planId: first.planId, mode: first.mode as PlanMode, complete: !request.torn },
-      outcomes,
-      probes,
-      journalPath: journal.path,
-      startedAt,
-      finishedAt: new Date(ports.clock.now()),
-      interruptedBy: interrupt.interruptedBy(),
     };
   });
 }

@@ -46,7 +46,7 @@ import {
   planExitCode,
 } from './exit-codes.js';
 import { openJournal } from './journal-file.js';
-import { clockOf, interruptible } from './session.js';
+import { type ChangeSession, clockOf, interruptible, withChangeSession } from './session.js';
 
 export interface ChangeCommandArgs extends AwsAccessArgs, RoleArgs, PaceArgs {
   readonly timeout: string;
@@ -84,13 +84,21 @@ export function resolveChangeCommand(
   };
 }
 
-/** How every account of a change command is reached (see ReachSettings). */
-export const reachSettingsOf = (settings: ChangeCommandSettings) => ({
-  ...settings.access,
-  concurrency: settings.concurrency,
-  role: settings.role,
-  pacing: settings.pacing,
-});
+/**
+ * The AWS session of apply, rollback or resume: every account the plan or journal names reached
+ * (its role assumed again, the wrong-account refusal made), closed whatever happens.
+ */
+export function inChangeSession<T>(
+  deps: CliDeps,
+  settings: ChangeCommandSettings,
+  logLevel: string,
+  reach: Parameters<typeof withChangeSession>[4],
+  body: (session: ChangeSession) => Promise<T>,
+): Promise<T> {
+  const { access, concurrency, role, pacing } = settings;
+  const reachSettings = { ...access, concurrency, role, pacing };
+  return withChangeSession(deps, reachSettings, access, logLevel, reach, body);
+}
 
 /** Reads a file the operator named; a missing or unreadable one is a usage error. */
 export function readInputFile(what: string, path: string): string {

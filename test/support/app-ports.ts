@@ -1,4 +1,7 @@
 import type { ApplyPorts, Confirmation, Interrupt } from '../../src/app/apply-plan.js';
+import type { PlanRequest, RemediationPorts } from '../../src/app/plan-remediation.js';
+import type { CallerAws } from '../../src/app/ports.js';
+import type { AccountScope } from '../../src/app/scan-accounts.js';
 import type { ReachedAccounts } from '../../src/app/reach-accounts.js';
 import type { AccountRef } from '../../src/model/accounts.js';
 import type { JournalEntry, JournalOpen } from '../../src/remediation/journal.js';
@@ -102,3 +105,43 @@ export function applyPorts(
   };
   return { ports, progress, asked, journals, signals: sent };
 }
+
+/** The caller's own account, with its own credentials. */
+export const callerScope: AccountScope = {
+  source: { kind: 'caller' },
+  exclude: new Set(),
+  roleArnTemplate: undefined,
+  accountConcurrency: 4,
+  shard: null,
+};
+
+/** These accounts, each through the role arn:aws:iam::ACCOUNT:role/Remediate. */
+export const throughRoles = (accountIds: readonly string[]): AccountScope => ({
+  ...callerScope,
+  source: { kind: 'named', accountIds },
+  roleArnTemplate: 'arn:aws:iam::{account}:role/Remediate',
+});
+
+/** remediate's request: private mode, every region, no exemption, unless said. */
+export const planRequest = (overrides: Partial<PlanRequest> = {}): PlanRequest => ({
+  homeRegion: 'us-east-1',
+  regions: undefined,
+  concurrency: 4,
+  regionConcurrency: 4,
+  scope: callerScope,
+  signal: new AbortController().signal,
+  remediation: { mode: 'private' },
+  clusterNames: undefined,
+  operatorIp: undefined,
+  exemptions: [],
+  planId: 'plan-1',
+  ...overrides,
+});
+
+export const planPorts = (caller: CallerAws, clock = fakeClock()): RemediationPorts => ({
+  caller,
+  clock,
+  logger: silentLogger,
+  toolVersion: '9.9.9',
+  peakMemoryKb: () => 0,
+});

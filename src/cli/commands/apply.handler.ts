@@ -10,14 +10,13 @@ import {
   applyOutcomeExitCode,
   applyPorts,
   type ChangeCommandArgs,
-  reachSettingsOf,
+  inChangeSession,
   readInputFile,
   requireWayToConfirm,
   resolveChangeCommand,
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { withChangeSession } from '../session.js';
 
 export interface ApplyArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly plan: string;
@@ -44,19 +43,12 @@ export async function apply(deps: CliDeps, args: ApplyArgs): Promise<number> {
       orElse: 'plan again with them (eksposure remediate --out FILE)',
     },
   };
-  return withChangeSession(
-    deps,
-    reachSettingsOf(settings),
-    settings.access,
-    args['log-level'],
-    reach,
-    async (session) => {
-      const outcome = await confirmAndApply(applyPorts(deps, session, args.yes), plan, {
-        ...settings,
-        journalPath: args.journal ?? defaultJournalPath(plan.planId),
-        probe: probeSettings(probe),
-      });
-      return applyOutcomeExitCode(deps, plan, outcome, settings.output);
-    },
-  );
+  return inChangeSession(deps, settings, args['log-level'], reach, async (session) => {
+    const outcome = await confirmAndApply(applyPorts(deps, session, args.yes), plan, {
+      ...settings,
+      journalPath: args.journal ?? defaultJournalPath(plan.planId),
+      probe: probeSettings(probe),
+    });
+    return applyOutcomeExitCode(deps, plan, outcome, settings.output);
+  });
 }

@@ -7,7 +7,7 @@ import {
 import {
   type ChangeCommandArgs,
   changePorts,
-  reachSettingsOf,
+  inChangeSession,
   readJournalFile,
   reportChanges,
   resolveChangeCommand,
@@ -15,7 +15,6 @@ import {
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { withChangeSession } from '../session.js';
 
 export interface ResumeArgs extends ChangeCommandArgs, ChangeProbeArgs {
   readonly journal: string;
@@ -46,23 +45,16 @@ export async function resume(deps: CliDeps, args: ResumeArgs): Promise<number> {
     refs: [...open.running, ...open.unconfirmed],
     source: { what: `the journal ${args.journal}` },
   };
-  return withChangeSession(
-    deps,
-    reachSettingsOf(settings),
-    settings.access,
-    args['log-level'],
-    reach,
-    async (session) => {
-      const outcome = await resumeJournal(changePorts(deps, session), {
-        ...settings,
-        journalPath: args.journal,
-        open,
-        torn,
-        probe: probeSettings(probe),
-      });
-      if (outcome.kind === 'journal-refused') throw new CliError(outcome.message);
-      if (outcome.kind === 'nothing-open') return 0;
-      return reportChanges(deps, outcome.plan, outcome, settings.output);
-    },
-  );
+  return inChangeSession(deps, settings, args['log-level'], reach, async (session) => {
+    const outcome = await resumeJournal(changePorts(deps, session), {
+      ...settings,
+      journalPath: args.journal,
+      open,
+      torn,
+      probe: probeSettings(probe),
+    });
+    if (outcome.kind === 'journal-refused') throw new CliError(outcome.message);
+    if (outcome.kind === 'nothing-open') return 0;
+    return reportChanges(deps, outcome.plan, outcome, settings.output);
+  });
 }

@@ -7,7 +7,7 @@ import {
   applyOutcomeExitCode,
   applyPorts,
   type ChangeCommandArgs,
-  reachSettingsOf,
+  inChangeSession,
   readJournalFile,
   requireWayToConfirm,
   resolveChangeCommand,
@@ -16,7 +16,6 @@ import {
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { EXIT_NOT_ALL_APPLIED } from '../exit-codes.js';
-import { withChangeSession } from '../session.js';
 import { toolVersion } from '../version.js';
 
 export interface RollbackArgs extends ChangeCommandArgs {
@@ -47,33 +46,26 @@ export async function rollback(deps: CliDeps, args: RollbackArgs): Promise<numbe
     );
   }
   const reach = { refs: scope.candidates, source: { what: `the journal ${args.journal}` } };
-  const code = await withChangeSession(
-    deps,
-    reachSettingsOf(settings),
-    settings.access,
-    args['log-level'],
-    reach,
-    async (session) => {
-      const { plan, outcome } = await rollBack(
-        {
-          ...applyPorts(deps, session, args.yes),
-          showPlan: (p) => {
-            if (settings.output === 'text')
-              deps.stdout.write(formatPlan(p, true, { width: deps.stdout.columns }));
-          },
+  const code = await inChangeSession(deps, settings, args['log-level'], reach, async (session) => {
+    const { plan, outcome } = await rollBack(
+      {
+        ...applyPorts(deps, session, args.yes),
+        showPlan: (p) => {
+          if (settings.output === 'text')
+            deps.stdout.write(formatPlan(p, true, { width: deps.stdout.columns }));
         },
-        {
-          ...settings,
-          sourceJournal: resolve(args.journal),
-          candidates: scope.candidates,
-          journalPath: (planId) => args['new-journal'] ?? defaultJournalPath(planId),
-          planId: deps.newId(),
-          toolVersion,
-        },
-      );
-      return applyOutcomeExitCode(deps, plan, outcome, settings.output);
-    },
-  );
+      },
+      {
+        ...settings,
+        sourceJournal: resolve(args.journal),
+        candidates: scope.candidates,
+        journalPath: (planId) => args['new-journal'] ?? defaultJournalPath(planId),
+        planId: deps.newId(),
+        toolVersion,
+      },
+    );
+    return applyOutcomeExitCode(deps, plan, outcome, settings.output);
+  });
   // The clusters the journal cannot account for were not rolled back: never a clean success.
   return code === 0 && !scope.settled ? EXIT_NOT_ALL_APPLIED : code;
 }

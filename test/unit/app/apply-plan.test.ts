@@ -1,15 +1,14 @@
 import { confirmAndApply } from '../../../src/app/apply-plan.js';
 import { planRemediation } from '../../../src/app/plan-remediation.js';
 import type { RemediationPlan } from '../../../src/remediation/plan.js';
-import { applyPorts, memoryJournals } from '../../support/app-ports.js';
 import {
-  type FakeAccount,
-  fakeAccount,
-  fakeCaller,
-  openCluster,
-  silentLogger,
-} from '../../support/fake-aws.js';
-import { fakeClock } from '../../support/fake-clock.js';
+  applyPorts,
+  memoryJournals,
+  planPorts,
+  planRequest,
+  throughRoles,
+} from '../../support/app-ports.js';
+import { type FakeAccount, fakeAccount, fakeCaller, openCluster } from '../../support/fake-aws.js';
 
 const CALLER = '111111111111';
 const PAYMENTS = '222222222222';
@@ -20,26 +19,8 @@ const ROLE = (account: string) => `arn:aws:iam::${account}:role/Remediate`;
 async function planAcross(accounts: readonly FakeAccount[]): Promise<RemediationPlan> {
   const { caller } = fakeCaller(fakeAccount(CALLER, []), accounts);
   const outcome = await planRemediation(
-    { caller, clock: fakeClock(), logger: silentLogger, toolVersion: 't', peakMemoryKb: () => 0 },
-    {
-      homeRegion: 'us-east-1',
-      regions: undefined,
-      concurrency: 4,
-      regionConcurrency: 4,
-      scope: {
-        source: { kind: 'named', accountIds: accounts.map((a) => a.accountId) },
-        exclude: new Set(),
-        roleArnTemplate: 'arn:aws:iam::{account}:role/Remediate',
-        accountConcurrency: 4,
-        shard: null,
-      },
-      signal: new AbortController().signal,
-      remediation: { mode: 'private' },
-      clusterNames: undefined,
-      operatorIp: undefined,
-      exemptions: [],
-      planId: 'plan-1',
-    },
+    planPorts(caller),
+    planRequest({ scope: throughRoles(accounts.map((a) => a.accountId)) }),
   );
   if (outcome.kind !== 'planned') throw new Error(`expected a plan, got ${outcome.kind}`);
   return outcome.plan;

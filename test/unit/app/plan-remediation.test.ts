@@ -1,49 +1,15 @@
-import { planRemediation, type PlanRequest } from '../../../src/app/plan-remediation.js';
-import type { AccountScope } from '../../../src/app/scan-accounts.js';
+import { planRemediation } from '../../../src/app/plan-remediation.js';
+import { planPorts, planRequest, throughRoles } from '../../support/app-ports.js';
 import { parseConfig } from '../../../src/config/config.js';
-import {
-  fakeAccount,
-  fakeCaller,
-  openCluster,
-  privateCluster,
-  silentLogger,
-} from '../../support/fake-aws.js';
+import { fakeAccount, fakeCaller, openCluster, privateCluster } from '../../support/fake-aws.js';
 import { fakeClock } from '../../support/fake-clock.js';
 
 const CALLER = '111111111111';
 const PAYMENTS = '222222222222';
 const SEARCH = '333333333333';
 
-const callerScope: AccountScope = {
-  source: { kind: 'caller' },
-  exclude: new Set(),
-  roleArnTemplate: undefined,
-  accountConcurrency: 4,
-  shard: null,
-};
-
-const request = (overrides: Partial<PlanRequest> = {}): PlanRequest => ({
-  homeRegion: 'us-east-1',
-  regions: undefined,
-  concurrency: 4,
-  regionConcurrency: 4,
-  scope: callerScope,
-  signal: new AbortController().signal,
-  remediation: { mode: 'private' },
-  clusterNames: undefined,
-  operatorIp: undefined,
-  exemptions: [],
-  planId: 'plan-1',
-  ...overrides,
-});
-
-const ports = (caller: ReturnType<typeof fakeCaller>['caller']) => ({
-  caller,
-  clock: fakeClock({ start: Date.parse('2026-12-01T00:00:00Z') }),
-  logger: silentLogger,
-  toolVersion: '9.9.9',
-  peakMemoryKb: () => 0,
-});
+const ports = (caller: ReturnType<typeof fakeCaller>['caller']) =>
+  planPorts(caller, fakeClock({ start: Date.parse('2026-12-01T00:00:00Z') }));
 
 describe('planRemediation: scan, then one plan entry per failing cluster', () => {
   it("plans each open cluster of the caller's account, leaves the private one alone, submits nothing", async () => {
@@ -52,7 +18,7 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
       openCluster('eu-west-1', 'open-b'),
       privateCluster('us-east-1', 'quiet'),
     ]);
-    const outcome = await planRemediation(ports(fakeCaller(own).caller), request());
+    const outcome = await planRemediation(ports(fakeCaller(own).caller), planRequest());
     if (outcome.kind !== 'planned') throw new Error(`expected a plan, got ${outcome.kind}`);
     const { plan } = outcome;
     expect(plan.clusters.map((c) => [c.region, c.clusterName, c.action]).sort()).toEqual([
@@ -76,19 +42,15 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
     const { caller, opened } = fakeCaller(own, [payments, search]);
     const outcome = await planRemediation(
       ports(caller),
-      request({
-        scope: {
-          ...callerScope,
-          source: { kind: 'named', accountIds: [PAYMENTS, SEARCH] },
-          roleArnTemplate: 'arn:aws:iam::{account}:role/Audit',
-        },
+      planRequest({
+        scope: throughRoles([PAYMENTS, SEARCH]),
       }),
     );
     if (outcome.kind !== 'planned') throw new Error(`expected a plan, got ${outcome.kind}`);
     expect(outcome.plan.clusters.map((c) => [c.accountId, c.roleArn, c.clusterName])).toEqual(
       expect.arrayContaining([
-        [PAYMENTS, `arn:aws:iam::${PAYMENTS}:role/Audit`, 'pay'],
-        [SEARCH, `arn:aws:iam::${SEARCH}:role/Audit`, 'find'],
+        [PAYMENTS, `arn:aws:iam::${PAYMENTS}:role/Remediate`, 'pay'],
+        [SEARCH, `arn:aws:iam::${SEARCH}:role/Remediate`, 'find'],
       ]),
     );
     expect(opened.map((t) => t.accountId).sort()).toEqual([PAYMENTS, SEARCH]);
@@ -108,12 +70,8 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
     const { caller } = fakeCaller(fakeAccount(CALLER, []), [payments, search], [SEARCH]);
     const outcome = await planRemediation(
       ports(caller),
-      request({
-        scope: {
-          ...callerScope,
-          source: { kind: 'named', accountIds: [PAYMENTS, SEARCH] },
-          roleArnTemplate: 'arn:aws:iam::{account}:role/Audit',
-        },
+      planRequest({
+        scope: throughRoles([PAYMENTS, SEARCH]),
       }),
     );
     if (outcome.kind !== 'planned') throw new Error(`expected a plan, got ${outcome.kind}`);
@@ -128,7 +86,7 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
     const own = fakeAccount(CALLER, [openCluster('us-east-1', 'open-a')]);
     const outcome = await planRemediation(
       ports(fakeCaller(own).caller),
-      request({ clusterNames: ['nope'] }),
+      planRequest({ clusterNames: ['nope'] }),
     );
     expect(outcome).toEqual({ kind: 'not-found', names: ['nope'], regions: ['us-east-1'] });
   });
@@ -145,7 +103,7 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
     if (!config.ok) throw new Error(config.problem);
     const outcome = await planRemediation(
       ports(fakeCaller(own).caller),
-      request({ exemptions: config.config.exemptions }),
+      planRequest({ exemptions: config.config.exemptions }),
     );
     if (outcome.kind !== 'planned') throw new Error(`expected a plan, got ${outcome.kind}`);
     expect(outcome.plan.clusters).toEqual([
@@ -163,7 +121,7 @@ describe('planRemediation: scan, then one plan entry per failing cluster', () =>
     controller.abort();
     const outcome = await planRemediation(
       ports(fakeCaller(own).caller),
-      request({ signal: controller.signal }),
+      planRequest({ signal: controller.signal }),
     );
     expect(outcome).toEqual({ kind: 'interrupted' });
   });

@@ -6,7 +6,7 @@ import {
   shardSelection,
 } from '../../../src/accounts/shard.js';
 import { CliError } from '../../../src/cli/cli-error.js';
-import { resolveShard } from '../../../src/cli/shard-option.js';
+import { resolveShard } from '../../../src/cli/options/shard-option.js';
 
 const accountId = fc.stringMatching(/^\d{12}$/);
 const accountList = fc

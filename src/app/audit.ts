@@ -4,7 +4,7 @@ import type { ProbeReport } from '../model/probe.js';
 import type { AccountScanResult } from '../model/scan.js';
 import { probeTargets } from '../probe/probe-clusters.js';
 import type { Rule, RuleContext } from '../rules/types.js';
-import type { Refused } from './outcomes.js';
+import type { NotSelected, Refused } from './outcomes.js';
 import { scan, type ScanPorts, type ScanRequest } from './scan-accounts.js';
 
 /** --probe on an audit: each public endpoint probed from this machine. */
@@ -40,7 +40,8 @@ export type AuditRunOutcome =
   | { readonly kind: 'report'; readonly report: AuditReport }
   /** SIGINT/SIGTERM: a scan cut short is not reported (its errors are ours, not the account's). */
   | { readonly kind: 'interrupted' }
-  | Refused;
+  | Refused
+  | NotSelected;
 
 /** audit: every account and region in scope read, every cluster judged by the rules asked for. */
 export async function audit(ports: AuditPorts, request: AuditRequest): Promise<AuditRunOutcome> {
@@ -63,6 +64,7 @@ export async function audit(ports: AuditPorts, request: AuditRequest): Promise<A
       }),
     },
   });
+  if (outcome.kind === 'not-selected') return outcome;
   if (signal.aborted) return { kind: 'interrupted' };
   if (outcome.kind === 'refused') return outcome;
   return { kind: 'report', report: outcome.report };

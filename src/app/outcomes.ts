@@ -18,3 +18,13 @@ export const refused = (refusal: Refusal, message: string): Refused => ({
   refusal,
   message,
 });
+
+/**
+ * The accounts of a run could not be selected (the organization could not be listed, or lists
+ * none): the run ends there, before any account is scanned, whatever else happens.
+ */
+export interface NotSelected {
+  readonly kind: 'not-selected';
+  readonly refusal: Refusal;
+  readonly message: string;
+}

@@ -9,7 +9,7 @@ import {
   type ScanSelection,
 } from '../remediation/plan-from-scans.js';
 import { assemblePlan, type RemediationRequest } from '../remediation/planner.js';
-import type { Refused } from './outcomes.js';
+import type { NotSelected, Refused } from './outcomes.js';
 import { scan, type ScanPorts, type ScanRequest } from './scan-accounts.js';
 
 export interface RemediationPorts extends Omit<ScanPorts, 'progress'> {
@@ -38,7 +38,8 @@ export type PlanOutcome =
     }
   /** SIGINT/SIGTERM during the scan or the planning: nothing is planned from facts cut short. */
   | { readonly kind: 'interrupted' }
-  | Refused;
+  | Refused
+  | NotSelected;
 
 /**
  * remediate: scan (the caller's account, or each account through its role), then plan each
@@ -77,6 +78,7 @@ export async function planRemediation(
       },
     },
   );
+  if (outcome.kind === 'not-selected') return outcome;
   if (request.signal.aborted) return { kind: 'interrupted' };
   if (outcome.kind === 'refused') return outcome;
   const exempted = exemptedClusters(outcome.report);

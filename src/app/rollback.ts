@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type JournalEntry,
   type TornLine,
@@ -61,12 +62,16 @@ export async function rollBack(
   ports: RollbackPorts,
   request: RollbackRequest,
 ): Promise<{ readonly plan: RemediationPlan; readonly outcome: ApplyOutcome }> {
+  // Nothing interrupts the reading (a signal before the question ends the command): every call
+  // of the plan shares this signal, hundreds of listeners at once on a cluster with many updates.
+  const reading = new AbortController();
+  setMaxListeners(0, reading.signal);
   const planned = await planRollback(
     (account) => ports.accounts.portFor(account),
     request.candidates,
     undefined,
     request.concurrency,
-    new AbortController().signal,
+    reading.signal,
   );
   const plan = assemblePlan(
     {

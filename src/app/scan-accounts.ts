@@ -26,7 +26,7 @@ import type { Clock } from '../model/time.js';
 import type { Shard } from '../accounts/shard.js';
 import { defaultRules } from '../rules/registry.js';
 import { NO_RULE_CONTEXT, type Rule, type RuleContext } from '../rules/types.js';
-import { type Refused, refused, type Refusal } from './outcomes.js';
+import { type NotSelected, type Refused, refused, type Refusal } from './outcomes.js';
 import type { AccountAws, CallerAws, Log, OpenedAccount } from './ports.js';
 
 export interface AuditDeps {
@@ -582,7 +582,10 @@ export interface ScanRequest extends Pick<
  * The scan audit and remediate share: the caller's own account with the caller's credentials, or
  * every selected account through its role (accounts listed, sharded, then scanned).
  */
-export async function scan(ports: ScanPorts, request: ScanRequest): Promise<AuditOutcome> {
+export async function scan(
+  ports: ScanPorts,
+  request: ScanRequest,
+): Promise<AuditOutcome | NotSelected> {
   const deps = {
     clock: ports.clock,
     logger: ports.logger,
@@ -601,7 +604,7 @@ export async function scan(ports: ScanPorts, request: ScanRequest): Promise<Audi
   if (scope.source.kind === 'caller')
     return scanCallerAccount({ ...deps, aws: ports.caller.own }, options);
   const selected = await selectAccounts(scope, ports.caller, ports.logger, request.signal);
-  if (selected.kind === 'refused') return selected;
+  if (selected.kind === 'refused') return { ...selected, kind: 'not-selected' };
   return scanAccounts(
     { ...deps, openAccount: (t) => ports.caller.openAccount(t), afterScan: request.afterScan },
     selected.selection,

@@ -44,11 +44,11 @@ const NOT_PACED: Pacer = { take: () => Promise.resolve() };
 /** The pacer of one account's calls (none with --pace off). */
 export function accountPacer(pacing: ReachSettings['pacing'], clock: PaceClock): Pacer {
   if (pacing === null) return NOT_PACED;
-  const never = new AbortController().signal;
+  // A signal of its own per wait: one shared by every waiting call would collect their listeners.
   return createPacer(
     pacing,
     () => clock.now(),
-    (ms) => clock.sleep(ms, never),
+    (ms) => clock.sleep(ms, new AbortController().signal),
   );
 }
 

@@ -100,7 +100,8 @@ function prompt(question: string): Promise<string | undefined> {
   });
 }
 
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or early when `signal` aborts (the real clock's sleep). */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   try {
     await delay(ms, undefined, { signal });
   } catch {
@@ -166,6 +167,10 @@ export function outputWidth(
   return Number.isInteger(exported) && exported > 0 ? exported : undefined;
 }
 
+/** The AWS clients of one set of credentials; the SDK loads on the first call. */
+export const createClients: CliDeps['createClients'] = async (options) =>
+  (await import('../aws/clients.js')).createAwsClients(options);
+
 export function realDeps(options: { readonly runtimeNote?: string | undefined } = {}): CliDeps {
   const stderr = readerAwareOutput(process.stderr, process.env);
   return {
@@ -181,7 +186,7 @@ export function realDeps(options: { readonly runtimeNote?: string | undefined } 
         logger: credentialChainLogger(stderr),
       });
     },
-    createClients: async (options) => (await import('../aws/clients.js')).createAwsClients(options),
+    createClients,
     configuredRegion,
     untilSignal: () =>
       new Promise((resolve) => {

@@ -402,6 +402,38 @@ describe('eksposure rollback', () => {
       expect(statusesOf(readJournal(join(dir, 'r')), 'open-b').at(-1)).toBe('Verified');
     });
   });
+
+  it('rolls a dozen clusters back at once, with no Node warning on stderr', async () => {
+    const dozen = {
+      accountId: '111122223333',
+      regions: { 'us-east-1': { generate: [{ count: 12, namePrefix: 'open-' }] } },
+    };
+    const emulator = await startEmulator({ fixture: dozen, updateDurationMs: 50 });
+    try {
+      const dir = tempDir();
+      const applied = await cli(
+        emulator,
+        'remediate',
+        '--apply-concurrency',
+        '12',
+        ...applying(join(dir, 'j')),
+      );
+      expect(applied.code).toBe(0);
+      // Node's own warnings on, as a user has them (a process of its own).
+      const run = await runCli(
+        [
+          ...['rollback', '--journal', join(dir, 'j'), '--yes', '--new-journal', join(dir, 'r')],
+          ...['--concurrency', '12', '--endpoint-url', emulator.url, ...FAST],
+        ],
+        isolatedAwsEnv({ NODE_NO_WARNINGS: undefined }),
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain('Warning');
+      expect(submits(emulator)).toBe(24);
+    } finally {
+      await emulator.close();
+    }
+  });
 });
 
 describe('bad input: one line, exit 2, nothing changed', () => {

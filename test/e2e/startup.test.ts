@@ -72,7 +72,9 @@ describe('start-up loads only what the command uses', () => {
     const cli = startCli(['emulator', '--fixtures', fixtures], env);
     await cli.waitFor(() => cli.stderr().includes('Ctrl-C stops it'), 'the emulator to listen');
     cli.signal('SIGTERM');
-    expect((await cli.exited).code).toBe(0);
+    const run = await cli.exited;
+    // The whole stderr on failure: how it ended, and what it said.
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
     expect(heavyOf(packagesLoaded(list))).toEqual([]);
   });
 

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { type CliDeps, outputWidth, REDACTED_LOG_PATHS, realDeps } from '../../src/cli/deps.js';
+import {
+  type CliDeps,
+  createClients,
+  outputWidth,
+  REDACTED_LOG_PATHS,
+  sleep,
+} from '../../src/cli/deps.js';
 import { runCli as runCliInProcess } from '../../src/cli/run.js';
 import { nodeSupportNote, SDK_NODE_WARNING_SWITCH } from '../../src/cli/runtime-note.js';
 import { spawnCli, type SpawnedCli } from '../../src/tools/spawn-cli.js';
@@ -36,6 +43,21 @@ export function isolatedAwsEnv(
     Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined),
   );
 }
+
+/**
+ * The AWS SDK reads some settings (config and credentials files, FIPS and endpoint variables) from
+ * the process it runs in, whatever a run's `env` says: an in-process run must find none of the
+ * developer's own. Set once, when the first test of a file loads this harness.
+ */
+function isolateThisProcessFromAws(): void {
+  const home = mkdtempSync(join(tmpdir(), 'eksposure-sdk-home-'));
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('AWS_')) delete process.env[name];
+  process.env.AWS_CONFIG_FILE = join(home, 'config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials');
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+isolateThisProcessFromAws();
 
 /** What a run wrote to one of its streams, as a pipe (not a terminal) would take it. */
 function capturedStream(env: Record<string, string>) {
@@ -78,15 +100,14 @@ function envCredentials(env: Record<string, string>): CliDeps['createCredentials
 }
 
 /**
- * The edges of one in-process run: the real parser, handlers, AWS SDK clients and clock, with
- * stdout and stderr captured, `env` in place of the process's environment, no terminal (so no
- * question is asked) and no signal.
+ * The edges of one in-process run: the real AWS SDK clients, clock and sleep, with stdout and
+ * stderr captured, `env` in place of the process's environment, no terminal (so no question is
+ * asked) and no signal. Nothing touches the test process's own streams.
  */
 export function inProcessDeps(env: Record<string, string>) {
   const stdout = capturedStream(env);
   const stderr = capturedStream(env);
   const deps: CliDeps = {
-    ...realDeps(),
     stdout: stdout.stream,
     stderr: stderr.stream,
     env,
@@ -99,6 +120,10 @@ export function inProcessDeps(env: Record<string, string>) {
       ),
     createCredentials: envCredentials(env),
     configuredRegion: () => Promise.resolve(env.AWS_REGION || undefined),
+    createClients,
+    clock: () => new Date(),
+    sleep,
+    newId: randomUUID,
     untilSignal: () => new Promise<string>(() => undefined),
     stdinIsTTY: false,
     prompt: () => Promise.resolve(undefined),
@@ -176,7 +201,10 @@ export function startCli(
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<CliRun>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
+    child.on('close', (code, signal) =>
+      // A process a signal ended has no exit code: say which signal, so a failure shows it.
+      resolve({ code, stdout, stderr: signal ? `${stderr}[ended by ${signal}]\n` : stderr }),
+    ),
   );
   return {
     stderr: () => stderr,

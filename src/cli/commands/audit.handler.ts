@@ -66,6 +66,9 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         probe: setup.probe,
       },
     );
+    // The accounts could not be selected: nothing was scanned, so there is no progress to clear.
+    if (outcome.kind === 'not-selected')
+      throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
     progress.done();
     // A scan cut short is not reported: its errors are ours, not the account's.
     interrupt.throwIfInterrupted();

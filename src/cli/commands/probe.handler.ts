@@ -72,12 +72,13 @@ function reportProbe(
   interrupt: ScanInterrupt,
   outcome: ProbeOutcome,
 ): number {
-  interrupt.throwIfInterrupted();
-  if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
+  // A cluster that could not be read says so, signal or not, as it always has.
   if (outcome.kind === 'unreadable') {
     deps.stderr.write(`${outcome.message}\n`);
     return 3;
   }
+  interrupt.throwIfInterrupted();
+  if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
   const { report } = outcome;
   const json = {
     kind: 'eksposure-probe-report',

@@ -169,6 +169,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         planId: deps.newId(),
       },
     );
+    if (outcome.kind === 'not-selected')
+      throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
     // Nothing is written from a plan whose facts were cut short.
     interrupt.throwIfInterrupted();
     interrupt.release();

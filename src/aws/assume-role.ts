@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 
-import type { CredentialsProvider } from './clients.js';
+import { type CredentialsProvider, pacingPlugin } from './clients.js';
+import type { Pacer } from './pacing.js';
 import { type AccountTarget } from '../model/accounts.js';
 
 export interface RoleOptions {
@@ -22,8 +23,8 @@ export interface StsSettings {
    * account): `{ httpAgent, httpsAgent, ... }` as the SDK's requestHandler takes them.
    */
   readonly requestHandler?: object | undefined;
-  /** Awaited before each AssumeRole (client-side pacing). */
-  readonly beforeCall?: (() => Promise<void>) | undefined;
+  /** Paces each attempt of AssumeRole, and learns from its throttling (client-side pacing). */
+  readonly pacer?: Pacer | undefined;
   /** Milliseconds since the epoch; Date.now by default. */
   readonly now?: (() => number) | undefined;
 }
@@ -79,6 +80,7 @@ export function accountCredentials(
   const { roleArn } = target;
   if (roleArn === null) return base;
   let assume: CredentialsProvider | undefined;
+  const region = settings.region ?? 'us-east-1';
   const fetch = async () => {
     if (!assume) {
       const { fromTemporaryCredentials } = await import('./sdk/temporary-credentials.js');
@@ -91,15 +93,15 @@ export function accountCredentials(
           ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
         },
         clientConfig: {
-          region: settings.region ?? 'us-east-1',
+          region,
           maxAttempts: settings.maxAttempts ?? 10,
           retryMode: 'standard',
           ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
           ...(settings.requestHandler ? { requestHandler: settings.requestHandler } : {}),
         },
+        ...(settings.pacer ? { clientPlugins: [pacingPlugin(settings.pacer, 'sts', region)] } : {}),
       });
     }
-    await settings.beforeCall?.();
     return assume();
   };
   return refreshingCredentials(fetch, settings.now ?? Date.now);

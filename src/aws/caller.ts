@@ -6,7 +6,7 @@ import { accountPort } from './account-port.js';
 import { accountCredentials, type RoleOptions } from './assume-role.js';
 import type { AwsClientOptions, AwsClients, CredentialsProvider } from './clients.js';
 import { listOrganizationAccounts } from './organization-accounts.js';
-import { type BucketRate, createPacer, type PacedService, type Pacer } from './pacing.js';
+import { createPacer, type Pacer, type PacingModel } from './pacing.js';
 
 /** How long a connection to AWS may take to open. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -29,8 +29,8 @@ export interface ReachSettings {
   /** Calls in flight per region (each client's pool gets two sockets more, for listing). */
   readonly concurrency: number;
   readonly role: RoleOptions;
-  /** Buckets per account, region and service; null: --pace off. */
-  readonly pacing: Readonly<Record<PacedService, BucketRate>> | null;
+  /** What the run's pacers start from and learn (one model for every account); null: --pace off. */
+  readonly pacing: PacingModel | null;
 }
 
 /** The clock pacing waits on. */
@@ -39,11 +39,9 @@ export interface PaceClock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-const NOT_PACED: Pacer = { take: () => Promise.resolve() };
-
-/** The pacer of one account's calls (none with --pace off). */
-export function accountPacer(pacing: ReachSettings['pacing'], clock: PaceClock): Pacer {
-  if (pacing === null) return NOT_PACED;
+/** The pacer of one account's calls, from what the run has learned; none with --pace off. */
+export function accountPacer(pacing: PacingModel | null, clock: PaceClock): Pacer | undefined {
+  if (pacing === null) return undefined;
   // A signal of its own per wait: one shared by every waiting call would collect their listeners.
   return createPacer(
     pacing,
@@ -62,7 +60,7 @@ export function accountOpener(options: {
   readonly credentials: CredentialsProvider;
   readonly settings: ReachSettings;
   readonly homeRegion: string;
-  readonly callerPacer: Pacer;
+  readonly callerPacer: Pacer | undefined;
   readonly clock: PaceClock;
 }) {
   const { settings, homeRegion, callerPacer } = options;
@@ -84,7 +82,7 @@ export function accountOpener(options: {
         maxAttempts: settings.maxAttempts,
         requestTimeoutMs: settings.requestTimeoutMs,
         requestHandler: stsConnections,
-        beforeCall: () => callerPacer.take('sts', homeRegion),
+        pacer: callerPacer,
         now: () => options.clock.now(),
       },
     );

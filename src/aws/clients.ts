@@ -7,7 +7,7 @@ import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { PacedService, Pacer } from './pacing.js';
+import { type AttemptOutcome, failedAttempt, type PacedService, type Pacer } from './pacing.js';
 import { isError } from '../model/errors.js';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -183,20 +183,36 @@ const DEADLINE_PLACE = {
 } as const;
 
 /** Right after the retry, so every attempt takes a token; before the attempt's deadline starts. */
-const PACING_PLACE = {
+export const PACING_PLACE = {
   step: 'finalizeRequest',
   priority: 'low',
   name: 'eksposurePacing',
 } as const;
 
-/** Waits for the pacer's token before each attempt. */
+const SUCCEEDED: AttemptOutcome = { kind: 'succeeded' };
+
+/** Waits for the pacer's token before each attempt, and tells it what became of the attempt. */
 export function pacing(pacer: Pacer, service: PacedService, region: string) {
   return <Args, Result>(next: AttemptHandler<Args, Result>): AttemptHandler<Args, Result> =>
     async (args) => {
       await pacer.take(service, region);
-      return next(args);
+      let result: Result;
+      try {
+        result = await next(args);
+      } catch (error) {
+        pacer.record(service, region, failedAttempt(error, Date.now()));
+        throw error;
+      }
+      pacer.record(service, region, SUCCEEDED);
+      return result;
     };
 }
+
+/** The pacing middleware as a plugin, for a client eksposure does not build itself (AssumeRole's). */
+export const pacingPlugin = (pacer: Pacer, service: PacedService, region: string) => ({
+  applyToStack: (stack: { add(middleware: unknown, options: object): void }) =>
+    stack.add(pacing(pacer, service, region), PACING_PLACE),
+});
 
 /** Organizations is a global service whose API is in us-east-1 (aws partition). */
 export const ORGANIZATIONS_REGION = 'us-east-1';

@@ -15,6 +15,7 @@ import type {
 } from '../app/apply-plan.js';
 import type { ReachedAccounts } from '../app/reach-accounts.js';
 import type { RoleOptions } from '../aws/assume-role.js';
+import { createPacingModel } from '../aws/pacing.js';
 import { probeClusterEndpoint } from '../probe/probe-clusters.js';
 import { clusterLabel } from '../remediation/accounts.js';
 import { formatEndpointConfig } from '../remediation/endpoint-config.js';
@@ -26,7 +27,7 @@ import { buildApplyReport } from '../report/apply-report.js';
 import {
   type AccountScope,
   type PaceArgs,
-  parsePacing,
+  resolvePace,
   type RoleArgs,
   resolveRoleOptions,
 } from './options/account-options.js';
@@ -80,7 +81,7 @@ export function resolveChangeCommand(
     concurrency: wholeNumber('concurrency', args.concurrency, 50),
     output: args.output,
     role: resolveRoleOptions(args),
-    pacing: parsePacing(args.pace),
+    pacing: resolvePace(args.pace),
   };
 }
 
@@ -95,7 +96,8 @@ export function inChangeSession<T>(
   reach: Parameters<typeof withChangeSession>[4],
   body: (session: ChangeSession) => Promise<T>,
 ): Promise<T> {
-  const { access, concurrency, role, pacing } = settings;
+  const { access, concurrency, role } = settings;
+  const pacing = settings.pacing ? createPacingModel(settings.pacing) : null;
   const reachSettings = { ...access, concurrency, role, pacing };
   return withChangeSession(deps, reachSettings, access, logLevel, reach, body);
 }

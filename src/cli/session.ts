@@ -9,7 +9,8 @@ import { type ReachedAccounts, reachAccounts, type AccountsSource } from '../app
 import { accountPacer, callerAws, CONNECT_TIMEOUT_MS, type ReachSettings } from '../aws/caller.js';
 import type { AwsClients, CredentialsProvider } from '../aws/clients.js';
 import { checkCredentials } from '../aws/credentials.js';
-import type { Pacer } from '../aws/pacing.js';
+import { createPacingModel, type PacePolicy, type Pacer, type PacingModel } from '../aws/pacing.js';
+import type { PacePolicies } from './options/account-options.js';
 import type { AccountRef } from '../model/accounts.js';
 import { REGION_NAME_PATTERN } from '../model/aws-names.js';
 import type { Clock } from '../model/time.js';
@@ -168,12 +169,39 @@ export async function openScanSession(
   return { ...session, logger, interrupt };
 }
 
-/** Only a run across accounts is paced: a single account keeps the speed it had. */
+const OFF: PacePolicy = { kind: 'off' };
+const PACE_OFF = { eks: OFF, ec2: OFF, sts: OFF, organizations: OFF };
+
+/**
+ * What a scan's pacers start from and learn, for every account of the run. A run across accounts
+ * starts paced (the default rates, or --pace's); the caller's own account alone is not paced until
+ * AWS first throttles it. With --pace off nothing is paced, and throttles are only counted.
+ */
+export function pacingFor(scope: {
+  readonly source: { readonly kind: string };
+  readonly pacing: PacePolicies | null;
+}): PacingModel {
+  if (scope.pacing === null) return createPacingModel(PACE_OFF);
+  if (scope.source.kind !== 'caller') return createPacingModel(scope.pacing);
+  const whenThrottled = (policy: PacePolicy): PacePolicy => {
+    if (policy.kind === 'off') return policy;
+    const resume = policy.kind === 'learning' ? policy.resume : policy.rate;
+    return { kind: 'learning', start: null, resume };
+  };
+  const p = scope.pacing;
+  return createPacingModel({
+    eks: whenThrottled(p.eks),
+    ec2: whenThrottled(p.ec2),
+    sts: whenThrottled(p.sts),
+    organizations: whenThrottled(p.organizations),
+  });
+}
+
+/** The pacer of the caller's own calls (its account, or across accounts Organizations and STS). */
 export const callerPacerFor = (
   deps: Pick<CliDeps, 'clock' | 'sleep'>,
-  scope: { readonly source: { readonly kind: string }; readonly pacing: ReachSettings['pacing'] },
-): Pacer | undefined =>
-  scope.source.kind === 'caller' ? undefined : accountPacer(scope.pacing, clockOf(deps));
+  pacing: PacingModel | null,
+): Pacer | undefined => accountPacer(pacing, clockOf(deps));
 
 /** The caller's AWS as the use cases take it: its own account, and every other through its role. */
 export function callerPorts(

@@ -29,7 +29,7 @@ export interface ExemptionUsage {
 }
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '2.1.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.2.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 
@@ -104,6 +104,15 @@ export interface AuditSummary {
   readonly suppressed: number;
 }
 
+/** The services whose calls are paced, and whose throttled calls a run counts. */
+export type CountedService = 'eks' | 'ec2' | 'sts' | 'organizations';
+
+/** How the run itself went, beyond its findings (since 2.2.0). */
+export interface RunFacts {
+  /** Attempts AWS throttled, per service, over every account and region of the run. */
+  readonly throttledCalls: Readonly<Record<CountedService, number>>;
+}
+
 export interface AuditReport {
   readonly schemaVersion: string;
   readonly tool: { readonly name: 'eksposure'; readonly version: string };
@@ -129,5 +138,7 @@ export interface AuditReport {
   readonly regions: readonly RegionResult[];
   /** Each exemption of the config file and what it matched; empty without one. */
   readonly exemptions: readonly ExemptionUsage[];
+  /** Since 2.2.0; absent from reports built without AWS (tests, older versions). */
+  readonly run?: RunFacts;
   readonly findings: readonly Finding[];
 }

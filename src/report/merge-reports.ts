@@ -1,6 +1,12 @@
 import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
 import { isObject } from '../model/json-shape.js';
-import { type ExemptionUsage, type AuditReport, type AuditSummary } from '../model/findings.js';
+import type {
+  AuditReport,
+  AuditSummary,
+  CountedService,
+  ExemptionUsage,
+  RunFacts,
+} from '../model/findings.js';
 
 /** A report file as read: its name (for the refusals) and its text. */
 export interface ReportFile {
@@ -244,10 +250,28 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
     summary: sumSummaries(reports.map((r) => r.summary)),
     rules: [...rules.values()],
     exemptions: mergeExemptionUsage(reports.map((r) => r.exemptions ?? [])),
+    ...runFactsOf(reports),
     shard: null,
     accounts: byAccount(reports.map((r) => r.accounts)),
     regions: byAccount(reports.map((r) => r.regions)),
     findings: byAccount(reports.map((r) => r.findings)),
   };
   return { ok: true, report, missingShards };
+}
+
+/** The shards' throttled calls, added up; none when no shard counted them (reports before 2.2.0). */
+function runFactsOf(reports: readonly AuditReport[]): { run?: RunFacts } {
+  const counted = reports.flatMap((r) => (r.run ? [r.run.throttledCalls] : []));
+  if (counted.length === 0) return {};
+  const sum = (service: CountedService) => counted.reduce((n, c) => n + (c[service] ?? 0), 0);
+  return {
+    run: {
+      throttledCalls: {
+        eks: sum('eks'),
+        ec2: sum('ec2'),
+        sts: sum('sts'),
+        organizations: sum('organizations'),
+      },
+    },
+  };
 }

@@ -59,7 +59,9 @@ describe('named accounts', () => {
     );
     expect(run.code).toBe(3);
     const report = validReport(run);
-    expect(report.schemaVersion).toBe('2.1.0');
+    expect(report.schemaVersion).toBe('2.2.0');
+    // Since 2.2.0 the run says how many calls AWS throttled, per service (none here).
+    expect(report.run).toEqual({ throttledCalls: { eks: 0, ec2: 0, sts: 0, organizations: 0 } });
     expect(report.complete).toBe(false);
     expect(statuses(report)).toEqual([
       ['222222222222', 'ok', null],
@@ -235,29 +237,44 @@ it('on SIGTERM while accounts are being scanned: ends at once, exit 143, one lin
   }
 }, 15_000);
 
+/**
+ * Buckets `factor` times eksposure's starting rates (burst and refill a second), which the run is
+ * not told: its pacing must learn them.
+ */
+const bucketsAt = (factor: number) => ({
+  eks: { capacity: 20 * factor, refillPerSecond: 10 * factor },
+  ec2: { capacity: 20 * factor, refillPerSecond: 5 * factor },
+  sts: { capacity: 10 * factor, refillPerSecond: 10 * factor },
+  organizations: { capacity: Math.max(1, 5 * factor), refillPerSecond: 2 * factor },
+});
+
 describe('organization scale under token buckets', () => {
   const ACCOUNTS = ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005'];
   const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
   const CLUSTERS_PER_REGION = 60;
-  const fixture: Fixture = parseFixture({
-    accountId: ACCOUNTS[0],
-    roles: { SecurityAudit: { trustedAccounts: [ACCOUNTS[0]] } },
-    organization: { id: 'o-scale12345', managementAccountId: ACCOUNTS[0], rootId: 'r-sc12' },
-    accounts: Object.fromEntries(
-      ACCOUNTS.map((id) => [
-        id,
-        {
-          name: `team-${id.slice(-1)}`,
-          regions: Object.fromEntries(
-            REGIONS.map((r) => [
-              r,
-              { generate: [{ count: CLUSTERS_PER_REGION, namePrefix: `${r}-c` }] },
-            ]),
-          ),
-        },
-      ]),
-    ),
-  });
+  const organizationOf = (clustersPerRegion: number): Fixture =>
+    parseFixture({
+      accountId: ACCOUNTS[0],
+      roles: { SecurityAudit: { trustedAccounts: [ACCOUNTS[0]] } },
+      organization: { id: 'o-scale12345', managementAccountId: ACCOUNTS[0], rootId: 'r-sc12' },
+      accounts: Object.fromEntries(
+        ACCOUNTS.map((id) => [
+          id,
+          {
+            name: `team-${id.slice(-1)}`,
+            regions: Object.fromEntries(
+              REGIONS.map((r) => [
+                r,
+                { generate: [{ count: clustersPerRegion, namePrefix: `${r}-c` }] },
+              ]),
+            ),
+          },
+        ]),
+      ),
+    });
+  const fixture = organizationOf(CLUSTERS_PER_REGION);
+  /** Regions of 20 clusters: their buckets last a few seconds, as most of an organization's do. */
+  const smallRegions = organizationOf(20);
 
   it('evaluates every cluster with no error and few throttled calls: the client paces itself, without a Node warning', async () => {
     const scaled = await startEmulator({
@@ -306,5 +323,70 @@ describe('organization scale under token buckets', () => {
     } finally {
       await scaled.close();
     }
+  });
+
+  /** The organization's audit behind `buckets`: its report, the calls, and the wall time. */
+  async function auditBehind(buckets: ReturnType<typeof bucketsAt>, ...flags: string[]) {
+    const scaled = await startEmulator({ fixture: smallRegions, tokenBuckets: buckets });
+    try {
+      const run = await runCli([
+        'audit',
+        '--endpoint-url',
+        scaled.url,
+        '--organization',
+        '--role-arn',
+        ROLE,
+        '--output',
+        'json',
+        ...flags,
+      ]);
+      const total = (counts: ReadonlyMap<string, number>) =>
+        [...counts.values()].reduce((a, b) => a + b, 0);
+      return {
+        report: validReport(run),
+        calls: total(scaled.stats.calls),
+        throttled: total(scaled.stats.throttled),
+        log: run.stderr
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      };
+    } finally {
+      await scaled.close();
+    }
+  }
+
+  it('behind buckets half its starting rates: every cluster evaluated, at most 10 % of calls throttled, and the report counts them', async () => {
+    // Unpaced, these buckets throttle far more than a tenth of the calls.
+    const unpaced = await auditBehind(bucketsAt(0.5), '--pace', 'off');
+    expect(unpaced.throttled).toBeGreaterThan(unpaced.calls * 0.1);
+    const { report, calls, throttled } = await auditBehind(bucketsAt(0.5));
+    expect(report.summary).toMatchObject({
+      clusters: ACCOUNTS.length * REGIONS.length * 20,
+      error: 0,
+      accountsFailed: 0,
+    });
+    expect(report.complete).toBe(true);
+    expect(throttled).toBeLessThanOrEqual(calls * 0.1);
+    // What the emulator throttled is what the report says it met.
+    const counted = report.run?.throttledCalls;
+    expect(counted && counted.eks + counted.ec2 + counted.sts + counted.organizations).toBe(
+      throttled,
+    );
+  });
+
+  it('behind buckets five times its starting rates, never paces slower than the fixed starting rates', async () => {
+    const { report, throttled, log } = await auditBehind(bucketsAt(5), '--log-level', 'info');
+    expect(throttled).toBe(0);
+    expect(report.summary).toMatchObject({ error: 0, accountsFailed: 0 });
+    // What a new bucket would start at once the run is over: never below where it started.
+    const finished = log.find((line) => line.msg === 'audit finished');
+    const learned = finished?.pacing as Record<string, { burst: number; perSecond: number }>;
+    const starting = { eks: [20, 10], ec2: [20, 5], sts: [10, 10], organizations: [5, 2] };
+    for (const [service, [burst, perSecond]] of Object.entries(starting)) {
+      expect(learned[service]?.burst).toBeGreaterThanOrEqual(burst ?? 0);
+      expect(learned[service]?.perSecond).toBeGreaterThanOrEqual(perSecond ?? 0);
+    }
+    expect(finished?.throttledCalls).toEqual({ eks: 0, ec2: 0, sts: 0, organizations: 0 });
   });
 });

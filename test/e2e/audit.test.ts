@@ -240,7 +240,12 @@ describe('eksposure audit against the emulator', () => {
 describe('eksposure audit when AWS misbehaves', () => {
   it('evaluates every cluster when one call in five is throttled (EKS and EC2)', async () => {
     await withEmulator([...denyMumbai, { throttleRate: 0.2 }], async (emulator) => {
-      const run = await auditJson(emulator, '--regions', 'us-east-1,eu-west-1,sa-east-1');
+      // Retries alone carry the scan through. (Paced, it would rightly slow down a great deal
+      // for throttling this heavy: test/unit/aws/pacing.test.ts.)
+      const run = await auditJson(
+        emulator,
+        ...['--regions', 'us-east-1,eu-west-1,sa-east-1', '--pace', 'off'],
+      );
       expect(emulator.stats.injected.get('throttle')).toBeGreaterThan(10);
       expect(run.code).toBe(1);
       const report = parseReport(run.stdout);
@@ -253,7 +258,10 @@ describe('eksposure audit when AWS misbehaves', () => {
     await withEmulator(
       [{ service: 'eks', operation: 'DescribeCluster', throttleRate: 0.2 }],
       async (emulator) => {
-        const run = await auditJson(emulator, '--regions', 'eu-west-1', '--max-attempts', '1');
+        const run = await auditJson(
+          emulator,
+          ...['--regions', 'eu-west-1', '--max-attempts', '1', '--pace', 'off'],
+        );
         expect(run.code).toBe(3);
         const errors = parseReport(run.stdout).findings.filter((f) => f.status === 'ERROR');
         expect(errors.length).toBeGreaterThan(0);

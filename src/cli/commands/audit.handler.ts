@@ -13,7 +13,7 @@ import {
   resolveOutputTargets,
   writeReportOutputs,
 } from '../options/report-outputs.js';
-import { callerPacerFor, callerPorts, clockOf, openScanSession } from '../session.js';
+import { callerPacerFor, callerPorts, clockOf, openScanSession, pacingFor } from '../session.js';
 import { silentProgress } from '../../model/scan.js';
 import { terminalProgress } from '../terminal-progress.js';
 import { toolVersion } from '../version.js';
@@ -29,7 +29,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const setup = withProbeRule(resolveRuleSetup(args), resolveAuditProbe(args));
   const outputs = resolveOutputTargets(args);
   const scope = resolveAccountScope(args);
-  const callerPacer = callerPacerFor(deps, scope);
+  const pacing = pacingFor(scope);
+  const callerPacer = callerPacerFor(deps, pacing);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
   const { logger, interrupt, clients, homeRegion } = session;
   const progress = deps.stderr.isTTY
@@ -47,7 +48,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   try {
     const outcome = await runAudit(
       {
-        caller: callerPorts(deps, session, { ...connection, ...scope }, callerPacer),
+        caller: callerPorts(deps, session, { ...connection, ...scope, pacing }, callerPacer),
         clock: clockOf(deps),
         logger,
         progress,
@@ -75,7 +76,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
     if (outcome.kind === 'refused')
       throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
-    const { report } = outcome;
+    const throttledCalls = { ...pacing.throttled };
+    const report = { ...outcome.report, run: { throttledCalls } };
     await writeReportOutputs(report, outputs, deps.stdout, {
       rules: setup.rules.map((r) => r.metadata),
       table: { failOn: setup.failOn },
@@ -85,6 +87,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       {
         durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
         maxRssKb: process.resourceUsage().maxRSS,
+        throttledCalls,
+        pacing: pacing.learned(),
         ...report.summary,
       },
       'audit finished',

@@ -39,6 +39,7 @@ import { loadConfig } from '../options/rule-config.js';
 import type { ConfigArgs } from '../options/rule-options.js';
 import {
   callerPacerFor,
+  pacingFor,
   callerPorts,
   clockOf,
   openScanSession,
@@ -145,13 +146,14 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   if (args.apply) requireWayToConfirm(deps, args.yes);
   const { config } = loadConfig(args);
 
-  const callerPacer = callerPacerFor(deps, scope);
+  const pacing = pacingFor(scope);
+  const callerPacer = callerPacerFor(deps, pacing);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
   const { logger, interrupt, clients } = session;
   try {
     const outcome = await planRemediation(
       {
-        caller: callerPorts(deps, session, { ...connection, ...scope }, callerPacer),
+        caller: callerPorts(deps, session, { ...connection, ...scope, pacing }, callerPacer),
         clock: clockOf(deps),
         logger,
         toolVersion,
@@ -183,6 +185,10 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       );
     }
     const { plan } = outcome;
+    logger.info(
+      { throttledCalls: pacing.throttled, pacing: pacing.learned() },
+      'throttled calls while planning',
+    );
 
     // Applying without --out still keeps the plan, next to the journal, so a rerun can use it.
     const journalPath = args.journal ?? defaultJournalPath(plan.planId);
@@ -205,7 +211,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
     const caller = callerPorts(
       deps,
       session,
-      { ...connection, ...scope, concurrency: applyConcurrency },
+      { ...connection, ...scope, pacing, concurrency: applyConcurrency },
       undefined,
     );
     const accounts = await reachCallerAccounts(

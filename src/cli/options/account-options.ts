@@ -8,7 +8,12 @@ import {
 } from '../../accounts/targets.js';
 import type { Shard } from '../../accounts/shard.js';
 import type { RoleOptions } from '../../aws/assume-role.js';
-import { type BucketRate, DEFAULT_RATES, type PacedService } from '../../aws/pacing.js';
+import {
+  type BucketRate,
+  DEFAULT_RATES,
+  type PacedService,
+  type PacePolicy,
+} from '../../aws/pacing.js';
 import { countFlag, wholeNumber } from './aws-options.js';
 import { CliError } from '../cli-error.js';
 import { systemErrorCause } from './file-checks.js';
@@ -21,7 +26,7 @@ export const paceOption = {
     type: 'string',
     array: true,
     describe:
-      'Across accounts: client-side pacing per account, region and service, SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off (default: eks=20/10 ec2=20/5 sts=10/10 organizations=5/2)',
+      'Across accounts: client-side pacing per account, region and service, which learns (halved when AWS throttles, grown back while calls succeed) from eks=20/10 ec2=20/5 sts=10/10 organizations=5/2 unless fixed here: SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off; one account is paced only once AWS throttles it',
   },
 } as const satisfies Record<string, Options>;
 
@@ -93,8 +98,8 @@ export interface AccountScope {
   readonly roleArnTemplate: string | undefined;
   readonly role: RoleOptions;
   readonly accountConcurrency: number;
-  /** Buckets per account, region and service for a run across accounts; null: --pace off. */
-  readonly pacing: Readonly<Record<PacedService, BucketRate>> | null;
+  /** How each service's buckets pace a run (learning, or fixed by --pace); null: --pace off. */
+  readonly pacing: PacePolicies | null;
   /** --shard: this run's share of the account list; null: every account. */
   readonly shard: Shard | null;
 }
@@ -245,6 +250,30 @@ export function parsePacing(
   return rates;
 }
 
+export type PacePolicies = Readonly<Record<PacedService, PacePolicy>>;
+
+/**
+ * `--pace`: a service it names is paced at that fixed rate; the others start at our default rates
+ * and learn; `off` paces nothing.
+ */
+export function resolvePace(values: readonly string[] | undefined): PacePolicies | null {
+  const rates = parsePacing(values);
+  if (rates === null) return null;
+  const named = new Set(
+    (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim().split('=')[0]),
+  );
+  const policyOf = (service: PacedService): PacePolicy =>
+    named.has(service)
+      ? { kind: 'fixed', rate: rates[service] }
+      : { kind: 'learning', start: rates[service], resume: rates[service] };
+  return {
+    eks: policyOf('eks'),
+    ec2: policyOf('ec2'),
+    sts: policyOf('sts'),
+    organizations: policyOf('organizations'),
+  };
+}
+
 /** Validates the account flags (reading --accounts-file), before any credential or network is touched. */
 export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8): AccountScope {
   const roleArnTemplate = roleArnTemplateOf(args);
@@ -279,7 +308,7 @@ export function resolveAccountScope(args: AccountArgs, read: ReadText = readUtf8
     roleArnTemplate,
     role: resolveRoleOptions(args),
     accountConcurrency: wholeNumber('account-concurrency', args['account-concurrency'], 500),
-    pacing: parsePacing(args.pace),
+    pacing: resolvePace(args.pace),
     shard: resolveShard(args.shard, source.kind === 'named' || source.kind === 'organization'),
   };
 }

@@ -40,7 +40,7 @@ export const awsConnectionOptions = {
       'Only these regions, comma-separated or repeated (default: every region enabled for the account)',
   },
   concurrency: countFlag('DescribeCluster calls in flight per region', 10),
-  'region-concurrency': countFlag('Regions scanned at once, across all accounts', 32),
+  'region-concurrency': countFlag('Regions scanned at once, across all accounts', 64),
 } as const satisfies Record<string, Options>;
 
 export interface AwsAccessArgs {

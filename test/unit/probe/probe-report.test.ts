@@ -117,7 +117,7 @@ describe('a probed cluster in the audit report', () => {
     const probeFinding = findingFor(report, 'us-east-1', 'open', 'EKS-PROBE-001');
     expect(probeFinding).toMatchObject({ status: 'FAIL', severity: 'critical' });
     expect(probeFinding.probe).toBeUndefined();
-    expect(report.schemaVersion).toBe('2.1.0');
+    expect(report.schemaVersion).toBe('2.2.0');
     expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
   });
 

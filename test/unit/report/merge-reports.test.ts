@@ -163,6 +163,20 @@ describe('merging shard reports', () => {
     );
   });
 
+  it('adds up the throttled calls each shard counted (report 2.2.0)', () => {
+    const files = shardFiles(three, 3).map((file, i) => {
+      const report = JSON.parse(file.text) as AuditReport;
+      const run = { throttledCalls: { eks: i + 1, ec2: 10 * i, sts: 0, organizations: i } };
+      return { ...file, text: JSON.stringify({ ...report, run }) };
+    });
+    const outcome = mergeReports(files);
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.report.run).toEqual({
+      throttledCalls: { eks: 6, ec2: 30, sts: 0, organizations: 3 },
+    });
+    expect(schemaErrors('audit-report.schema.json', outcome.report)).toEqual([]);
+  });
+
   it('starts at the earliest shard and finishes at the latest', () => {
     const outcome = mergeReports(shardFiles(three, 3));
     expect(outcome).toMatchObject({

@@ -1,14 +1,23 @@
 import { setMaxListeners } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
-import { finished, Readable } from 'node:stream';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { type AttemptOutcome, failedAttempt, type PacedService, type Pacer } from './pacing.js';
-import { isError } from '../model/errors.js';
+import {
+  type AttemptOutcome,
+  failedAttempt,
+  type PacedService,
+  type Pacer,
+  type PacerLane,
+} from './pacing.js';
+import { abortWatch, AttemptBoundHandler } from './http-handler.js';
+import {
+  fixedUserAgent,
+  SDK_USER_AGENT_MIDDLEWARE,
+  USER_AGENT_PLACE,
+  type UserAgentSection,
+} from './user-agent.js';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
 
@@ -52,117 +61,6 @@ interface AttemptContext {
 
 type AttemptHandler<Args, Result> = (args: Args) => Promise<Result>;
 
-function timeoutError(timeoutMs: number): Error {
-  return Object.assign(
-    new Error(`no complete answer within the request timeout (${timeoutMs / 1000} s)`),
-    // The SDK retries a TimeoutError like any transient failure, within maxAttempts.
-    { name: 'TimeoutError' },
-  );
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('call abandoned before its answer (aborted)'), {
-    name: 'AbortError',
-  });
-}
-
-type Stop = (error: Error) => void;
-
-const expire = (stop: Stop, timeoutMs: number) => stop(timeoutError(timeoutMs));
-
-/**
- * The attempts waiting on each abort signal, behind one listener per signal: the clients' signal
- * and a scan's signal are shared by hundreds of attempts, and a listener per attempt costs CPU on
- * every call and trips Node's MaxListenersExceededWarning past ten.
- */
-function abortWatch() {
-  const waiting = new WeakMap<AbortSignal, Set<Stop>>();
-  return {
-    add(signal: AbortSignal, stop: Stop) {
-      let stops = waiting.get(signal);
-      if (!stops) {
-        const created = new Set<Stop>();
-        stops = created;
-        waiting.set(signal, created);
-        signal.addEventListener(
-          'abort',
-          () => {
-            for (const s of [...created]) s(abortError());
-          },
-          { once: true },
-        );
-      }
-      stops.add(stop);
-    },
-    remove(signal: AbortSignal, stop: Stop) {
-      waiting.get(signal)?.delete(stop);
-    },
-  };
-}
-
-/**
- * One attempt of a call, bounded from the moment it is sent to the last byte of the answer.
- * The SDK's own `requestTimeout` stops at the response headers, and a socket timeout measures
- * only silence: a server that stalls after the headers or trickles its body defeats both.
- * Sits just above the HTTP handler, below the retry, so every attempt gets the whole budget.
- * It also ends the attempt when the call's `abortSignal` or the clients' own signal aborts,
- * including while the body is still arriving. Per attempt it costs one timer (unref'd, cleared
- * at the answer's last byte) and one entry in a set per signal.
- */
-export function attemptDeadline(timeoutMs: number, clientsSignal: AbortSignal) {
-  const watch = abortWatch();
-  return <Args, Result extends { readonly response: unknown }>(
-      next: AttemptHandler<Args, Result>,
-      context: AttemptContext,
-    ): AttemptHandler<Args, Result> =>
-    (args) => {
-      const given = context[SMITHY_CONTEXT_KEY]?.abortSignal;
-      const callSignal = given instanceof AbortSignal ? given : undefined;
-      if (clientsSignal.aborted || callSignal?.aborted) return Promise.reject(abortError());
-      return new Promise<Result>((resolve, reject) => {
-        let body: Readable | undefined;
-        let settled = false;
-        const cleanUp = () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          watch.remove(clientsSignal, stop);
-          if (callSignal) watch.remove(callSignal, stop);
-        };
-        const stop: Stop = (error) => {
-          cleanUp();
-          body?.destroy(error);
-          reject(error);
-        };
-        const timer = setTimeout(expire, timeoutMs, stop, timeoutMs);
-        // A call still pending keeps the process alive through its socket, not through this timer.
-        timer.unref();
-        watch.add(clientsSignal, stop);
-        if (callSignal) watch.add(callSignal, stop);
-        next(args).then(
-          (result) => {
-            const answer = (result.response as { body?: unknown } | undefined)?.body;
-            if (!(answer instanceof Readable)) {
-              cleanUp();
-            } else if (settled) {
-              // Too late: the attempt has already failed, and nobody will read this body.
-              answer.destroy();
-            } else {
-              // The deadline stays armed until the deserializer has read the whole body.
-              body = answer;
-              finished(answer, cleanUp);
-            }
-            resolve(result);
-          },
-          (error: unknown) => {
-            cleanUp();
-            reject(isError(error) ? error : new Error(String(error)));
-          },
-        );
-      });
-    };
-}
-
 const ignore = () => undefined;
 
 /**
@@ -175,14 +73,32 @@ const SILENT_SDK_LOGGER = { debug: ignore, warn: ignore, trace: ignore } as unkn
   EKSClientConfig['logger']
 >;
 
-/** Below the deserializer, which reads the body: the deadline covers that read too. */
-const DEADLINE_PLACE = {
-  step: 'deserialize',
-  priority: 'low',
-  name: 'eksposureAttemptDeadline',
+/** First of all: the signal it puts in the call's context is the one the retry's backoff races. */
+const LIFETIME_PLACE = {
+  step: 'initialize',
+  priority: 'high',
+  name: 'eksposureEndsWithClients',
 } as const;
 
-/** Right after the retry, so every attempt takes a token; before the attempt's deadline starts. */
+/**
+ * Gives a call sent without an abort signal of its own the clients' lifetime signal, so that
+ * destroy() also ends a call waiting in the SDK's retry backoff (up to 20 s under throttling),
+ * not only the attempts in flight. It runs when a command's middleware stack is resolved (once per
+ * client with cacheMiddleware), not on each call.
+ */
+export function endWithClients(lifetime: AbortSignal) {
+  return <Args, Result>(
+    next: AttemptHandler<Args, Result>,
+    context: AttemptContext,
+  ): AttemptHandler<Args, Result> => {
+    // Typed writable: the SDK declares it read-only for middleware that runs per call.
+    const smithy: { abortSignal?: unknown } | undefined = context[SMITHY_CONTEXT_KEY];
+    if (smithy && smithy.abortSignal === undefined) smithy.abortSignal = lifetime;
+    return next;
+  };
+}
+
+/** Right after the retry, so every attempt takes a token before it is sent. */
 export const PACING_PLACE = {
   step: 'finalizeRequest',
   priority: 'low',
@@ -191,45 +107,121 @@ export const PACING_PLACE = {
 
 const SUCCEEDED: AttemptOutcome = { kind: 'succeeded' };
 
-/** Waits for the pacer's token before each attempt, and tells it what became of the attempt. */
-export function pacing(pacer: Pacer, service: PacedService, region: string) {
-  return <Args, Result>(next: AttemptHandler<Args, Result>): AttemptHandler<Args, Result> =>
-    async (args) => {
-      await pacer.take(service, region);
-      let result: Result;
-      try {
-        result = await next(args);
-      } catch (error) {
-        pacer.record(service, region, failedAttempt(error, Date.now()));
-        throw error;
-      }
-      pacer.record(service, region, SUCCEEDED);
+/** One attempt, its outcome told to the lane. */
+const attemptThrough = <Args, Result>(
+  lane: PacerLane,
+  next: AttemptHandler<Args, Result>,
+  args: Args,
+): Promise<Result> =>
+  next(args).then(
+    (result) => {
+      lane.record(SUCCEEDED);
       return result;
+    },
+    (error: unknown) => {
+      lane.record(failedAttempt(error, Date.now()));
+      throw error;
+    },
+  );
+
+/** Waits for the lane's token before each attempt, and tells it what became of the attempt. */
+export function pacing(lane: PacerLane) {
+  return <Args, Result>(next: AttemptHandler<Args, Result>): AttemptHandler<Args, Result> =>
+    (args) => {
+      const wait = lane.take();
+      return wait === undefined
+        ? attemptThrough(lane, next, args)
+        : wait.then(() => attemptThrough(lane, next, args));
     };
 }
 
 /** The pacing middleware as a plugin, for a client eksposure does not build itself (AssumeRole's). */
 export const pacingPlugin = (pacer: Pacer, service: PacedService, region: string) => ({
   applyToStack: (stack: { add(middleware: unknown, options: object): void }) =>
-    stack.add(pacing(pacer, service, region), PACING_PLACE),
+    stack.add(pacing(pacer.lane(service, region)), PACING_PLACE),
 });
+
+type SignerProvider = EKSClient['config']['signer'];
+
+/**
+ * The SDK builds a new SigV4 signer for every call: a copy of the client's whole configuration,
+ * then the signer's constructor, about a tenth of a call's CPU. What it builds depends only on
+ * that configuration (the signing region and name are written into it on the first call), so one
+ * signer per client serves every call alike. The signer asks the client's credential provider on
+ * each call, so refreshed credentials are still used; should the provider be replaced, a new
+ * signer is built.
+ */
+export function reuseSigner(config: { signer: SignerProvider; credentials?: unknown }): void {
+  const build = config.signer;
+  let built: { credentials: unknown; signer: ReturnType<SignerProvider> } | undefined;
+  config.signer = (authScheme) => {
+    if (!built || built.credentials !== config.credentials) {
+      const signer = build(authScheme);
+      built = { credentials: config.credentials, signer };
+      // A signer that could not be built is not kept: the next call tries again.
+      signer.then(undefined, () => {
+        if (built?.signer === signer) built = undefined;
+      });
+    }
+    return built.signer;
+  };
+}
+
+/** How eksposure's calls name it in their User-Agent (and so in CloudTrail): `app/eksposure`. */
+const USER_AGENT_APP = 'eksposure';
+
+/**
+ * An endpoint given as a URL, parsed once: the SDK parses a string endpoint again for every call.
+ * (The shape is the SDK's Endpoint; a bracketed IPv6 host stays bracketed, as the SDK keeps it.)
+ */
+export function parsedEndpoint(url: string) {
+  const { protocol, hostname, port, pathname } = new URL(url);
+  return { protocol, hostname, port: port ? Number(port) : undefined, path: pathname };
+}
 
 /** Organizations is a global service whose API is in us-east-1 (aws partition). */
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
 /**
- * One EKS and one EC2 client per region, created on first use. Each client has its own
- * connection pool, as it would against AWS's per-region hosts, and the SDK's standard retry
- * with a larger attempt budget: a scan where one call in five is throttled must still finish.
- * Every attempt of every call is bounded by the request timeout (see attemptDeadline).
+ * One client per service and region, created on first use, with the SDK's standard retry and a
+ * larger attempt budget: a scan where one call in five is throttled must still finish. Every
+ * attempt of every call is bounded by the request timeout, and ended by destroy(), in the
+ * request handler (see http-handler.ts).
  */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const cached = <T>(cache: Map<string, T>, region: string, create: () => T): T => {
+    let client = cache.get(region);
+    if (!client) {
+      client = create();
+      cache.set(region, client);
+    }
+    return client;
+  };
+
   const eksClients = new Map<string, EKSClient>();
   const ec2Clients = new Map<string, EC2Client>();
   const lifetime = new AbortController();
-  // Each attempt in flight listens to it (see attemptDeadline): many at once are expected.
+  // The SDK's retry races each call's first token and every backoff against this signal (see
+  // endWithClients): one listener per call in flight, many at once, not a leak.
   setMaxListeners(0, lifetime.signal);
-  const deadline = attemptDeadline(options.requestTimeoutMs, lifetime.signal);
+  const watch = abortWatch();
+  // One handler (and so one connection pool per endpoint) per region, shared by its services'
+  // clients. Against AWS every service and region is its own host; one handler for all regions
+  // would put a single-endpoint stand-in's every region behind one region's sockets.
+  const handlers = new Map<string, AttemptBoundHandler>();
+  const handlerFor = (region: string) =>
+    cached(
+      handlers,
+      region,
+      () =>
+        new AttemptBoundHandler({
+          requestTimeoutMs: options.requestTimeoutMs,
+          connectTimeoutMs: options.connectTimeoutMs,
+          maxSockets: options.maxSockets,
+          lifetime: lifetime.signal,
+          watch,
+        }),
+    );
 
   const configFor = (region: string, endpoint: string | undefined) => ({
     region,
@@ -237,22 +229,28 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     logger: SILENT_SDK_LOGGER,
-    ...(endpoint ? { endpoint } : {}),
-    requestHandler: {
-      connectionTimeout: options.connectTimeoutMs,
-      requestTimeout: options.requestTimeoutMs,
-      // Without it the SDK only logs a warning when requestTimeout passes, and waits on.
-      throwOnRequestTimeout: true,
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-    },
+    // Each command's middleware stack is resolved once per client, not once per call. The SDK
+    // resolves it again for a call sent with options: the scan sends none (its calls end on
+    // destroy(), through the lifetime signal the handler and endWithClients watch), only the few
+    // calls of the change path do.
+    cacheMiddleware: true,
+    ...(endpoint ? { endpoint: parsedEndpoint(endpoint) } : {}),
+    requestHandler: handlerFor(region),
   });
 
+  const endsWithClients = endWithClients(lifetime.signal);
   const stsClients = new Map<string, STSClient>();
   const organizationsClients = new Map<string, OrganizationsClient>();
   const { pacer } = options;
-  /** The deadline on every attempt, and pacing when asked for. */
-  const equip = <C extends { readonly middlewareStack: object }>(
+  /** The clients' lifetime on every call, and pacing when asked for. */
+  const equip = <
+    C extends {
+      readonly middlewareStack: object;
+      readonly config: Parameters<typeof reuseSigner>[0] & {
+        defaultUserAgentProvider(): Promise<readonly UserAgentSection[]>;
+      };
+    },
+  >(
     client: C,
     service: PacedService,
     region: string,
@@ -260,18 +258,16 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     // Each client's stack is typed with its own commands; these middlewares fit any of them.
     const stack = client.middlewareStack as unknown as {
       add(middleware: unknown, options: object): void;
+      remove(name: string): boolean;
     };
-    stack.add(deadline, DEADLINE_PLACE);
-    if (pacer) stack.add(pacing(pacer, service, region), PACING_PLACE);
-    return client;
-  };
-
-  const cached = <T>(cache: Map<string, T>, region: string, create: () => T): T => {
-    let client = cache.get(region);
-    if (!client) {
-      client = create();
-      cache.set(region, client);
-    }
+    stack.add(endsWithClients, LIFETIME_PLACE);
+    stack.remove(SDK_USER_AGENT_MIDDLEWARE);
+    stack.add(
+      fixedUserAgent(() => client.config.defaultUserAgentProvider(), USER_AGENT_APP),
+      USER_AGENT_PLACE,
+    );
+    if (pacer) stack.add(pacing(pacer.lane(service, region)), PACING_PLACE);
+    reuseSigner(client.config);
     return client;
   };
 

@@ -5,7 +5,6 @@ import {
   ListClustersCommand,
   type ListClustersCommandOutput,
 } from '@aws-sdk/client-eks';
-import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 import {
@@ -41,6 +40,12 @@ export function slimCluster(cluster: Cluster, keepCertificateAuthority = false):
 }
 
 const LIST_PAGE_SIZE = 100;
+
+/** What a call not sent, or not waited for, because the scan was stopped, reports. */
+const abandoned = (): ErrorInfo => ({
+  code: 'AbortError',
+  message: 'the scan was stopped before this call was answered',
+});
 
 /** What the listing of one region has seen so far: the tokens it followed and the names listed. */
 export interface ListingSeen {
@@ -96,8 +101,11 @@ async function describeCluster(
   signal: AbortSignal | undefined,
   keepCertificateAuthority: boolean,
 ): Promise<ClusterScan> {
+  if (signal?.aborted) return { name, ok: false, error: abandoned() };
   try {
-    const answer = await eks.send(new DescribeClusterCommand({ name }), { abortSignal: signal });
+    // No per-call options: the client's cached middleware serves the call (see clients.ts), and
+    // destroying the clients ends it.
+    const answer = await eks.send(new DescribeClusterCommand({ name }));
     if (!answer.cluster) {
       return {
         name,
@@ -132,10 +140,6 @@ export async function scanRegion(
   progress: ScanProgress,
 ): Promise<RegionScan> {
   const { signal } = options;
-  // The SDK listens on a call's signal (its retry backoff, its HTTP handler) for every call in
-  // flight, and one scan signal serves every region's calls: dozens of listeners, not a leak, and
-  // Node's MaxListenersExceededWarning would otherwise land on stderr.
-  if (signal) setMaxListeners(0, signal);
   const limit = pLimit(options.concurrency);
   const described: Promise<ClusterScan>[] = [];
   const tokens = new Set<string>();
@@ -144,9 +148,12 @@ export async function scanRegion(
   let nextToken: string | undefined;
   try {
     do {
+      if (signal?.aborted) {
+        error = abandoned();
+        break;
+      }
       const page = await eks.send(
         new ListClustersCommand({ maxResults: LIST_PAGE_SIZE, nextToken }),
-        { abortSignal: signal },
       );
       const verdict = checkListPage({ tokens, names }, page);
       if (!verdict.ok) {

@@ -263,7 +263,9 @@ export function priorAfterSuccess(
   if (bucketRate.perSecond < prior.rate.perSecond || bucketRate.burst < prior.rate.burst)
     return proven === prior.proven ? prior : { ...prior, proven };
   const seconds = Math.max(0, nowMs - prior.grownAtMs) / 1000;
-  // Time-based: many buckets succeeding at once must not raise it faster than one bucket grows.
+  // Time-based, a tenth of a second at least: many buckets succeeding at once must not raise it
+  // faster than one bucket grows (nor make a new prior for every call).
+  if (seconds < 0.1) return proven === prior.proven ? prior : { ...prior, proven };
   const grown = grow(prior.rate, policy.resume, GROWTH_PER_SECOND * Math.min(seconds, 1));
   return { ...prior, rate: grown, proven, grownAtMs: nowMs };
 }
@@ -307,11 +309,17 @@ export type AttemptOutcome =
   | { readonly kind: 'throttled'; readonly retryAfterMs: number | undefined }
   | { readonly kind: 'failed' };
 
+/** The pacing of one service in one region of one account: what each attempt of its calls goes through. */
+export interface PacerLane {
+  /** Resolves when the next attempt may be sent; undefined when it may be sent now (no promise made). */
+  take(): Promise<void> | undefined;
+  /** What became of that attempt. */
+  record(outcome: AttemptOutcome): void;
+}
+
 export interface Pacer {
-  /** Resolves when a call to `service` in `region` may be sent. */
-  take(service: PacedService, region: string): Promise<void>;
-  /** What became of that call's attempt. */
-  record(service: PacedService, region: string, outcome: AttemptOutcome): void;
+  /** The lane of `service` in `region`: one per client, found once when the client is made. */
+  lane(service: PacedService, region: string): PacerLane;
 }
 
 /** The policies of a run, and what they learn across its accounts: one per run, shared. */
@@ -367,36 +375,62 @@ export function createPacer(
   now: () => number,
   sleep: (ms: number) => Promise<void>,
 ): Pacer {
-  const buckets = new Map<string, Bucket>();
-  const bucketOf = (service: PacedService, key: string): Bucket => {
+  const lanes = new Map<string, PacerLane>();
+  return {
+    lane: (service, region) => {
+      const key = `${service} ${region}`;
+      let lane = lanes.get(key);
+      if (!lane) lanes.set(key, (lane = paceLane(model, service, now, sleep)));
+      return lane;
+    },
+  };
+}
+
+const SUCCESS_NOTHING_TO_LEARN = (policy: PacePolicy, bucket: Bucket) =>
+  policy.kind !== 'learning' || !bucket.rate;
+
+/**
+ * One bucket's lane. An attempt of a bucket that is not paced (one account until AWS throttles
+ * it, or --pace off) costs a lookup and no allocation: most of a scan's calls are of that kind.
+ */
+function paceLane(
+  model: PacingModel,
+  service: PacedService,
+  now: () => number,
+  sleep: (ms: number) => Promise<void>,
+): PacerLane {
+  const policy = model.policy(service);
+  let bucket: Bucket | undefined;
+  const current = (): Bucket => {
     const prior = model.prior(service);
-    const found = buckets.get(key);
-    return found ? adoptPrior(found, prior) : newBucket(startingRate(prior), now());
+    bucket = bucket ? adoptPrior(bucket, prior) : newBucket(startingRate(prior), now());
+    return bucket;
   };
   return {
-    take: (service, region) => {
-      const key = `${service} ${region}`;
-      const { bucket, waitMs } = reserveToken(bucketOf(service, key), now());
-      buckets.set(key, bucket);
-      return waitMs === 0 ? Promise.resolve() : sleep(waitMs);
+    take: () => {
+      const before = current();
+      if (!before.rate && before.pausedUntilMs === 0) return undefined;
+      const reserved = reserveToken(before, now());
+      bucket = reserved.bucket;
+      return reserved.waitMs === 0 ? undefined : sleep(reserved.waitMs);
     },
-    record: (service, region, outcome) => {
+    record: (outcome) => {
       if (outcome.kind === 'failed') return;
-      const key = `${service} ${region}`;
-      const policy = model.policy(service);
-      const at = now();
-      const bucket = bucketOf(service, key);
-      if (outcome.kind === 'throttled') {
-        model.throttled[service] += 1;
-        const after = afterThrottle(bucket, policy, at, outcome.retryAfterMs);
-        buckets.set(key, after);
-        if (after.cutAtMs === at && after.rate && policy.kind === 'learning')
-          model.setPrior(service, priorAfterCut(model.prior(service), after.rate, at));
+      const before = current();
+      if (outcome.kind === 'succeeded') {
+        if (SUCCESS_NOTHING_TO_LEARN(policy, before)) return;
+        const at = now();
+        bucket = afterSuccess(before, policy, at);
+        const prior = model.prior(service);
+        const grown = priorAfterSuccess(prior, bucket, policy, at);
+        if (grown !== prior) model.setPrior(service, grown);
         return;
       }
-      const after = afterSuccess(bucket, policy, at);
-      buckets.set(key, after);
-      model.setPrior(service, priorAfterSuccess(model.prior(service), after, policy, at));
+      model.throttled[service] += 1;
+      const at = now();
+      bucket = afterThrottle(before, policy, at, outcome.retryAfterMs);
+      if (bucket.cutAtMs === at && bucket.rate && policy.kind === 'learning')
+        model.setPrior(service, priorAfterCut(model.prior(service), bucket.rate, at));
     },
   };
 }

@@ -1,8 +1,7 @@
 /**
  * The audit against the emulator: 17 regions x 100 clusters at 50 ms per call against the ideal
- * wall time for its concurrency, and the CLI's CPU time per AWS call at 0 ms.
+ * wall time for its concurrency.
  */
-import { fileURLToPath } from 'node:url';
 import type { FaultRule } from '../emulator/faults.js';
 import { startEmulator } from '../emulator/server.js';
 
@@ -12,7 +11,6 @@ import {
   type BenchRow,
   round,
   runProbedCli,
-  runProbedScript,
   SEVENTEEN_REGIONS,
   verdict,
 } from './measure.js';
@@ -90,42 +88,4 @@ export async function scanRows(): Promise<BenchRow[]> {
     });
   }
   return rows;
-}
-
-const SDK_FLOOR = fileURLToPath(new URL('./sdk-floor.mjs', import.meta.url));
-
-/** The same calls sent by a bare EKSClient in its own process: what the SDK alone costs. */
-async function sdkFloor() {
-  const emulator = await startEmulator({ fixture, faults: [], seed: 42 });
-  try {
-    const run = await runProbedScript(SDK_FLOOR, SEVENTEEN_REGIONS, emulatorEnv(emulator.url));
-    return { run, calls: Number(run.stdout.trim()) };
-  } finally {
-    await emulator.close();
-  }
-}
-
-export async function cpuPerCallRows(): Promise<BenchRow[]> {
-  const { run, report, calls } = await auditOnce([]);
-  const perCall = run.cpuMs / calls;
-  const floor = await sdkFloor();
-  const floorPerCall = floor.run.cpuMs / floor.calls;
-  return [
-    {
-      name: `CLI CPU per AWS call, audit ${SCAN} at 0 ms`,
-      figure:
-        `${round(perCall, 2)} ms (${round(run.cpuMs)} ms CPU incl. start-up / ${calls} calls; ` +
-        `${report.summary.clusters} clusters, wall ${round(run.wallMs)} ms)`,
-      target: '<= 0.5 ms',
-      verdict: verdict(perCall <= 0.5),
-    },
-    {
-      name: `  the same ListClusters and DescribeCluster calls from a bare EKSClient (no eksposure)`,
-      figure:
-        `${round(floorPerCall, 2)} ms (${round(floor.run.cpuMs)} ms CPU incl. start-up / ${floor.calls} calls); ` +
-        `eksposure ${round(perCall / floorPerCall, 2)}x`,
-      target: 'none',
-      verdict: 'INFO',
-    },
-  ];
 }

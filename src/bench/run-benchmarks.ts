@@ -6,8 +6,9 @@
 import { cpus, loadavg } from 'node:os';
 import { renderTable } from '../report/text-table.js';
 import { applyRows } from './apply.bench.js';
-import { cpuPerCallRows, scanRows } from './audit.bench.js';
+import { scanRows } from './audit.bench.js';
 import { awsCliRows } from './aws-cli.bench.js';
+import { cpuPerCallRows } from './cpu.bench.js';
 import { type BenchRow, printRow } from './measure.js';
 import { memoryRows, regionSpreadRows } from './memory.bench.js';
 import { organizationRows } from './org.bench.js';

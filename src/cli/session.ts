@@ -18,7 +18,7 @@ import type { AwsAccess } from './options/aws-options.js';
 import { CliError } from './cli-error.js';
 import type { CliDeps } from './deps.js';
 import { exitCodeForRefusal, exitCodeForSignal } from './exit-codes.js';
-import { keepHeapNearLiveSize } from './heap-growth.js';
+import { keepHeapNearLiveSize, onceManyClustersListed } from './heap-growth.js';
 
 const DEFAULT_HOME_REGION = 'us-east-1';
 
@@ -66,7 +66,6 @@ export async function openAwsSession(
       `the configured region "${homeRegion}" (AWS_REGION or the profile's region) is not a region name such as us-east-1.`,
     );
   }
-  keepHeapNearLiveSize();
   const clients = await deps.createClients({
     credentials,
     endpoints: access.endpoints,
@@ -211,7 +210,7 @@ export function callerPorts(
   callerPacer: Pacer | undefined,
 ): CallerAws {
   const clock = clockOf(deps);
-  return callerAws({
+  const caller = callerAws({
     createClients: (options) => deps.createClients(options),
     credentials: session.credentials,
     clients: session.clients,
@@ -220,6 +219,8 @@ export function callerPorts(
     callerPacer: callerPacer ?? accountPacer(settings.pacing, clock),
     clock,
   });
+  // A large scan trades some CPU for memory (see heap-growth.ts).
+  return onceManyClustersListed(caller, keepHeapNearLiveSize);
 }
 
 /** What apply, rollback and resume work with: every account their file names, reached. */

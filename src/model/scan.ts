@@ -77,10 +77,9 @@ export interface RegionScanOptions {
   /** Keep each cluster's certificateAuthority (for --probe). */
   readonly keepCertificateAuthority?: boolean | undefined;
   /**
-   * Aborting it abandons the calls in flight, and the SDK's backoff between attempts; the scan
-   * then ends with errors. (The SDK's `cacheMiddleware` would save building each call's middleware
-   * stack, but only for calls sent without options, so without this signal, and it shares one
-   * handler context between concurrent calls: not used.)
+   * Aborting it stops the scan before its next call; the calls in flight end when their clients
+   * are destroyed. (The signal is not sent with each call: a call sent with options rebuilds its
+   * middleware stack, which the clients' `cacheMiddleware` saves. See aws/clients.ts.)
    */
   readonly signal?: AbortSignal | undefined;
 }

@@ -73,9 +73,11 @@ export function fakeAccount(accountId: string, clusters: FakeCluster[]) {
         regions: regions.map((name) => ({ name, optInStatus: 'opt-in-not-required' })),
       });
     },
-    scanRegion: (region) => {
+    scanRegion: (region, _options, progress) => {
       count('ListClusters');
       const found = clusters.filter((c) => c.region === region);
+      progress.clusterListed(region, found.length);
+      found.forEach(() => progress.clusterDescribed(region));
       return Promise.resolve({
         region,
         error: undefined,

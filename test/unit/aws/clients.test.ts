@@ -2,7 +2,8 @@ import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
-import { attemptDeadline, type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { AttemptBoundHandler, queryString } from '../../../src/aws/http-handler.js';
 import { rejection } from '../../support/sdk.js';
 
 type Behaviour = (res: http.ServerResponse) => void;
@@ -116,6 +117,37 @@ describe('createAwsClients: every attempt of a call is bounded', () => {
     }
   });
 
+  it("names eksposure in every call's User-Agent, which CloudTrail records, in the SDK's format", async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(BODY);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const clients = clientsFor(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      1_000,
+      1,
+    );
+    try {
+      const eks = clients.eks('us-east-1');
+      await eks.send(new ListClustersCommand({}));
+      await eks.send(new ListClustersCommand({}));
+      const [first, second] = seen;
+      expect(first!['user-agent']).toMatch(
+        /^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/nodejs#[\d.]+ api\/eks#[\d.]+ app\/eksposure$/,
+      );
+      expect(first!['x-amz-user-agent']).toMatch(/^aws-sdk-js\/[\d.]+$/);
+      expect(second!['user-agent']).toBe(first!['user-agent']);
+    } finally {
+      clients.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reads a whole answer that comes within the timeout', async () => {
     const server = await serve((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -132,19 +164,70 @@ describe('createAwsClients: every attempt of a call is bounded', () => {
   });
 });
 
-describe('attemptDeadline', () => {
-  it('watches a shared signal with one listener, however many attempts wait on it, and ends them all', async () => {
-    const clients = new AbortController();
-    const scan = new AbortController();
-    const pending = () => new Promise<{ response: unknown }>(() => undefined);
-    const handler = attemptDeadline(30_000, clients.signal)(pending, {
-      __smithy_context: { abortSignal: scan.signal },
+describe('AttemptBoundHandler', () => {
+  const request = (url: string) => {
+    const { hostname, port } = new URL(url);
+    return {
+      protocol: 'http:',
+      hostname,
+      port: Number(port),
+      method: 'GET',
+      path: '/',
+      headers: {},
+    };
+  };
+
+  it('watches the shared lifetime signal with one listener, however many attempts wait on it, and ends them all', async () => {
+    const server = await serve(() => undefined);
+    const lifetime = new AbortController();
+    const handler = new AttemptBoundHandler({
+      requestTimeoutMs: 30_000,
+      connectTimeoutMs: 1_000,
+      maxSockets: 50,
+      lifetime: lifetime.signal,
     });
-    const attempts = Array.from({ length: 50 }, () => rejection(handler({})));
-    expect(getEventListeners(clients.signal, 'abort')).toHaveLength(1);
-    expect(getEventListeners(scan.signal, 'abort')).toHaveLength(1);
-    clients.abort();
-    const errors = await Promise.all(attempts);
-    expect(errors.map((e) => e.name)).toEqual(Array(50).fill('AbortError'));
+    try {
+      const attempts = Array.from({ length: 50 }, () =>
+        rejection(handler.handle(request(server.url))),
+      );
+      expect(getEventListeners(lifetime.signal, 'abort')).toHaveLength(1);
+      await until(() => server.requests() === 50);
+      lifetime.abort();
+      const errors = await Promise.all(attempts);
+      expect(errors.map((e) => e.name)).toEqual(Array(50).fill('AbortError'));
+    } finally {
+      handler.destroy();
+      await server.close();
+    }
+  });
+
+  it('fails an answer cut off before its last byte as a reset connection, which the SDK retries', async () => {
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"clusters":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const lifetime = new AbortController();
+    const handler = new AttemptBoundHandler({
+      requestTimeoutMs: 30_000,
+      connectTimeoutMs: 1_000,
+      maxSockets: 1,
+      lifetime: lifetime.signal,
+    });
+    try {
+      const error = await rejection(handler.handle(request(server.url)));
+      expect((error as Error & { code?: string }).code).toBe('ECONNRESET');
+    } finally {
+      handler.destroy();
+      await server.close();
+    }
+  });
+
+  it('builds the query string the SDK signed (RFC 3986 escaping, repeated and bare keys)', () => {
+    expect(queryString({ maxResults: '100', nextToken: "a+b/c=(d)!*'" })).toBe(
+      'maxResults=100&nextToken=a%2Bb%2Fc%3D%28d%29%21%2A%27',
+    );
+    expect(queryString({ include: ['x y', 'z'], flag: null })).toBe('include=x%20y&include=z&flag');
+    expect(queryString(undefined)).toBe('');
   });
 });

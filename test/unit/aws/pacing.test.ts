@@ -66,10 +66,10 @@ describe('token bucket pacing', () => {
         return Promise.resolve();
       },
     );
-    await pacer.take('eks', 'us-east-1');
-    await pacer.take('eks', 'eu-west-1');
-    await pacer.take('eks', 'us-east-1');
-    await pacer.take('eks', 'us-east-1');
+    await pacer.lane('eks', 'us-east-1').take();
+    await pacer.lane('eks', 'eu-west-1').take();
+    await pacer.lane('eks', 'us-east-1').take();
+    await pacer.lane('eks', 'us-east-1').take();
     expect(slept).toEqual([250, 500]);
   });
 
@@ -173,16 +173,16 @@ describe('pacing that learns (AIMD, on a fake clock)', () => {
         return Promise.resolve();
       },
     );
-    for (let i = 0; i < 50; i++) await pacer.take('eks', 'us-east-1');
+    for (let i = 0; i < 50; i++) await pacer.lane('eks', 'us-east-1').take();
     expect(slept).toEqual([]);
     for (let i = 0; i < 2; i++)
-      pacer.record('eks', 'us-east-1', { kind: 'throttled', retryAfterMs: undefined });
-    await pacer.take('eks', 'us-east-1');
+      pacer.lane('eks', 'us-east-1').record({ kind: 'throttled', retryAfterMs: undefined });
+    await pacer.lane('eks', 'us-east-1').take();
     expect(slept).toEqual([143]);
     expect(model.throttled.eks).toBe(2);
     // A region first used after the throttle starts paced at what was learned (14 at once, 7 a second).
     now = 60_000;
-    for (let i = 0; i < 15; i++) await pacer.take('eks', 'eu-west-1');
+    for (let i = 0; i < 15; i++) await pacer.lane('eks', 'eu-west-1').take();
     expect(slept).toEqual([143, 143]);
   });
 
@@ -203,23 +203,23 @@ describe('pacing that learns (AIMD, on a fake clock)', () => {
 
   it('until a rate is proven, new buckets start at half of it, with a burst of UNPROVEN_BURST', async () => {
     const { pacer, waits } = pacerOn(createPacingModel(everyService(policy)));
-    for (let i = 0; i < UNPROVEN_BURST + 1; i++) await pacer.take('eks', 'us-east-1');
+    for (let i = 0; i < UNPROVEN_BURST + 1; i++) await pacer.lane('eks', 'us-east-1').take();
     expect(waits).toEqual([1000 / (EKS.perSecond / 2)]);
   });
 
   it('proven by a bucket that spends a whole burst unthrottled: buckets then run at the full rate', async () => {
     const model = createPacingModel(everyService(policy));
     const { pacer, clock, waits } = pacerOn(model);
-    await pacer.take('eks', 'eu-west-1');
+    await pacer.lane('eks', 'eu-west-1').take();
     for (let i = 0; i < EKS.burst; i++) {
-      await pacer.take('eks', 'us-east-1');
-      pacer.record('eks', 'us-east-1', { kind: 'succeeded' });
+      await pacer.lane('eks', 'us-east-1').take();
+      pacer.lane('eks', 'us-east-1').record({ kind: 'succeeded' });
     }
     expect(model.prior('eks').proven).toBe(true);
     // eu-west-1 started held back; a second later, refilled, it has the proven burst and rate.
     clock.now = 60_000;
     waits.length = 0;
-    for (let i = 0; i < EKS.burst + 1; i++) await pacer.take('eks', 'eu-west-1');
+    for (let i = 0; i < EKS.burst + 1; i++) await pacer.lane('eks', 'eu-west-1').take();
     expect(waits).toEqual([100]);
   });
 
@@ -227,19 +227,20 @@ describe('pacing that learns (AIMD, on a fake clock)', () => {
     const model = createPacingModel(everyService(policy));
     model.setPrior('eks', { ...model.prior('eks'), proven: true });
     const { pacer, clock, waits } = pacerOn(model);
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-south-1']) await pacer.take('eks', region);
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-south-1'])
+      await pacer.lane('eks', region).take();
     clock.now = 10;
     for (const region of ['us-east-1', 'eu-west-1', 'us-east-1', 'eu-west-1'])
-      pacer.record('eks', region, { kind: 'throttled', retryAfterMs: undefined });
+      pacer.lane('eks', region).record({ kind: 'throttled', retryAfterMs: undefined });
     expect(model.prior('eks').rate).toEqual({ burst: 14, perSecond: 7 });
     expect(model.throttled.eks).toBe(4);
     // ap-south-1 was not throttled, but adopts the run's rate: its 15th call waits.
     clock.now = 60_000;
-    for (let i = 0; i < 15; i++) await pacer.take('eks', 'ap-south-1');
+    for (let i = 0; i < 15; i++) await pacer.lane('eks', 'ap-south-1').take();
     expect(waits).toEqual([143]);
     // A new account's region starts there too; another service learns on its own.
     const other = pacerOn(model);
-    for (let i = 0; i < 15; i++) await other.pacer.take('eks', 'eu-west-1');
+    for (let i = 0; i < 15; i++) await other.pacer.lane('eks', 'eu-west-1').take();
     expect(other.waits).toEqual([143]);
     expect(model.prior('ec2').rate).toEqual(EKS);
   });

@@ -122,6 +122,8 @@ await build({
     { in: 'src/demo/run-demo.ts', out: 'demo/run-demo' },
     { in: 'src/bench/run-benchmarks.ts', out: 'bench/run-benchmarks' },
     { in: 'src/bench/usage-probe.ts', out: 'bench/usage-probe' },
+    // Each its own file, so that the bare client's process loads nothing of eksposure's.
     { in: 'src/bench/sdk-floor.ts', out: 'bench/sdk-floor' },
+    { in: 'src/bench/sdk-clients.ts', out: 'bench/sdk-clients' },
   ],
 });

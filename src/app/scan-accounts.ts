@@ -45,7 +45,11 @@ export interface AuditOptions {
   readonly concurrency: number;
   /** Regions scanned at once. */
   readonly regionConcurrency: number;
-  /** Aborting it abandons every call in flight; the outcome is then incomplete. */
+  /**
+   * Aborting it stops the scan from sending more calls; the outcome is then incomplete. The calls
+   * already in flight end when the account's clients are destroyed (the CLI does so on a signal),
+   * or at their request timeout.
+   */
   readonly signal?: AbortSignal | undefined;
   /** --rules; EKS-001 when left out. */
   readonly rules?: readonly Rule[];

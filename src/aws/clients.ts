@@ -16,7 +16,8 @@ import {
   fixedUserAgent,
   SDK_USER_AGENT_MIDDLEWARE,
   USER_AGENT_PLACE,
-  type UserAgentSection,
+  type UserAgentConfig,
+  userAgentSections,
 } from './user-agent.js';
 
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -167,9 +168,6 @@ export function reuseSigner(config: { signer: SignerProvider; credentials?: unkn
   };
 }
 
-/** How eksposure's calls name it in their User-Agent (and so in CloudTrail): `app/eksposure`. */
-const USER_AGENT_APP = 'eksposure';
-
 /**
  * An endpoint given as a URL, parsed once: the SDK parses a string endpoint again for every call.
  * (The shape is the SDK's Endpoint; a bracketed IPv6 host stays bracketed, as the SDK keeps it.)
@@ -205,14 +203,14 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   // endWithClients): one listener per call in flight, many at once, not a leak.
   setMaxListeners(0, lifetime.signal);
   const watch = abortWatch();
-  // One handler (and so one connection pool per endpoint) per region, shared by its services'
-  // clients. Against AWS every service and region is its own host; one handler for all regions
-  // would put a single-endpoint stand-in's every region behind one region's sockets.
+  // One handler, so one connection pool, per service and region: against AWS, each is its own
+  // host; against a stand-in serving every service on one endpoint, STS's one call must not queue
+  // behind a region's busy DescribeCluster sockets.
   const handlers = new Map<string, AttemptBoundHandler>();
-  const handlerFor = (region: string) =>
+  const handlerFor = (service: PacedService, region: string) =>
     cached(
       handlers,
-      region,
+      `${service} ${region}`,
       () =>
         new AttemptBoundHandler({
           requestTimeoutMs: options.requestTimeoutMs,
@@ -223,7 +221,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         }),
     );
 
-  const configFor = (region: string, endpoint: string | undefined) => ({
+  const configFor = (service: PacedService, region: string, endpoint: string | undefined) => ({
     region,
     credentials: options.credentials,
     maxAttempts: options.maxAttempts,
@@ -232,10 +230,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     // Each command's middleware stack is resolved once per client, not once per call. The SDK
     // resolves it again for a call sent with options: the scan sends none (its calls end on
     // destroy(), through the lifetime signal the handler and endWithClients watch), only the few
-    // calls of the change path do.
+    // calls of the change path do. The cached stack shares one handler context between concurrent
+    // calls of a command, and a few middlewares write into it (the endpoint, the selected auth
+    // scheme, the clock-skew bookkeeping of signing): for one client these are the same for every
+    // call, so a call that reads another's write reads what it would have written itself.
     cacheMiddleware: true,
     ...(endpoint ? { endpoint: parsedEndpoint(endpoint) } : {}),
-    requestHandler: handlerFor(region),
+    requestHandler: handlerFor(service, region),
   });
 
   const endsWithClients = endWithClients(lifetime.signal);
@@ -246,9 +247,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const equip = <
     C extends {
       readonly middlewareStack: object;
-      readonly config: Parameters<typeof reuseSigner>[0] & {
-        defaultUserAgentProvider(): Promise<readonly UserAgentSection[]>;
-      };
+      readonly config: Parameters<typeof reuseSigner>[0] & UserAgentConfig;
     },
   >(
     client: C,
@@ -263,7 +262,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     stack.add(endsWithClients, LIFETIME_PLACE);
     stack.remove(SDK_USER_AGENT_MIDDLEWARE);
     stack.add(
-      fixedUserAgent(() => client.config.defaultUserAgentProvider(), USER_AGENT_APP),
+      fixedUserAgent(() => userAgentSections(client.config)),
       USER_AGENT_PLACE,
     );
     if (pacer) stack.add(pacing(pacer.lane(service, region)), PACING_PLACE);
@@ -274,18 +273,18 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   return {
     eks: (region) =>
       cached(eksClients, region, () =>
-        equip(new EKSClient(configFor(region, options.endpoints?.eks)), 'eks', region),
+        equip(new EKSClient(configFor('eks', region, options.endpoints?.eks)), 'eks', region),
       ),
     ec2: async (region) => {
       const { EC2Client } = await import('./sdk/ec2.js');
       return cached(ec2Clients, region, () =>
-        equip(new EC2Client(configFor(region, options.endpoints?.ec2)), 'ec2', region),
+        equip(new EC2Client(configFor('ec2', region, options.endpoints?.ec2)), 'ec2', region),
       );
     },
     sts: async (region) => {
       const { STSClient } = await import('./sdk/sts.js');
       return cached(stsClients, region, () =>
-        equip(new STSClient(configFor(region, options.endpoints?.sts)), 'sts', region),
+        equip(new STSClient(configFor('sts', region, options.endpoints?.sts)), 'sts', region),
       );
     },
     organizations: async () => {
@@ -293,7 +292,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       return cached(organizationsClients, ORGANIZATIONS_REGION, () =>
         equip(
           new OrganizationsClient(
-            configFor(ORGANIZATIONS_REGION, options.endpoints?.organizations),
+            configFor('organizations', ORGANIZATIONS_REGION, options.endpoints?.organizations),
           ),
           'organizations',
           ORGANIZATIONS_REGION,

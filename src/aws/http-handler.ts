@@ -160,8 +160,19 @@ function boundConnect(socket: Socket, stop: Stop, timeoutMs: number): void {
 function send(request: http.ClientRequest, body: unknown): void {
   if (body instanceof Readable) body.pipe(request);
   else if (typeof body === 'string' || body instanceof Uint8Array) request.end(body);
-  else request.end();
+  else if (body instanceof ArrayBuffer) request.end(Buffer.from(body));
+  else if (body === undefined || body === null) request.end();
+  // What the SDK's content-length counted must go out, never an empty body in its place; no call
+  // eksposure makes has another kind of body.
+  else throw new TypeError(`cannot send a request body of type ${typeof body}`);
 }
+
+/** A signal from another realm or library works as well as Node's own. */
+const isAbortSignal = (value: unknown): value is AbortSignal =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as AbortSignal).aborted === 'boolean' &&
+  typeof (value as AbortSignal).addEventListener === 'function';
 
 export class AttemptBoundHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
@@ -182,7 +193,7 @@ export class AttemptBoundHandler {
   ): Promise<{ response: IncomingAnswer }> {
     const { lifetime, requestTimeoutMs, connectTimeoutMs } = this.options;
     const given = callOptions.abortSignal;
-    const callSignal = given instanceof AbortSignal ? given : undefined;
+    const callSignal = isAbortSignal(given) ? given : undefined;
     if (lifetime.aborted || callSignal?.aborted) return Promise.reject(abortError());
     const secure = request.protocol === 'https:';
     const query = queryString(request.query);
@@ -241,7 +252,11 @@ export class AttemptBoundHandler {
       timer.unref();
       watch.add(lifetime, stop);
       if (callSignal) watch.add(callSignal, stop);
-      send(outgoing, request.body);
+      try {
+        send(outgoing, request.body);
+      } catch (error) {
+        stop(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 

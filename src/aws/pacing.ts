@@ -35,8 +35,21 @@ export const DEFAULT_RATES: Readonly<Record<PacedService, BucketRate>> = {
 
 /** How far a learning bucket may grow above where it started. */
 export const CEILING_FACTOR = 5;
-/** The slowest a bucket is ever cut to: one call at a time, one every two seconds. */
+/**
+ * The slowest a learning bucket is ever cut to, as a share of its starting rate: a quarter (EKS:
+ * 2.5 calls a second per region). Throttling that does not ease when eksposure slows down (a
+ * fault, a neighbour's flood) would otherwise ratchet a scan down to a call every few seconds:
+ * measured with one call in five throttled at random, the 17 x 100 audit took 187 s with a floor
+ * of one call every two seconds. Below the floor, the SDK's retry backoff spaces the calls.
+ */
+export const FLOOR_FACTOR = 0.25;
+/** The floor of any bucket: one call at a time, one every two seconds. */
 export const FLOOR: BucketRate = { burst: 1, perSecond: 0.5 };
+
+const floorOf = (resume: BucketRate): BucketRate => ({
+  burst: Math.max(FLOOR.burst, Math.round(resume.burst * FLOOR_FACTOR)),
+  perSecond: Math.max(FLOOR.perSecond, resume.perSecond * FLOOR_FACTOR),
+});
 /**
  * After a cut, further throttles are ignored this long: the calls in flight when the first came
  * were sent at the old rate, and one overload must not halve the rate once per call.
@@ -138,10 +151,13 @@ const ceilingOf = (resume: BucketRate): BucketRate => ({
  */
 export const CUT_FACTOR = 0.7;
 
-const cut = (rate: BucketRate): BucketRate => ({
-  burst: Math.max(FLOOR.burst, Math.floor(rate.burst * CUT_FACTOR)),
-  perSecond: Math.max(FLOOR.perSecond, rate.perSecond * CUT_FACTOR),
-});
+const cut = (rate: BucketRate, resume: BucketRate): BucketRate => {
+  const floor = floorOf(resume);
+  return {
+    burst: Math.max(floor.burst, Math.floor(rate.burst * CUT_FACTOR)),
+    perSecond: Math.max(floor.perSecond, rate.perSecond * CUT_FACTOR),
+  };
+};
 
 /**
  * Pure: AWS throttled a call of this bucket. When another throttle came within PAIR_WINDOW_MS, a
@@ -163,7 +179,7 @@ export function afterThrottle(
   const alone = nowMs - bucket.throttledAtMs >= PAIR_WINDOW_MS;
   if (policy.kind === 'fixed' || alone || nowMs - bucket.cutAtMs < CUT_WINDOW_MS)
     return { ...bucket, pausedUntilMs, throttledAtMs: nowMs };
-  const rate = cut(bucket.rate ?? policy.resume);
+  const rate = cut(bucket.rate ?? policy.resume, policy.resume);
   // A bucket starts full and spends its burst at once: when AWS first throttles it, the calls that
   // succeeded until then are about what AWS's own bucket holds. Its burst need be no larger.
   const held =

@@ -3,8 +3,10 @@
  * middleware rebuilds the same string for every call (it escapes every section again and lists the
  * SDK features the call used), about 4 % of a call's CPU. This one takes the SDK's own sections
  * (the client's `defaultUserAgentProvider`: SDK and client versions, OS, Node), formats them as
- * the SDK does, and adds `app/eksposure`, so that CloudTrail's userAgent field says which tool made
- * a call. What it leaves out is the SDK's `m/` list of features, which feeds AWS's own metrics.
+ * the SDK does, with the user's own app id when one is configured (`AWS_SDK_UA_APP_ID`,
+ * `sdk_ua_app_id`), and adds `lib/eksposure`, so that CloudTrail's userAgent field says which tool
+ * made a call. What it leaves out is the SDK's `m/` list of features, which feeds AWS's own
+ * metrics, and the prefix a non-standard partition may configure.
  */
 
 /** One section as the SDK lists it: a name such as `api/EKS`, and a version when it has one. */
@@ -38,15 +40,30 @@ export function formatSection([rawName, rawVersion]: UserAgentSection): string {
   );
 }
 
-export function userAgentHeaders(
-  sections: readonly UserAgentSection[],
-  app: string,
-): UserAgentHeaders {
-  const formatted = [...sections, [`app/${app}`] as const].map(formatSection);
+export function userAgentHeaders(sections: readonly UserAgentSection[]): UserAgentHeaders {
+  const formatted = sections.map(formatSection);
   return {
     'user-agent': formatted.join(' '),
     'x-amz-user-agent': formatted.filter((section) => section.startsWith('aws-sdk-')).join(' '),
   };
+}
+
+/** How eksposure names itself: a library section, which leaves `app/` to the user's own id. */
+export const EKSPOSURE_SECTION: UserAgentSection = ['lib/eksposure'];
+
+/** What of a client's resolved configuration the sections come from. */
+export interface UserAgentConfig {
+  defaultUserAgentProvider(): Promise<readonly UserAgentSection[]>;
+  userAgentAppId?: () => Promise<string | undefined>;
+}
+
+/** The SDK's sections, then the user's app id (as the SDK adds it), then eksposure's. */
+export async function userAgentSections(
+  config: UserAgentConfig,
+): Promise<readonly UserAgentSection[]> {
+  const sections = await config.defaultUserAgentProvider();
+  const appId = await config.userAgentAppId?.();
+  return [...sections, ...(appId ? [[`app/${appId}`] as const] : []), EKSPOSURE_SECTION];
 }
 
 /** Where the SDK's own User-Agent middleware sits, which this one replaces. */
@@ -60,7 +77,7 @@ export const SDK_USER_AGENT_MIDDLEWARE = 'getUserAgentMiddleware';
 type Handler<Args, Result> = (args: Args) => Promise<Result>;
 
 /** Sets the headers on each request; they are built on the first call, then reused. */
-export function fixedUserAgent(sections: () => Promise<readonly UserAgentSection[]>, app: string) {
+export function fixedUserAgent(sections: () => Promise<readonly UserAgentSection[]>) {
   let headers: UserAgentHeaders | undefined;
   let building: Promise<UserAgentHeaders> | undefined;
   const set = <Args>(args: Args, value: UserAgentHeaders): Args => {
@@ -71,7 +88,7 @@ export function fixedUserAgent(sections: () => Promise<readonly UserAgentSection
   return <Args, Result>(next: Handler<Args, Result>): Handler<Args, Result> =>
     (args) => {
       if (headers) return next(set(args, headers));
-      building ??= sections().then((listed) => (headers = userAgentHeaders(listed, app)));
+      building ??= sections().then((listed) => (headers = userAgentHeaders(listed)));
       return building.then((value) => next(set(args, value)));
     };
 }

@@ -7,13 +7,7 @@ import { startEmulator } from '../emulator/server.js';
 
 import { emulatorEnv } from '../tools/spawn-cli.js';
 import { accountFixture, evenAccount } from './fixtures.js';
-import {
-  type BenchRow,
-  round,
-  runProbedCli,
-  SEVENTEEN_REGIONS,
-  verdict,
-} from './measure.js';
+import { type BenchRow, round, runProbedCli, SEVENTEEN_REGIONS, verdict } from './measure.js';
 import { type AuditReport } from '../model/findings.js';
 
 const CLUSTERS_PER_REGION = 100;

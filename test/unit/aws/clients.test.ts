@@ -137,7 +137,7 @@ describe('createAwsClients: every attempt of a call is bounded', () => {
       await eks.send(new ListClustersCommand({}));
       const [first, second] = seen;
       expect(first!['user-agent']).toMatch(
-        /^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/nodejs#[\d.]+ api\/eks#[\d.]+ app\/eksposure$/,
+        /^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/nodejs#[\d.]+ api\/eks#[\d.]+ lib\/eksposure$/,
       );
       expect(first!['x-amz-user-agent']).toMatch(/^aws-sdk-js\/[\d.]+$/);
       expect(second!['user-agent']).toBe(first!['user-agent']);

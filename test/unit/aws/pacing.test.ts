@@ -13,6 +13,7 @@ import {
   DEFAULT_RATES,
   failedAttempt,
   FLOOR,
+  FLOOR_FACTOR,
   GROWTH_PER_SECOND,
   newBucket,
   type PacePolicy,
@@ -119,9 +120,20 @@ describe('pacing that learns (AIMD, on a fake clock)', () => {
     expect(afterThrottle(bucket, policy, 2_100).rate?.perSecond).toBeCloseTo(4.9);
   });
 
-  it('never cuts below one call every two seconds', () => {
+  it('never cuts below a quarter of its starting rate, however long the throttling lasts', () => {
     let bucket = newBucket(EKS, 0);
     for (let second = 1; second <= 20; second++) bucket = throttledTwice(bucket, second * 1_000);
+    expect(FLOOR_FACTOR).toBe(0.25);
+    expect(bucket.rate).toEqual({ burst: 5, perSecond: 2.5 });
+  });
+
+  it('a slow starting rate still keeps one call every two seconds', () => {
+    const slow = learning({ burst: 1, perSecond: 1 }, { burst: 1, perSecond: 1 });
+    let bucket = newBucket({ burst: 1, perSecond: 1 }, 0);
+    for (let second = 1; second <= 20; second++) {
+      bucket = afterThrottle(bucket, slow, second * 1_000);
+      bucket = afterThrottle(bucket, slow, second * 1_000 + 10);
+    }
     expect(bucket.rate).toEqual(FLOOR);
   });
 

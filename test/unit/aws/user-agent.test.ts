@@ -1,4 +1,4 @@
-import { formatSection, userAgentHeaders } from '../../../src/aws/user-agent.js';
+import { formatSection, userAgentHeaders, userAgentSections } from '../../../src/aws/user-agent.js';
 
 describe('the User-Agent eksposure sends', () => {
   it('formats each section as the SDK does: name/version, prefix/name#version, api names lower-cased', () => {
@@ -15,17 +15,27 @@ describe('the User-Agent eksposure sends', () => {
     expect(formatSection(['md/node js', '20'])).toBe('md/node-js#20');
   });
 
-  it('ends with app/eksposure and keeps only the SDK section in x-amz-user-agent', () => {
-    const headers = userAgentHeaders(
-      [
-        ['aws-sdk-js', '3.1'],
-        ['api/EKS', '3.1'],
-      ],
-      'eksposure',
-    );
-    expect(headers).toEqual({
-      'user-agent': 'aws-sdk-js/3.1 api/eks#3.1 app/eksposure',
+  it('keeps the SDK section alone in x-amz-user-agent', () => {
+    expect(
+      userAgentHeaders([['aws-sdk-js', '3.1'], ['api/EKS', '3.1'], ['lib/eksposure']]),
+    ).toEqual({
+      'user-agent': 'aws-sdk-js/3.1 api/eks#3.1 lib/eksposure',
       'x-amz-user-agent': 'aws-sdk-js/3.1',
     });
+  });
+
+  it("keeps the user's own app id, as the SDK adds it, before eksposure's section", async () => {
+    const config = {
+      defaultUserAgentProvider: () => Promise.resolve([['aws-sdk-js', '3.1']] as const),
+      userAgentAppId: () => Promise.resolve('team-audit'),
+    };
+    expect(await userAgentSections(config)).toEqual([
+      ['aws-sdk-js', '3.1'],
+      ['app/team-audit'],
+      ['lib/eksposure'],
+    ]);
+    expect(
+      await userAgentSections({ ...config, userAgentAppId: () => Promise.resolve(undefined) }),
+    ).toEqual([['aws-sdk-js', '3.1'], ['lib/eksposure']]);
   });
 });

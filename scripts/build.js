@@ -4,7 +4,8 @@
  * the demo and the benchmarks into dist/demo/ and dist/bench/. Type-checking is `npm run typecheck`.
  */
 import { readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -103,6 +104,14 @@ const cli = await build({
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
 });
+// The Terraform parser's wasm (remediate --iac-dir), beside the chunks: the bundle runs without
+// node_modules (the Docker image), and src/iac/terraform/parse.ts looks in dist/wasm/ first.
+await mkdir('dist/wasm', { recursive: true });
+for (const file of [
+  'web-tree-sitter/web-tree-sitter.wasm',
+  '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+])
+  await copyFile(join('node_modules', file), join('dist/wasm', basename(file)));
 // Which packages each file of the CLI holds (a few KB): the start-up test checks that `--help`
 // reads no file with the AWS SDK in it.
 const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];

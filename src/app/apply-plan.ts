@@ -199,6 +199,7 @@ async function applyWithJournal(
   const outcomes = await applyPlan(executor, plan, {
     planId: plan.planId,
     mode: plan.mode,
+    allowDrift: plan.allowDrift === true,
     timeoutMs: settings.timeoutMs,
     pollIntervalMs: settings.pollIntervalMs,
     concurrency: settings.concurrency,

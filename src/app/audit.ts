@@ -1,4 +1,5 @@
 import type { Exemption } from '../config/config.js';
+import type { DeclaredManager } from '../model/managed-by.js';
 import type { AuditReport } from '../model/findings.js';
 import type { ProbeReport } from '../model/probe.js';
 import type { AccountScanResult } from '../model/scan.js';
@@ -32,6 +33,7 @@ export interface AuditRequest extends Omit<ScanRequest, 'afterScan' | 'evaluatio
   readonly rules: readonly Rule[];
   readonly ruleContext: RuleContext;
   readonly exemptions: readonly Exemption[];
+  readonly managers: readonly DeclaredManager[];
   /** --probe, with its settings; null without. */
   readonly probe: AuditProbe | null;
 }
@@ -52,6 +54,7 @@ export async function audit(ports: AuditPorts, request: AuditRequest): Promise<A
       rules: request.rules,
       ruleContext: request.ruleContext,
       exemptions: request.exemptions,
+      managers: request.managers,
       ...(probe && {
         keepCertificateAuthority: true,
         probe: async (accounts) => {

@@ -1,5 +1,6 @@
 import { exemptedClusters, exemptedInAccount } from '../audit/exempted-clusters.js';
 import type { Exemption } from '../config/config.js';
+import type { DeclaredManager } from '../model/managed-by.js';
 import { silentProgress } from '../model/scan.js';
 import type { RemediationPlan } from '../remediation/plan.js';
 import {
@@ -25,6 +26,10 @@ export interface PlanRequest extends Omit<ScanRequest, 'afterScan' | 'evaluation
   readonly operatorIp: string | undefined;
   /** The config file's exemptions: an exempted failing cluster is planned as skip. */
   readonly exemptions: readonly Exemption[];
+  /** The config file's `managers`: tags that mean a tool in the user's organization. */
+  readonly managers: readonly DeclaredManager[];
+  /** --allow-drift: change clusters managed as code anyway (an emergency), recorded in the plan. */
+  readonly allowDrift: boolean;
   readonly planId: string;
 }
 
@@ -55,6 +60,10 @@ export async function planRemediation(
   const selection: ScanSelection = {
     clusterNames: request.clusterNames,
     operatorIp: request.operatorIp,
+    managedAsCode: {
+      onManaged: request.allowDrift ? 'allow-drift' : 'block',
+      declared: request.managers,
+    },
     concurrency: request.concurrency,
     signal: request.signal,
   };
@@ -63,7 +72,7 @@ export async function planRemediation(
     { ...ports, progress: silentProgress },
     {
       ...request,
-      evaluation: { exemptions: request.exemptions },
+      evaluation: { exemptions: request.exemptions, managers: request.managers },
       // Across accounts, each account is planned while its clients (its role) are still open.
       afterScan: async (result, aws) => {
         if (!result.ok) return;
@@ -120,6 +129,7 @@ export async function planRemediation(
       mode: remediation.mode,
       allowCidrs: remediation.mode === 'allowlist' ? remediation.allowCidrs : null,
       operatorIp: request.operatorIp ?? null,
+      allowDrift: request.allowDrift,
       sourceJournal: null,
       unread: scanned.unread,
     },

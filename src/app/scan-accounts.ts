@@ -10,6 +10,7 @@ import {
   regionsToPrefetch,
 } from '../audit/regions.js';
 import type { Exemption } from '../config/config.js';
+import type { DeclaredManager } from '../model/managed-by.js';
 import type { AccountSelection, AccountSource, AccountTarget } from '../model/accounts.js';
 import { type ErrorInfo, formatErrorInfo, isCredentialError } from '../model/errors.js';
 import type { AuditReport } from '../model/findings.js';
@@ -55,6 +56,8 @@ export interface AuditOptions {
   readonly rules?: readonly Rule[];
   readonly ruleContext?: RuleContext;
   readonly exemptions?: readonly Exemption[];
+  /** The config file's `managers`: tags that mean a tool in the user's organization. */
+  readonly managers?: readonly DeclaredManager[];
   /** Keep each cluster's CA (the probe verifies TLS against it). */
   readonly keepCertificateAuthority?: boolean | undefined;
   /** --probe: observes the scanned clusters' endpoints before the report is built (RuleContext.probes). */
@@ -314,6 +317,7 @@ function reportOfRun(
     requestedRegions: options.regions ? [...options.regions] : null,
     ruleContext: options.ruleContext,
     exemptions: options.exemptions,
+    managers: options.managers,
     ...scanned,
   });
 }
@@ -577,7 +581,7 @@ export interface ScanRequest extends Pick<
   readonly evaluation?:
     | Pick<
         AuditOptions,
-        'rules' | 'ruleContext' | 'exemptions' | 'keepCertificateAuthority' | 'probe'
+        'rules' | 'ruleContext' | 'exemptions' | 'managers' | 'keepCertificateAuthority' | 'probe'
       >
     | undefined;
 }

@@ -1,4 +1,6 @@
 import { formatErrorInfo, isError } from '../model/errors.js';
+import { managedByOf } from '../iac/managed-by.js';
+import type { DeclaredManager } from '../model/managed-by.js';
 import type { Exemption } from '../config/config.js';
 import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';
 import { describeAccess, endpointAccessOf } from '../rules/endpoint-access.js';
@@ -33,6 +35,8 @@ export interface AuditInput {
   readonly ruleContext?: RuleContext | undefined;
   /** The config file's exemptions, judged at startedAt; none when left out. */
   readonly exemptions?: readonly Exemption[] | undefined;
+  /** The config file's `managers`: tags that mean a tool in the user's organization. */
+  readonly managers?: readonly DeclaredManager[] | undefined;
 }
 
 function findingsFor(
@@ -41,6 +45,7 @@ function findingsFor(
   region: string,
   scan: ClusterScan,
   context: RuleContext,
+  managers: readonly DeclaredManager[],
 ): Finding {
   const base = {
     accountId,
@@ -77,6 +82,7 @@ function findingsFor(
     publicAccessCidrs: [...access.publicAccessCidrs],
     accessMode: access.mode,
     accessDescription: describeAccess(access),
+    managedBy: managedByOf(cluster.tags, managers),
   };
   try {
     const result = rule.check(cluster, context);
@@ -163,6 +169,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     .sort((a, b) => byAccount(a, b) || byName(a.region, b.region));
   const context = input.ruleContext ?? NO_RULE_CONTEXT;
   const exemptions = input.exemptions ?? [];
+  const managers = input.managers ?? [];
   // One finding per cluster and rule, built once: a large account's findings are most of the
   // report, so no second copy (and only each exemption's matches when there are exemptions).
   const findings: Finding[] = [];
@@ -171,7 +178,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
     for (const scan of a.scans)
       for (const c of scan.clusters)
         for (const rule of rules) {
-          const finding = findingsFor(rule, a.target.accountId, scan.region, c, context);
+          const finding = findingsFor(rule, a.target.accountId, scan.region, c, context, managers);
           if (!c.ok || exemptions.length === 0) {
             findings.push(finding);
             continue;

@@ -231,13 +231,14 @@ export function reasonOf(outcome: ClusterOutcome, journalPath: string): string {
 /** Prints the result, says what is still running in AWS and how to resume watching it. */
 export function reportChanges(
   deps: CliDeps,
-  plan: Pick<RemediationPlan, 'planId' | 'mode' | 'complete'>,
+  plan: Pick<RemediationPlan, 'planId' | 'mode' | 'complete' | 'allowDrift'>,
   run: ChangesMade,
   output: 'text' | 'json',
 ): number {
   const report = buildApplyReport({
     planId: plan.planId,
     mode: plan.mode,
+    allowDrift: plan.allowDrift === true,
     journal: run.journalPath,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,

@@ -22,8 +22,30 @@ export const CONFIG_SCHEMA = {
         'EKS-001 also fails a public endpoint that admits a range outside these (IPv4 or IPv6 CIDRs). --approved-cidrs replaces them.',
       items: { type: 'string', minLength: 1 },
     },
+    managers: {
+      type: 'array',
+      description:
+        'Tags that mean a tool manages a cluster in your organization, beyond the ones CloudFormation, eksctl, terraform-aws-modules/eks and Crossplane set themselves (which come first).',
+      items: { $ref: '#/$defs/manager' },
+    },
   },
   $defs: {
+    manager: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['tag', 'tool'],
+      properties: {
+        tag: { type: 'string', minLength: 1, description: 'The tag key, e.g. ManagedBy.' },
+        value: {
+          type: 'string',
+          description: 'The value it must have, e.g. terraform; any value when left out.',
+        },
+        tool: {
+          enum: ['terraform', 'cloudformation', 'eksctl', 'crossplane'],
+          description: 'The tool such a cluster is managed by.',
+        },
+      },
+    },
     exemption: {
       type: 'object',
       additionalProperties: false,

@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseCidr } from '../net/cidr.js';
 import { ruleNamed } from '../rules/registry.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
+import type { DeclaredManager } from '../model/managed-by.js';
 
 /** One accepted risk. Selectors left out match anything; `rules` holds rule ids (aliases resolved). */
 export interface Exemption {
@@ -22,9 +23,11 @@ export interface Exemption {
 export interface EksposureConfig {
   readonly exemptions: readonly Exemption[];
   readonly approvedCidrs: readonly string[] | null;
+  /** Tags that mean a tool manages a cluster, beyond the ones the tools set themselves. */
+  readonly managers: readonly DeclaredManager[];
 }
 
-export const EMPTY_CONFIG: EksposureConfig = { exemptions: [], approvedCidrs: null };
+export const EMPTY_CONFIG: EksposureConfig = { exemptions: [], approvedCidrs: null, managers: [] };
 
 export type ConfigResult =
   | { readonly ok: true; readonly config: EksposureConfig }
@@ -43,6 +46,7 @@ interface RawExemption {
 interface RawConfig {
   exemptions?: RawExemption[];
   approvedCidrs?: string[];
+  managers?: DeclaredManager[];
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;
@@ -117,6 +121,10 @@ export function parseConfig(text: string): ConfigResult {
   }
   return {
     ok: true,
-    config: { exemptions, approvedCidrs: raw.approvedCidrs?.map((c) => c.trim()) ?? null },
+    config: {
+      exemptions,
+      approvedCidrs: raw.approvedCidrs?.map((c) => c.trim()) ?? null,
+      managers: raw.managers ?? [],
+    },
   };
 }

@@ -1,5 +1,6 @@
 /** The audit report: every finding, and what was read to make it. schemas/audit-report.schema.json describes it. */
 import type { ErrorInfo } from './errors.js';
+import type { ManagedBy } from './managed-by.js';
 import type { ProbeReport } from './probe.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -29,7 +30,7 @@ export interface ExemptionUsage {
 }
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '2.2.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.3.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 
@@ -87,6 +88,8 @@ export interface Finding {
   readonly exemption: AppliedExemption | null;
   /** What `audit --probe` observed at the cluster's endpoint (EKS-001 findings only; since 2.1.0). */
   readonly probe?: ProbeReport;
+  /** Who manages the cluster, read from its tags; absent when the cluster could not be read (since 2.3.0). */
+  readonly managedBy?: ManagedBy;
 }
 
 export interface AuditSummary {

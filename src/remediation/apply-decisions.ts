@@ -11,10 +11,21 @@ import {
 } from './endpoint-config.js';
 import type { ClusterPlan, PlanMode, RemediationPlan } from './plan.js';
 import { type ClusterFacts, planCluster, planRemediationCluster } from './planner.js';
+import type { ManagedAsCodePolicy } from './preflight/types.js';
 import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 
 /** What the plan as a whole claims: the mode and allowlist every `change` must follow from. */
-export type PlanIntent = Pick<RemediationPlan, 'mode' | 'allowCidrs' | 'operatorIp'>;
+export type PlanIntent = Pick<RemediationPlan, 'mode' | 'allowCidrs' | 'operatorIp' | 'allowDrift'>;
+
+/**
+ * A cluster managed as code is blocked unless the plan was made with --allow-drift. Only the tags
+ * the tools set are read again here: a cluster the config file's `managers` declared was blocked
+ * when the plan was made, so it reaches apply only in a plan that allows drift.
+ */
+const managedAsCodeOf = (intent: PlanIntent): ManagedAsCodePolicy => ({
+  onManaged: intent.allowDrift === true ? 'allow-drift' : 'block',
+  declared: [],
+});
 
 export type RefusalCode =
   | 'ClusterArnMismatch'
@@ -59,12 +70,18 @@ function replan(entry: ClusterPlan, intent: PlanIntent, facts: ClusterFacts): Cl
   const operatorIp = intent.operatorIp ?? undefined;
   switch (intent.mode) {
     case 'private':
-      return planRemediationCluster(facts, { mode: 'private' }, operatorIp);
+      return planRemediationCluster(
+        facts,
+        { mode: 'private' },
+        operatorIp,
+        managedAsCodeOf(intent),
+      );
     case 'allowlist':
       return planRemediationCluster(
         facts,
         { mode: 'allowlist', allowCidrs: intent.allowCidrs ?? [] },
         operatorIp,
+        managedAsCodeOf(intent),
       );
     case 'rollback':
       return planCluster(facts, { change: entry.change, updateReason: entry.reason }, operatorIp);

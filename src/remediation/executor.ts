@@ -82,6 +82,8 @@ export interface PlanApplyDeps extends Omit<ApplyDeps, 'aws'> {
 export interface ApplyOptions {
   readonly planId: string;
   readonly mode: PlanMode;
+  /** The plan was made with --allow-drift: recorded on each journal line. */
+  readonly allowDrift?: boolean;
   /** Per update, from its submission. */
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
@@ -166,7 +168,7 @@ interface Recorder {
 
 function recorderFor(
   deps: ApplyDeps,
-  options: Pick<ApplyOptions, 'planId' | 'mode'>,
+  options: Pick<ApplyOptions, 'planId' | 'mode' | 'allowDrift'>,
   target: UpdateTarget,
 ): Recorder {
   let failed: ErrorInfo | undefined;
@@ -175,6 +177,7 @@ function recorderFor(
       const written = deps.journal.record({
         planId: options.planId,
         mode: options.mode,
+        ...(options.allowDrift === true ? { allowDrift: true } : {}),
         accountId: target.accountId,
         roleArn: target.roleArn,
         region: target.region,
@@ -655,6 +658,7 @@ export async function applyPlan(
     mode: plan.mode,
     allowCidrs: plan.allowCidrs,
     operatorIp: plan.operatorIp,
+    allowDrift: plan.allowDrift ?? false,
   };
   const applyEntry = (entry: ClusterPlan) => {
     const port = deps.accountPort(entry);

@@ -9,7 +9,7 @@ import { accountOfArn, accountProblem } from './accounts.js';
 import { isEndpointChange, isEndpointConfig } from './endpoint-config.js';
 
 /** Bump on any change a consumer could notice; schemas/journal-entry.schema.json mirrors this. */
-export const JOURNAL_SCHEMA_VERSION = '2.0.0';
+export const JOURNAL_SCHEMA_VERSION = '2.1.0';
 
 /**
  * Submitting: written before UpdateClusterConfig is sent. InProgress/Successful/Failed/Cancelled:
@@ -34,6 +34,8 @@ export interface JournalEntry extends AccountRef {
   readonly at: string;
   readonly planId: string;
   readonly mode: string;
+  /** Present (true) when the plan was made with --allow-drift: a cluster managed as code was changed anyway (since 2.1.0). */
+  readonly allowDrift?: true;
   readonly region: string;
   readonly clusterName: string;
   readonly clusterArn: string;

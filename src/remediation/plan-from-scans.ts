@@ -6,6 +6,7 @@ import { check as eks001 } from '../rules/eks-001-endpoint-public-access.js';
 import type { ChangePort } from './change-port.js';
 import { gatherFacts } from './facts.js';
 import type { ClusterPlan, UnreadScope } from './plan.js';
+import type { ManagedAsCodePolicy } from './preflight/types.js';
 import {
   changeFor,
   planPassingCluster,
@@ -18,6 +19,8 @@ export interface ScanSelection {
   /** --cluster: only these names; clusters named here that pass are listed as skipped. */
   readonly clusterNames: readonly string[] | undefined;
   readonly operatorIp: string | undefined;
+  /** Block clusters managed as code, or allow the drift (--allow-drift). */
+  readonly managedAsCode: ManagedAsCodePolicy;
   readonly concurrency: number;
   /** Failing clusters an exemption in force accepts, by ARN, with why: planned as skip, never changed. */
   readonly exempted?: ReadonlyMap<string, string>;
@@ -99,7 +102,7 @@ export async function planFromScans(
       limit(async () => {
         const facts = await gatherFacts(aws, account, region, cluster, change, selection.signal);
         return fails
-          ? planRemediationCluster(facts, request, selection.operatorIp)
+          ? planRemediationCluster(facts, request, selection.operatorIp, selection.managedAsCode)
           : planPassingCluster(facts);
       }),
     ),

@@ -2,9 +2,11 @@ import type { LeftOutCidr } from './endpoint-stack.js';
 import type { PreflightResult } from './preflight/types.js';
 import { type AccountRef } from '../model/accounts.js';
 import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
+import type { AsCodeFix, AsCodeSummary } from '../model/as-code.js';
+import type { ManagedBy } from '../model/managed-by.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
-export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.0.0';
+export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.1.0';
 export const PLAN_KIND = 'eksposure-remediation-plan';
 
 /** private / allowlist fix EKS-001; rollback restores what a journal recorded as the configuration before. */
@@ -39,6 +41,10 @@ export interface ClusterPlan extends AccountRef {
   readonly preflight: readonly PreflightResult[];
   /** The same change by hand. */
   readonly awsCliCommand: string;
+  /** Who manages the cluster, read from its tags (since 2.1.0). */
+  readonly managedBy?: ManagedBy;
+  /** remediate --iac-dir: the cluster's definition in code and the patch to it, or why there is none (since 2.1.0). */
+  readonly asCode?: AsCodeFix;
 }
 
 export interface UnreadScope {
@@ -61,6 +67,13 @@ export interface RemediationPlan {
   readonly allowCidrs: readonly string[] | null;
   /** --my-ip, for the lock-out check; null when not given. */
   readonly operatorIp: string | null;
+  /**
+   * --allow-drift: clusters managed as code are changed anyway, for an emergency (since 2.1.0;
+   * absent in older plans, which apply treats as false).
+   */
+  readonly allowDrift?: boolean;
+  /** remediate --iac-dir: the directories searched and the patch written (since 2.1.0). */
+  readonly asCode?: AsCodeSummary;
   /** Rollback plans: the journal they undo. null otherwise. */
   readonly sourceJournal: string | null;
   /** False when a region or cluster could not be read: clusters may be missing from the plan. */

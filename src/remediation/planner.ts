@@ -18,8 +18,9 @@ import {
   type RemediationPlan,
   type UnreadScope,
 } from './plan.js';
+import { managedByOf } from '../iac/managed-by.js';
 import { runPreflight } from './preflight/registry.js';
-import type { PreflightInput } from './preflight/types.js';
+import type { ManagedAsCodePolicy, PreflightInput, PreflightResult } from './preflight/types.js';
 import { type ClusterRecord } from '../model/scan.js';
 import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 import { type AccountRef } from '../model/accounts.js';
@@ -120,6 +121,7 @@ export function planCluster(
   facts: ClusterFacts,
   target: PlanTarget,
   operatorIp: string | undefined,
+  managedAsCode?: ManagedAsCodePolicy,
 ): ClusterPlan {
   const { cluster, region } = facts;
   const clusterName = cluster.name ?? '';
@@ -138,6 +140,7 @@ export function planCluster(
     ...(leftOut.length > 0 ? { leftOutCidrs: leftOut } : {}),
     fingerprint: fingerprintOf(before),
     awsCliCommand: awsCliCommand(region, clusterName, change),
+    managedBy: managedByOf(cluster.tags, managedAsCode?.declared),
   };
   if (sameEndpointConfig(before, after)) {
     return {
@@ -157,6 +160,7 @@ export function planCluster(
     vpcDns: facts.vpcDns,
     operatorIp,
     leftOutCidrs: leftOut,
+    ...(managedAsCode ? { managedAsCode } : {}),
   };
   const preflight = runPreflight(input);
   if (target.expectedCurrent && !sameEndpointConfig(before, target.expectedCurrent)) {
@@ -173,11 +177,16 @@ export function planCluster(
     return {
       ...base,
       action: 'blocked',
-      reason: `blocked by pre-flight: ${blocking.map((r) => r.check).join(', ')}.`,
+      reason: preflightBlockReason(blocking),
       preflight,
     };
   }
   return { ...base, action: 'update', reason: target.updateReason, preflight };
+}
+
+/** The reason a plan entry gives when pre-flight checks block it. */
+export function preflightBlockReason(blocking: readonly PreflightResult[]): string {
+  return `blocked by pre-flight: ${blocking.map((r) => r.check).join(', ')}.`;
 }
 
 export const REMEDIATION_REASON = 'EKS-001 fails; the change below fixes it.';
@@ -190,11 +199,13 @@ export function planRemediationCluster(
   facts: ClusterFacts,
   request: RemediationRequest,
   operatorIp: string | undefined,
+  managedAsCode: ManagedAsCodePolicy,
 ): ClusterPlan {
   return planCluster(
     facts,
     { change: changeFor(request), updateReason: REMEDIATION_REASON },
     operatorIp,
+    managedAsCode,
   );
 }
 
@@ -242,6 +253,8 @@ export interface PlanHeader {
   readonly mode: PlanMode;
   readonly allowCidrs: readonly string[] | null;
   readonly operatorIp: string | null;
+  /** Remediation plans: --allow-drift. */
+  readonly allowDrift?: boolean;
   readonly sourceJournal: string | null;
   readonly unread: readonly UnreadScope[];
 }
@@ -268,6 +281,7 @@ export function assemblePlan(
     mode: header.mode,
     allowCidrs: header.allowCidrs ? [...header.allowCidrs] : null,
     operatorIp: header.operatorIp,
+    ...(header.allowDrift !== undefined ? { allowDrift: header.allowDrift } : {}),
     sourceJournal: header.sourceJournal,
     complete: header.unread.length === 0,
     unread: header.unread,

@@ -3,13 +3,15 @@ import type { ClusterOutcome } from '../remediation/executor.js';
 import type { PlanMode } from '../remediation/plan.js';
 
 /** Bump the major version on any change a consumer could notice; schemas/apply-report.schema.json mirrors this. */
-export const APPLY_REPORT_SCHEMA_VERSION = '2.1.0';
+export const APPLY_REPORT_SCHEMA_VERSION = '2.2.0';
 
 export interface ApplyReport {
   readonly kind: 'eksposure-apply-report';
   readonly schemaVersion: string;
   readonly planId: string;
   readonly mode: PlanMode;
+  /** Since 2.2.0: the plan was made with --allow-drift (clusters managed as code changed anyway). */
+  readonly allowDrift: boolean;
   readonly journal: string | null;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -52,6 +54,7 @@ function probeSummary(checks: ReadonlyMap<string, AfterApplyCheck>): ProbeSummar
 export function buildApplyReport(input: {
   planId: string;
   mode: PlanMode;
+  allowDrift: boolean;
   journal: string | null;
   startedAt: Date;
   finishedAt: Date;
@@ -76,6 +79,7 @@ export function buildApplyReport(input: {
     schemaVersion: APPLY_REPORT_SCHEMA_VERSION,
     planId: input.planId,
     mode: input.mode,
+    allowDrift: input.allowDrift,
     journal: input.journal,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),

@@ -46,6 +46,10 @@ export function formatApplyReport(report: ApplyReport, options: TextWidth = {}):
   const summary =
     `Plan ${report.planId}: ${verified} changed and verified, ${failed} failed, ${skipped} skipped, ${inFlight} still in flight.` +
     probed +
+    // An older report (before 2.2.0) has no allowDrift.
+    (report.allowDrift === true
+      ? ' Made with --allow-drift: merge the fix into the code that manages these clusters too.'
+      : '') +
     (report.journal ? ` Journal: ${report.journal}` : '');
   return `${table}${probeTable(report.clusters, options)}${wrapParagraph(summary, options)}\n`;
 }

@@ -3,6 +3,8 @@ import { clusterLabel } from '../remediation/accounts.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
 import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
 import { type EndpointConfig } from '../model/endpoint.js';
+import { describeManager } from '../iac/managed-by.js';
+import type { AsCodeFix, AsCodeLocation, AsCodeSummary } from '../model/as-code.js';
 
 const ACTION_LABEL = { update: 'UPDATE', blocked: 'BLOCKED', skip: 'SKIP' } as const;
 const ACTION_ORDER = { skip: 0, blocked: 1, update: 2 } as const;
@@ -90,7 +92,71 @@ function formatCluster(entry: ClusterPlan, options: TextWidth): string {
   }
   if (entry.action === 'update')
     lines.push(shellLines('  by hand: ', entry.awsCliCommand, options));
+  if (entry.managedBy && entry.managedBy.tool !== 'unknown')
+    lines.push(wrapParagraph(`  managed by: ${describeManager(entry.managedBy)}`, options));
+  if (entry.asCode) lines.push(...asCodeLines(entry.asCode, options));
   return lines.join('\n');
+}
+
+const at = (l: AsCodeLocation) => `${l.file}:${String(l.line)} (${l.address}, ${l.tool})`;
+
+/** What --iac-dir found for the cluster: the patch, or why there is none. */
+function asCodeLines(fix: AsCodeFix, options: TextWidth): string[] {
+  const para = (text: string) => wrapParagraph(text, options);
+  switch (fix.status) {
+    case 'patched':
+      return [
+        para(`  as code: patched ${at(fix.location)}`),
+        ...fix.changes.map((c) => para(`    ${c}`)),
+        ...fix.notes.map((n) => para(`    note: ${n}`)),
+      ];
+    case 'unchanged':
+    case 'unresolved':
+      return [
+        para(
+          `  as code: ${fix.status === 'unchanged' ? 'no change needed in' : 'not patched'} ${at(fix.location)}: ${fix.reason}`,
+        ),
+        ...fix.notes.map((n) => para(`    note: ${n}`)),
+      ];
+    case 'ambiguous':
+      return [para(`  as code: not patched: ${fix.reason}`)];
+    case 'not-found':
+      return [
+        para(`  as code: not patched: ${fix.reason}`),
+        ...fix.snippets.flatMap((s) => [`    ${s.tool}:`, indent(s.text, '      ')]),
+      ];
+  }
+}
+
+/** The --iac-dir search: files that could not be read, and the line that applies the patch. */
+function asCodeSummary(summary: AsCodeSummary, options: TextWidth): string[] {
+  const lines = summary.failures.map((f) =>
+    wrapParagraph(
+      `NOT READ  ${f.file}${f.line === null ? '' : `:${String(f.line)}`}: ${f.message}`,
+      options,
+    ),
+  );
+  if (summary.files.length === 0) {
+    lines.push(
+      wrapParagraph(`As code: nothing to patch under ${summary.dirs.join(', ')}.`, options),
+    );
+  } else if (summary.patchFile !== null) {
+    lines.push(
+      wrapParagraph(
+        `As code: the patch changes ${summary.files.join(', ')}. Review it, then from this directory run:`,
+        options,
+      ),
+      `  git apply ${summary.patchFile}`,
+    );
+  } else {
+    lines.push(
+      wrapParagraph(
+        `As code: the patch below changes ${summary.files.join(', ')}; write it with --patch-out FILE, then git apply FILE.`,
+        options,
+      ),
+    );
+  }
+  return lines;
 }
 
 /** The plan for a person: updates last, next to the summary; fitted to `width` if given. */
@@ -120,12 +186,13 @@ export function formatPlan(
   const status = applying ? 'to be applied' : 'dry run: nothing has been changed';
   parts.push(
     wrapParagraph(
-      `Plan ${plan.planId} (mode ${plan.mode}; ${status}): ${update} to update, ${blocked} blocked, ${skip} skipped` +
+      `Plan ${plan.planId} (mode ${plan.mode}${plan.allowDrift === true ? ', --allow-drift' : ''}; ${status}): ${update} to update, ${blocked} blocked, ${skip} skipped` +
         (plan.complete
           ? '.'
           : `; ${plan.unread.length} could not be read, so the plan may be missing clusters.`),
       options,
     ),
   );
+  if (plan.asCode) parts.push(asCodeSummary(plan.asCode, options).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }

@@ -68,7 +68,16 @@ describe('the published schemas describe what the CLI really writes', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ fixture: remediationAccount, updateDurationMs: 200 });
-    planRun = await cli(emulator, 'remediate', '--out', planFile, '--output', 'json');
+    // eu-open is managed as code: --allow-drift lets it through, and is recorded everywhere.
+    planRun = await cli(
+      emulator,
+      'remediate',
+      '--allow-drift',
+      '--out',
+      planFile,
+      '--output',
+      'json',
+    );
     allowlistRun = await cli(
       emulator,
       'remediate',
@@ -78,6 +87,7 @@ describe('the published schemas describe what the CLI really writes', () => {
       '203.0.113.0/24',
       '--my-ip',
       '198.51.100.7',
+      '--allow-drift',
       '--output',
       'json',
     );
@@ -85,6 +95,7 @@ describe('the published schemas describe what the CLI really writes', () => {
       emulator,
       'remediate',
       '--apply',
+      '--allow-drift',
       '--yes',
       '--output',
       'json',
@@ -119,6 +130,10 @@ describe('the published schemas describe what the CLI really writes', () => {
       expect(printed.summary).toEqual({ update: 3, blocked: 1, skip: 0 });
       expect(printed.clusters.find((c) => c.clusterName === 'eu-open')?.preflight).toContainEqual(
         expect.objectContaining({ check: 'managed-as-code', status: 'warn' }),
+      );
+      expect(printed.allowDrift).toBe(true);
+      expect(printed.clusters.find((c) => c.clusterName === 'eu-open')?.managedBy?.tool).not.toBe(
+        'unknown',
       );
       expect(schemaErrors(PLAN_SCHEMA, printed)).toEqual([]);
       expect(schemaErrors(PLAN_SCHEMA, saved)).toEqual([]);
@@ -167,6 +182,7 @@ describe('the published schemas describe what the CLI really writes', () => {
         probe: null,
       });
       expect(report.journal).toBe(journal);
+      expect(report.allowDrift).toBe(true);
       expect(schemaErrors(REPORT_SCHEMA, report)).toEqual([]);
     });
 
@@ -204,12 +220,14 @@ describe('the published schemas describe what the CLI really writes', () => {
         new Set(['Submitting', 'InProgress', 'Successful', 'Verified']),
       );
       expect(entries.every((e) => e.schemaVersion === JOURNAL_SCHEMA_VERSION)).toBe(true);
+      expect(entries.every((e) => e.allowDrift === true)).toBe(true);
       expect(journalErrors(entries)).toEqual([]);
     });
 
     it('validates every line of the rollback journal', () => {
       const entries = readJournal(rollbackJournal);
       expect(entries.at(-1)?.mode).toBe('rollback');
+      expect(entries.some((e) => 'allowDrift' in e)).toBe(false);
       expect(journalErrors(entries)).toEqual([]);
     });
 

@@ -134,6 +134,8 @@ export const planRequest = (overrides: Partial<PlanRequest> = {}): PlanRequest =
   clusterNames: undefined,
   operatorIp: undefined,
   exemptions: [],
+  managers: [],
+  allowDrift: false,
   planId: 'plan-1',
   ...overrides,
 });

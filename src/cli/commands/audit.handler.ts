@@ -64,6 +64,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         rules: setup.rules,
         ruleContext: setup.ruleContext,
         exemptions: setup.config.exemptions,
+        managers: setup.config.managers,
         probe: setup.probe,
       },
     );

@@ -51,6 +51,23 @@ export function remediateCommand(
           type: 'string',
           describe: 'Write the plan (JSON, schemas/remediation-plan.schema.json) here',
         },
+        'iac-dir': {
+          type: 'string',
+          array: true,
+          describe:
+            'Find each failing cluster in the Terraform, CloudFormation, eksctl or Crossplane code under this directory (repeatable) and plan the fix as a patch to it',
+        },
+        'patch-out': {
+          type: 'string',
+          describe:
+            'With --iac-dir: write the fix as one unified diff here (git apply FILE applies it); never writes your files',
+        },
+        'allow-drift': {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Change clusters managed as code anyway, for an emergency (recorded in the plan and journal): merge the patch after',
+        },
         apply: {
           type: 'boolean',
           default: false,

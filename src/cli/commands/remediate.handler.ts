@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { confirmAndApply } from '../../app/apply-plan.js';
+import { type AsCodeRequest, planFixesAsCode } from '../../app/fix-as-code.js';
 import { planRemediation } from '../../app/plan-remediation.js';
 import { CLUSTER_NAME_PATTERN } from '../../model/aws-names.js';
 import { parseIpv4Address } from '../../net/cidr.js';
@@ -32,6 +33,7 @@ import {
   requireWayToConfirm,
 } from '../change-command.js';
 import { CliError } from '../cli-error.js';
+import { readIacSources, writePatch } from '../iac-sources.js';
 import type { CliDeps } from '../deps.js';
 import { exitCodeForRefusal, planExitCode } from '../exit-codes.js';
 import { checkWritableFile, systemErrorCause } from '../options/file-checks.js';
@@ -49,6 +51,9 @@ import { toolVersion } from '../version.js';
 
 export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArgs, ChangeProbeArgs {
   readonly mode: 'private' | 'allowlist';
+  readonly 'iac-dir'?: readonly string[];
+  readonly 'patch-out'?: string;
+  readonly 'allow-drift': boolean;
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
   readonly cluster?: readonly string[];
@@ -110,6 +115,31 @@ function resolveClusterNames(values: readonly string[] | undefined): string[] | 
   return names;
 }
 
+interface IacInput extends AsCodeRequest {
+  readonly patchFile: string | null;
+}
+
+/** --iac-dir read before any AWS call, so a bad directory costs nothing; undefined without it. */
+function resolveIacSources(args: RemediateArgs, cwd: string): IacInput | undefined {
+  const dirs = args['iac-dir'];
+  if (dirs === undefined || dirs.length === 0) {
+    if (args['patch-out'] !== undefined) {
+      throw new CliError(
+        "--patch-out needs --iac-dir: give the directory that holds the clusters' infrastructure code.",
+      );
+    }
+    return undefined;
+  }
+  const { files, unreadable } = readIacSources(dirs, cwd);
+  return { dirs, files, unreadable, patchFile: args['patch-out'] ?? null };
+}
+
+/** The formats (and their parsers) load only when --iac-dir is given. */
+async function fixAsCode(plan: RemediationPlan, iac: IacInput) {
+  const { IAC_FORMATS } = await import('../../iac/formats.js');
+  return planFixesAsCode(IAC_FORMATS, plan, iac);
+}
+
 function writePlan(path: string, plan: RemediationPlan): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -141,6 +171,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
   }
   const probe = resolveChangeProbe(args, ['probe-timeout', 'probe-wait', 'probe-concurrency']);
   checkWritableFile('--out', args.out);
+  checkWritableFile('--patch-out', args['patch-out']);
+  const iac = resolveIacSources(args, process.cwd());
   checkWritableFile('--journal', args.journal);
   const scope = resolveAccountScope(args);
   if (args.apply) requireWayToConfirm(deps, args.yes);
@@ -168,6 +200,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         clusterNames,
         operatorIp,
         exemptions: config.exemptions,
+        managers: config.managers,
+        allowDrift: args['allow-drift'],
         planId: deps.newId(),
       },
     );
@@ -184,7 +218,15 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         `no cluster named ${outcome.names.join(', ')} in the scanned regions (${outcome.regions.join(', ')}); check the name and --regions.`,
       );
     }
-    const { plan } = outcome;
+    const { plan, patch } = iac
+      ? await fixAsCode(outcome.plan, iac)
+      : { plan: outcome.plan, patch: '' };
+    if (iac?.patchFile && patch !== '') {
+      writePatch(iac.patchFile, patch, process.pid);
+      deps.stderr.write(`eksposure: patch written to ${iac.patchFile}\n`);
+    } else if (iac?.patchFile) {
+      deps.stderr.write(`eksposure: nothing to patch; ${iac.patchFile} not written\n`);
+    }
     logger.info(
       { throttledCalls: pacing.throttled, pacing: pacing.learned() },
       'throttled calls while planning',
@@ -202,7 +244,8 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       deps.stdout.write(
         args.output === 'json'
           ? serializePlan(plan)
-          : formatPlan(plan, false, { width: deps.stdout.columns }),
+          : formatPlan(plan, false, { width: deps.stdout.columns }) +
+              (iac && !iac.patchFile && patch !== '' ? `\n${patch}` : ''),
       );
       return planExitCode(plan);
     }

@@ -2,6 +2,17 @@ import type { LeftOutCidr } from '../endpoint-stack.js';
 import { type ClusterRecord } from '../../model/scan.js';
 import { type EndpointConfig } from '../../model/endpoint.js';
 import { type Fact, type VpcDns } from '../../model/facts.js';
+import type { DeclaredManager } from '../../model/managed-by.js';
+
+/**
+ * What to do with a cluster managed as code. block: remediation, by default (the fix belongs in the
+ * code). allow-drift: remediation with --allow-drift. warn: rollback (it undoes eksposure's own change).
+ */
+export interface ManagedAsCodePolicy {
+  readonly onManaged: 'block' | 'allow-drift' | 'warn';
+  /** The config file's `managers`: tags that mean a tool in the user's organization. */
+  readonly declared: readonly DeclaredManager[];
+}
 
 export type PreflightStatus = 'ok' | 'warn' | 'block';
 
@@ -27,6 +38,8 @@ export interface PreflightInput {
   readonly operatorIp: string | undefined;
   /** Allowlist entries the planner left out because this cluster's endpoint cannot take them. */
   readonly leftOutCidrs?: readonly LeftOutCidr[];
+  /** Warn when left out. */
+  readonly managedAsCode?: ManagedAsCodePolicy;
 }
 
 export interface PreflightCheck {

@@ -7,7 +7,13 @@ import {
   ruleMetadata,
   truncate,
 } from './context.js';
-import { exemptionOf, findingsJsonList, probeNote, statusOf } from './report-view.js';
+import {
+  exemptionOf,
+  findingsJsonList,
+  managerEvidence,
+  probeNote,
+  statusOf,
+} from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -41,6 +47,8 @@ function productFields(f: Finding): Record<string, string> {
     'eksposure/ExemptionReason': exemption?.reason,
     'eksposure/ExemptionExpires': exemption?.expires,
     'eksposure/ExemptionExpired': exemption?.expired.toString(),
+    'eksposure/ManagedBy': f.managedBy?.tool,
+    'eksposure/ManagedByEvidence': managerEvidence(f),
   };
   // Security Hub refuses empty values: a field that says nothing is left out.
   return Object.fromEntries(

@@ -1,4 +1,10 @@
-import { failedRegions, findingAccounts, regionAccount, exemptionOf } from './report-view.js';
+import {
+  failedRegions,
+  findingAccounts,
+  regionAccount,
+  exemptionOf,
+  managerEvidence,
+} from './report-view.js';
 import { type AuditReport } from '../../model/findings.js';
 
 export const CSV_COLUMNS = [
@@ -24,6 +30,8 @@ export const CSV_COLUMNS = [
   'probeVerdict',
   'probeGitVersion',
   'probeVantage',
+  'managedBy',
+  'managedByEvidence',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>;
@@ -73,6 +81,8 @@ export function formatCsv(report: AuditReport): string {
       probeVerdict: f.probe?.verdict ?? null,
       probeGitVersion: f.probe?.gitVersion ?? null,
       probeVantage: f.probe?.vantage ?? null,
+      managedBy: f.managedBy?.tool ?? null,
+      managedByEvidence: managerEvidence(f),
     };
   });
   for (const region of failedRegions(report)) {

@@ -12,6 +12,7 @@ import {
   type Verdict,
   verdictOf,
   probeNote,
+  managerNote,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -98,8 +99,8 @@ function cidrs(f: Finding): string {
 
 function detail(f: Finding): string {
   const message = f.error ? `${f.error.code}: ${f.error.message}` : f.message;
-  const probe = probeNote(f);
-  const text = probe ? `${message} (${probe})` : message;
+  const notes = [probeNote(f), managerNote(f)].filter(Boolean).join('; ');
+  const text = notes ? `${message} (${notes})` : message;
   const exemption = exemptionText(f);
   return exemption ? `${x(text)} <em>${x(exemption)}</em>` : x(text);
 }

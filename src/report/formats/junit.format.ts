@@ -5,6 +5,7 @@ import {
   statusOf,
   exemptionText,
   probeNote,
+  managerNote,
 } from './report-view.js';
 import { escapeMarkup as x } from './markup.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
@@ -19,7 +20,13 @@ interface TestCase {
 function caseFor(f: Finding, account: string): TestCase {
   const suite = `${account}/${f.region}`;
   const name = `${f.ruleId} ${f.clusterName}`;
-  const detail = [f.message, f.arn ?? '', f.accessDescription ?? '', probeNote(f) ?? '']
+  const detail = [
+    f.message,
+    f.arn ?? '',
+    f.accessDescription ?? '',
+    probeNote(f) ?? '',
+    managerNote(f) ?? '',
+  ]
     .filter(Boolean)
     .join('\n');
   switch (statusOf(f)) {

@@ -8,6 +8,7 @@ import {
   type Verdict,
   verdictOf,
   probeNote,
+  managerNote,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -92,7 +93,11 @@ export function formatMarkdown(report: AuditReport): string {
             cell(f.clusterName),
             cell(f.ruleId),
             cell(f.severity),
-            cell([f.accessDescription ?? f.message, probeNote(f)].filter(Boolean).join('; ')),
+            cell(
+              [f.accessDescription ?? f.message, probeNote(f), managerNote(f)]
+                .filter(Boolean)
+                .join('; '),
+            ),
             cell(f.publicAccessCidrs?.join(', ')),
           ]),
         ),

@@ -112,6 +112,7 @@ function ocsfFinding(
             endpointPrivateAccess: f.endpointPrivateAccess,
             publicAccessCidrs: f.publicAccessCidrs,
             accessMode: f.accessMode,
+            managedBy: f.managedBy ?? null,
           },
         },
       },

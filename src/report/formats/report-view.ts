@@ -1,3 +1,4 @@
+import { describeManager } from '../../iac/managed-by.js';
 import { probeText } from '../../probe/probe-report.js';
 import { type AuditReport, type Finding, type RegionResult } from '../../model/findings.js';
 
@@ -88,6 +89,24 @@ export function findingsJsonList(
 /** "observed from 203.0.113.9: version-disclosed (v1.29.15-eks-...)" when `audit --probe` probed it (report 2.1.0). */
 export function probeNote(finding: Finding): string | null {
   return finding.probe ? probeText(finding.probe) : null;
+}
+
+/**
+ * "managed by Terraform (terraform-aws-modules=eks)" when the cluster's tags name a tool (report
+ * 2.3.0); null when they name none or the cluster could not be read. The texts leave "unknown" out,
+ * the structured formats (JSON, CSV, ASFF, OCSF) carry it.
+ */
+export function managerNote(finding: Finding): string | null {
+  const managedBy = finding.managedBy;
+  return managedBy && managedBy.tool !== 'unknown'
+    ? `managed by ${describeManager(managedBy)}`
+    : null;
+}
+
+/** "tag=value; tag=value": the tags that named the tool. */
+export function managerEvidence(finding: Finding): string | null {
+  const evidence = finding.managedBy?.evidence ?? [];
+  return evidence.length > 0 ? evidence.map((e) => `${e.tag}=${e.value}`).join('; ') : null;
 }
 
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */

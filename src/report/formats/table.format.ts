@@ -1,5 +1,5 @@
 import { auditVerdict, type FailOn } from '../fail-on.js';
-import { probeNote } from './report-view.js';
+import { managerNote, probeNote } from './report-view.js';
 import { renderTable, type TextWidth, wrapParagraph } from '../text-table.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -48,8 +48,8 @@ function accessCell(f: Finding): string {
     outside.length > 0
       ? `; not approved: ${outside.join(',')}`
       : '';
-  const probe = probeNote(f);
-  return `${f.accessDescription ?? f.message}${notApproved}${probe ? `; ${probe}` : ''}`;
+  const notes = [probeNote(f), managerNote(f)].filter(Boolean).map((n) => `; ${String(n)}`);
+  return `${f.accessDescription ?? f.message}${notApproved}${notes.join('')}`;
 }
 
 /** Suppressed findings and those whose exemption expired: who accepted what, until when. */

@@ -38,11 +38,15 @@ describe('config file', () => {
           },
         ],
         approvedCidrs: ['203.0.113.0/24'],
+        managers: [{ tag: 'ManagedBy', value: 'terraform', tool: 'terraform' }],
       }),
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.config.approvedCidrs).toEqual(['203.0.113.0/24']);
+    expect(result.config.managers).toEqual([
+      { tag: 'ManagedBy', value: 'terraform', tool: 'terraform' },
+    ]);
     expect(result.config.exemptions.map((e) => e.index)).toEqual([0, 1, 2]);
     expect(result.config.exemptions[1]?.rules).toEqual(['EKS-002']);
     expect(result.config.exemptions[0]?.expiresAt.toISOString()).toBe('2027-04-01T00:00:00.000Z');
@@ -84,6 +88,11 @@ describe('config file', () => {
       'a bad approved CIDR',
       { approvedCidrs: ['203.0.113.0/33'] },
       /approvedCidrs holds "203.0.113.0\/33", not a CIDR/,
+    ],
+    [
+      'a manager tool eksposure cannot patch',
+      { managers: [{ tag: 'ManagedBy', tool: 'pulumi' }] },
+      /managers\[0\]\.tool must be equal to one of the allowed values/,
     ],
     ['a list at the top', [], /the top level must be object/],
   ])('names the problem in one line: %s', (_what, value, expected) => {

@@ -11,6 +11,7 @@ import { SAMPLE_RULES, sampleFinding, sampleReport } from '../../support/sample-
 import { schemaErrors } from '../../support/schema.js';
 import { type ClusterRecord } from '../../../src/model/scan.js';
 import { type ProbeReport } from '../../../src/model/probe.js';
+import { AUDIT_REPORT_SCHEMA_VERSION } from '../../../src/model/findings.js';
 
 const ARN = 'arn:aws:eks:us-east-1:123456789012:cluster/open';
 const cluster: ClusterRecord = {
@@ -117,7 +118,7 @@ describe('a probed cluster in the audit report', () => {
     const probeFinding = findingFor(report, 'us-east-1', 'open', 'EKS-PROBE-001');
     expect(probeFinding).toMatchObject({ status: 'FAIL', severity: 'critical' });
     expect(probeFinding.probe).toBeUndefined();
-    expect(report.schemaVersion).toBe('2.2.0');
+    expect(report.schemaVersion).toBe(AUDIT_REPORT_SCHEMA_VERSION);
     expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
   });
 

@@ -50,6 +50,7 @@ const planned = (intent: PlanIntent = privateIntent, at: ClusterFacts = facts())
       ? { mode: 'allowlist', allowCidrs: intent.allowCidrs ?? [] }
       : { mode: 'private' },
     undefined,
+    { onManaged: 'block', declared: [] },
   );
 
 describe('decideSubmit: what apply does with a planned cluster, given fresh facts', () => {

@@ -110,6 +110,7 @@ const plan = assemblePlan(
       },
       { mode: 'private' },
       undefined,
+      { onManaged: 'block', declared: [] },
     ),
   ],
 );
@@ -234,6 +235,7 @@ describe('the executor across accounts', () => {
       },
       { mode: 'private' },
       undefined,
+      { onManaged: 'block', declared: [] },
     );
   const twoAccounts = assemblePlan(
     { ...plan, createdAt: new Date(), toolVersion: 'test', unread: [] },

@@ -12,6 +12,7 @@ const endpoint = {
 const input = {
   planId: '23d75c9b-2e89-4a43-838e-807e6da66d20',
   mode: 'private',
+  allowDrift: false,
   journal: '.eksposure/journal-23d75c9b-2e89-4a43-838e-807e6da66d20.ndjson',
   startedAt: new Date('2026-11-24T02:00:00Z'),
   finishedAt: new Date('2026-11-24T02:01:00Z'),

@@ -36,6 +36,7 @@ describe('the plan for a person, across accounts', () => {
           },
           { mode: 'private' },
           undefined,
+          { onManaged: 'block', declared: [] },
         ),
       ],
     );

@@ -1,23 +1,41 @@
 import { run } from '../../../../src/remediation/preflight/managed-as-code.preflight.js';
+import type { ManagedAsCodePolicy } from '../../../../src/remediation/preflight/types.js';
 import { cluster, preflightInput } from '../../../support/preflight.js';
 
-const tagged = (tags: Record<string, string>) =>
-  run(preflightInput({ cluster: cluster({ tags }) }));
+const BLOCK: ManagedAsCodePolicy = { onManaged: 'block', declared: [] };
+const ALLOW: ManagedAsCodePolicy = { onManaged: 'allow-drift', declared: [] };
+
+const tagged = (tags: Record<string, string>, managedAsCode?: ManagedAsCodePolicy) =>
+  run(preflightInput({ cluster: cluster({ tags }), ...(managedAsCode ? { managedAsCode } : {}) }));
 
 describe('managed-as-code pre-flight check', () => {
-  it('warns about a CloudFormation stack, naming it', () => {
-    expect(
-      tagged({
+  it('blocks remediation of a CloudFormation cluster, naming the stack and the way out', () => {
+    const result = tagged(
+      {
         'aws:cloudformation:stack-name': 'payments-eks',
         'aws:cloudformation:logical-id': 'Cluster',
-      }),
-    ).toEqual({
-      check: 'managed-as-code',
-      status: 'warn',
-      message:
-        'Cluster payments is managed as code (CloudFormation stack payments-eks): change the endpoint there too, ' +
-        'or the next deploy will put it back.',
-    });
+      },
+      BLOCK,
+    );
+    expect(result.status).toBe('block');
+    expect(result.message).toContain('Cluster payments is managed as code (CloudFormation');
+    expect(result.message).toContain('stack payments-eks');
+    expect(result.message).toContain('the next stack update would put the endpoint back');
+    expect(result.message).toContain('--iac-dir');
+    expect(result.message).toContain('--allow-drift');
+  });
+
+  it('only warns with --allow-drift, and says to merge the fix', () => {
+    const result = tagged({ 'terraform-aws-modules': 'eks' }, ALLOW);
+    expect(result.status).toBe('warn');
+    expect(result.message).toContain('changed anyway (--allow-drift)');
+    expect(result.message).toContain('the next terraform apply will put it back');
+  });
+
+  it('warns, as before, when no policy is given (rollback)', () => {
+    const result = tagged({ 'terraform-aws-modules': 'eks', Environment: 'prod' });
+    expect(result.status).toBe('warn');
+    expect(result.message).toContain('managed as code (Terraform)');
   });
 
   it('reads the stack name from the stack id when the name tag is missing', () => {
@@ -25,42 +43,37 @@ describe('managed-as-code pre-flight check', () => {
       'aws:cloudformation:stack-id':
         'arn:aws:cloudformation:eu-west-1:123456789012:stack/payments-eks/0b5c1e70-aaaa-bbbb-cccc-000000000000',
     });
-    expect(result.message).toContain('(CloudFormation stack payments-eks)');
+    expect(result.message).toContain('stack payments-eks');
   });
 
-  it('says eksctl made the stack', () => {
-    const result = tagged({
-      'alpha.eksctl.io/cluster-name': 'payments',
-      'alpha.eksctl.io/eksctl-version': '0.190.0',
-      'aws:cloudformation:stack-name': 'eksctl-payments-cluster',
-    });
-    expect(result.status).toBe('warn');
-    expect(result.message).toContain(
-      'managed as code (CloudFormation stack eksctl-payments-cluster, created by eksctl)',
+  it('says eksctl made the stack, and derives its name from the eksctl tags alone', () => {
+    const result = tagged({ 'eksctl.cluster.k8s.io/v1alpha1/cluster-name': 'pay' }, BLOCK);
+    expect(result.status).toBe('block');
+    expect(result.message).toContain('managed as code (eksctl, stack eksctl-pay-cluster)');
+    expect(result.message).toContain('stack eksctl-pay-cluster');
+  });
+
+  it('blocks Crossplane clusters, and clusters a config file declares managed', () => {
+    expect(tagged({ 'crossplane-kind': 'cluster.eks.aws.upbound.io' }, BLOCK).message).toContain(
+      "Crossplane's next reconcile",
     );
-    expect(result.message).toContain('the next deploy will put it back');
-  });
-
-  it('derives the eksctl stack name when only eksctl tags are there', () => {
-    expect(tagged({ 'eksctl.cluster.k8s.io/v1alpha1/cluster-name': 'pay' }).message).toContain(
-      'CloudFormation stack eksctl-pay-cluster, created by eksctl',
+    const declared = run(
+      preflightInput({
+        cluster: cluster({ tags: { ManagedBy: 'terraform' } }),
+        managedAsCode: {
+          onManaged: 'block',
+          declared: [{ tag: 'ManagedBy', value: 'terraform', tool: 'terraform' }],
+        },
+      }),
     );
-    expect(tagged({ 'alpha.eksctl.io/eksctl-version': '0.190.0' }).message).toContain(
-      'CloudFormation stack eksctl-payments-cluster, created by eksctl',
-    );
+    expect(declared.status).toBe('block');
+    expect(declared.message).toContain('managed as code (Terraform)');
   });
 
-  it('warns about the terraform-aws-modules/eks module and the next terraform apply', () => {
-    const result = tagged({ 'terraform-aws-modules': 'eks', Environment: 'prod' });
-    expect(result.status).toBe('warn');
-    expect(result.message).toContain('terraform-aws-modules/eks');
-    expect(result.message).toContain('the next terraform apply will put it back');
-  });
-
-  it('says no tool tags were found, and to check anyway, when there are none', () => {
-    const result = tagged({ team: 'payments', 'terraform-aws-modules': 'vpc' });
+  it('never calls an untagged cluster unmanaged, and never blocks it', () => {
+    const result = tagged({ team: 'payments', 'terraform-aws-modules': 'vpc' }, BLOCK);
     expect(result.status).toBe('ok');
-    expect(result.message).toContain('No CloudFormation, eksctl or Terraform-module tags found');
+    expect(result.message).toContain('No infrastructure-as-code tags found');
     expect(result.message).toContain('check how it is managed before applying');
     expect(run(preflightInput({ cluster: cluster({ tags: undefined }) })).status).toBe('ok');
   });

@@ -341,3 +341,47 @@ it('every sample finding is used by some test above', () => {
     'eu-private',
   ]);
 });
+
+describe('who manages a cluster, in every format', () => {
+  const managed = sampleReport([
+    {
+      ...sampleFinding({ clusterName: 'tf-prod', status: 'FAIL' }),
+      managedBy: { tool: 'terraform', evidence: [{ tag: 'terraform-aws-modules', value: 'eks' }] },
+    },
+    {
+      ...sampleFinding({ clusterName: 'console-made', status: 'FAIL' }),
+      managedBy: { tool: 'unknown', evidence: [] },
+    },
+  ]);
+
+  it('gives the tool and its tags as CSV columns, unknown included', () => {
+    // (The sample report's region that could not be read has a row of its own, with no cluster.)
+    const rows = csvRows(formatCsv(managed)).filter((r) => r.clusterName !== '');
+    expect(rows.map((r) => [r.clusterName, r.managedBy, r.managedByEvidence])).toEqual([
+      ['tf-prod', 'terraform', 'terraform-aws-modules=eks'],
+      ['console-made', 'unknown', ''],
+    ]);
+  });
+
+  it('names a known tool in the texts, and never calls the unknown one unmanaged', () => {
+    for (const text of [formatMarkdown(managed), formatHtml(managed)]) {
+      expect(text).toContain('managed by Terraform (terraform-aws-modules=eks)');
+      expect(text).not.toMatch(/not managed|unmanaged/);
+    }
+  });
+
+  it('carries it in the ASFF product fields and the OCSF metadata', () => {
+    const asff = JSON.parse(formatAsff(managed, context)) as {
+      ProductFields: Record<string, string>;
+    }[];
+    expect(asff[0]?.ProductFields['eksposure/ManagedBy']).toBe('terraform');
+    expect(asff[1]?.ProductFields['eksposure/ManagedBy']).toBe('unknown');
+    const ocsf = JSON.parse(formatOcsf(managed, context)) as {
+      resources: { data: { metadata: { managedBy: unknown } } }[];
+    }[];
+    expect(ocsf[0]?.resources[0]?.data.metadata.managedBy).toEqual({
+      tool: 'terraform',
+      evidence: [{ tag: 'terraform-aws-modules', value: 'eks' }],
+    });
+  });
+});

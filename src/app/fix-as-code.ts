@@ -2,14 +2,14 @@
  * remediate --iac-dir: each failing cluster's definition in the code under the directories, and the
  * fix as a patch to it. Nothing is written: the patch comes back for the CLI to write.
  */
-import { CFN_LOGICAL_ID } from '../iac/managed-by.js';
 import { fixesAsCode, type IacCluster } from '../iac/fix-as-code.js';
 import type { IacFormat, SourceFile } from '../iac/types.js';
 import type { AsCodeFailure, AsCodeFix } from '../model/as-code.js';
 import { id as MANAGED_AS_CODE } from '../remediation/preflight/managed-as-code.preflight.js';
-import { UNKNOWN_MANAGER } from '../iac/managed-by.js';
+import { CFN_LOGICAL_ID, UNKNOWN_MANAGER } from '../model/managed-by.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
 import { preflightBlockReason } from '../remediation/planner.js';
+import type { PreflightResult } from '../remediation/preflight/types.js';
 
 export interface AsCodeRequest {
   /** --iac-dir, as given. */
@@ -50,25 +50,29 @@ function clusterOf(entry: ClusterPlan): IacCluster {
 
 /**
  * A cluster whose tags name no tool but whose definition is in the code under --iac-dir is managed
- * as code all the same: blocked like a tagged one unless the plan allows drift.
+ * as code all the same: blocked like a tagged one unless the plan allows drift, and then warned.
  */
 function blockFoundInCode(entry: ClusterPlan, fix: AsCodeFix, allowDrift: boolean): ClusterPlan {
-  if (entry.action !== 'update' || allowDrift || fix.status === 'not-found') return entry;
+  if (entry.action !== 'update' || fix.status === 'not-found') return entry;
   if ((entry.managedBy?.tool ?? 'unknown') !== 'unknown') return entry;
   const where =
     fix.status === 'ambiguous'
       ? fix.candidates.map((c) => `${c.file}:${String(c.line)}`).join(', ')
       : `${fix.location.file}:${String(fix.location.line)}`;
-  const preflight = [
-    ...entry.preflight.filter((r) => r.check !== MANAGED_AS_CODE),
-    {
-      check: MANAGED_AS_CODE,
-      status: 'block' as const,
-      message:
-        `Cluster ${entry.clusterName} is defined in code (${where}), which would put the endpoint back. ` +
-        'Fix it there (the patch), or allow the drift for an emergency (--allow-drift).',
-    },
-  ];
+  const found = `Cluster ${entry.clusterName} is defined in code (${where}), which would put the endpoint back`;
+  const result: PreflightResult = allowDrift
+    ? {
+        check: MANAGED_AS_CODE,
+        status: 'warn',
+        message: `${found}; changed anyway (--allow-drift): merge the fix into the code too.`,
+      }
+    : {
+        check: MANAGED_AS_CODE,
+        status: 'block',
+        message: `${found}. Fix it there (the patch), or allow the drift for an emergency (--allow-drift).`,
+      };
+  const preflight = [...entry.preflight.filter((r) => r.check !== MANAGED_AS_CODE), result];
+  if (allowDrift) return { ...entry, preflight };
   return {
     ...entry,
     action: 'blocked',

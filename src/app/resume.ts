@@ -51,6 +51,8 @@ export type ResumeOutcome =
       readonly plan: {
         readonly planId: string;
         readonly mode: PlanMode;
+        /** Its journal lines say the plan allowed drift (--allow-drift). */
+        readonly allowDrift: boolean;
         readonly complete: boolean;
       };
     });
@@ -76,6 +78,7 @@ export async function resumeJournal(
       pollIntervalMs: request.pollIntervalMs,
       planId: entry.planId,
       mode: entry.mode as PlanMode,
+      allowDrift: entry.allowDrift === true,
       signal: interrupt.signal,
     });
     const startedAt = new Date(ports.clock.now());
@@ -120,7 +123,12 @@ export async function resumeJournal(
     const run = { probe: request.probe, journal, startedAt, interrupt };
     return {
       ...(await finishChanges(ports, outcomes, run)),
-      plan: { planId: first.planId, mode: first.mode as PlanMode, complete: !request.torn },
+      plan: {
+        planId: first.planId,
+        mode: first.mode as PlanMode,
+        allowDrift: first.allowDrift === true,
+        complete: !request.torn,
+      },
     };
   });
 }

@@ -1,5 +1,5 @@
 import { formatErrorInfo, isError } from '../model/errors.js';
-import { managedByOf } from '../iac/managed-by.js';
+import { managedByOf } from '../model/managed-by.js';
 import type { DeclaredManager } from '../model/managed-by.js';
 import type { Exemption } from '../config/config.js';
 import { type ExemptedFinding, exemptFinding, exemptionUsage } from '../config/exemptions.js';

@@ -39,6 +39,7 @@ function matches(definitions: readonly Definition[], cluster: IacCluster): Defin
   return definitions.filter((d) => {
     if (d.region !== undefined && d.region !== target.region) return false;
     if (d.name.resolved) return d.name.value === target.clusterName;
+    if (d.name.candidates?.includes(target.clusterName)) return true;
     return (
       cluster.managedBy.tool === 'cloudformation' &&
       d.location.tool === 'cloudformation' &&
@@ -55,6 +56,7 @@ function notFound(definitions: readonly Definition[], cluster: IacCluster): AsCo
   const unread = definitions.filter(
     (d) =>
       !d.name.resolved &&
+      d.name.candidates === undefined &&
       (tool === 'unknown' || d.location.tool === tool) &&
       !(d.logicalId !== undefined && cluster.target.logicalId === undefined),
   );
@@ -74,7 +76,9 @@ function notFound(definitions: readonly Definition[], cluster: IacCluster): AsCo
   };
 }
 
-const overlaps = (a: TextEdit, b: TextEdit) => a.start < b.end && b.start < a.end;
+/** Two edits touch the same text, or insert at the same place (whose order would be a guess). */
+const overlaps = (a: TextEdit, b: TextEdit) =>
+  (a.start < b.end && b.start < a.end) || a.start === b.start;
 const same = (a: TextEdit, b: TextEdit) =>
   a.start === b.start && a.end === b.end && a.text === b.text;
 
@@ -112,6 +116,16 @@ export async function fixesAsCode(
       continue;
     }
     const location = locationOf(only.location);
+    if (!only.name.resolved && only.name.candidates?.includes(cluster.target.clusterName)) {
+      // One of the names it stands for: this cluster's code, which a patch cannot change alone.
+      fixes.set(cluster.key, {
+        status: 'unresolved',
+        location,
+        reason: only.name.reason,
+        notes: [],
+      });
+      continue;
+    }
     const patch = only.patch(cluster.target);
     if (!patch.ok) {
       fixes.set(cluster.key, { status: 'unresolved', location, reason: patch.reason, notes: [] });
@@ -144,11 +158,16 @@ export async function fixesAsCode(
       if (!fileEdits.some((e) => same(e.edit, edit)))
         fileEdits.push({ edit, owner: cluster.target.clusterName });
     edits.set(location.file, fileEdits);
+    const byLogicalId = !only.name.resolved
+      ? [
+          `matched by its logical id ${cluster.target.logicalId ?? ''} alone (its Name is not a literal): check that this template is the one of the cluster's stack`,
+        ]
+      : [];
     fixes.set(cluster.key, {
       status: 'patched',
       location,
       changes: patch.changes,
-      notes: patch.notes,
+      notes: [...byLogicalId, ...patch.notes],
     });
   }
 

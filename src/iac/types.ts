@@ -1,8 +1,8 @@
 /**
  * Fixes as code: the contract between the formats (one folder per tool) and the patcher that
  * finds a cluster's definition under --iac-dir and turns the fix into a unified diff.
- * Everything here is pure: files come in as text, edits go out as offsets; nothing reads or
- * writes the disk.
+ * Files come in as text and edits go out as offsets: nothing here reads the user's files or
+ * writes anything (the Terraform format loads its grammar's wasm once, on first use).
  */
 import type { EndpointChange, EndpointConfig } from '../model/endpoint.js';
 import type { IacTool } from '../model/managed-by.js';
@@ -48,6 +48,11 @@ export type DefinitionName =
       readonly resolved: false;
       /** One sentence: where the name leads ("var.cluster_name has no default and no .tfvars entry"). */
       readonly reason: string;
+      /**
+       * The names it may stand for, when they are known (a for_each over literal keys): such a
+       * definition is this cluster's, but not one eksposure can patch for it alone.
+       */
+      readonly candidates?: readonly string[];
     };
 
 export type PatchOutcome =

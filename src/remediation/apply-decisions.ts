@@ -18,14 +18,20 @@ import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 export type PlanIntent = Pick<RemediationPlan, 'mode' | 'allowCidrs' | 'operatorIp' | 'allowDrift'>;
 
 /**
- * A cluster managed as code is blocked unless the plan was made with --allow-drift. Only the tags
- * the tools set are read again here: a cluster the config file's `managers` declared was blocked
- * when the plan was made, so it reaches apply only in a plan that allows drift.
+ * A cluster managed as code is blocked unless the plan was made with --allow-drift. The tags are
+ * read again, as they are now; the tags the plan found meaning a tool (the config file's
+ * `managers` among them) still count, so a cluster planned as managed stays managed.
  */
-const managedAsCodeOf = (intent: PlanIntent): ManagedAsCodePolicy => ({
-  onManaged: intent.allowDrift === true ? 'allow-drift' : 'block',
-  declared: [],
-});
+const managedAsCodeOf = (intent: PlanIntent, entry: ClusterPlan): ManagedAsCodePolicy => {
+  const tool = entry.managedBy?.tool;
+  return {
+    onManaged: intent.allowDrift === true ? 'allow-drift' : 'block',
+    declared:
+      tool === undefined || tool === 'unknown'
+        ? []
+        : (entry.managedBy?.evidence ?? []).map((e) => ({ tag: e.tag, value: e.value, tool })),
+  };
+};
 
 export type RefusalCode =
   | 'ClusterArnMismatch'
@@ -74,14 +80,14 @@ function replan(entry: ClusterPlan, intent: PlanIntent, facts: ClusterFacts): Cl
         facts,
         { mode: 'private' },
         operatorIp,
-        managedAsCodeOf(intent),
+        managedAsCodeOf(intent, entry),
       );
     case 'allowlist':
       return planRemediationCluster(
         facts,
         { mode: 'allowlist', allowCidrs: intent.allowCidrs ?? [] },
         operatorIp,
-        managedAsCodeOf(intent),
+        managedAsCodeOf(intent, entry),
       );
     case 'rollback':
       return planCluster(facts, { change: entry.change, updateReason: entry.reason }, operatorIp);

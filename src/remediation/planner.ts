@@ -18,7 +18,7 @@ import {
   type RemediationPlan,
   type UnreadScope,
 } from './plan.js';
-import { managedByOf } from '../iac/managed-by.js';
+import { managedByOf } from '../model/managed-by.js';
 import { runPreflight } from './preflight/registry.js';
 import type { ManagedAsCodePolicy, PreflightInput, PreflightResult } from './preflight/types.js';
 import { type ClusterRecord } from '../model/scan.js';

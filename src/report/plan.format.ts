@@ -3,7 +3,7 @@ import { clusterLabel } from '../remediation/accounts.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
 import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
 import { type EndpointConfig } from '../model/endpoint.js';
-import { describeManager } from '../iac/managed-by.js';
+import { describeManager } from '../model/managed-by.js';
 import type { AsCodeFix, AsCodeLocation, AsCodeSummary } from '../model/as-code.js';
 
 const ACTION_LABEL = { update: 'UPDATE', blocked: 'BLOCKED', skip: 'SKIP' } as const;

@@ -111,9 +111,13 @@ describe.each([
   });
 
   it('says where a name it cannot read leads, and gives snippets where there is no code', () => {
+    // One of a for_each: its code, but a patch would change every instance.
     const fleet = entry(plan, 'tf-fleet-a').asCode;
-    expect(fleet?.status).toBe('not-found');
-    expect(fleet?.status === 'not-found' && fleet.reason).toMatch(/each\.key/);
+    expect(fleet).toMatchObject({
+      status: 'unresolved',
+      location: { file: 'terraform/modules-v20/main.tf', address: 'module.eks_fleet' },
+    });
+    expect(fleet?.status === 'unresolved' && fleet.reason).toMatch(/each\.key/);
     const pulumi = entry(plan, 'pulumi-web');
     expect(pulumi.asCode?.status).toBe('not-found');
     expect(
@@ -312,6 +316,33 @@ describe('bad input to --iac-dir and --patch-out', () => {
       'eksctl/copy.yaml',
     ]);
     expect(planOf(run).asCode?.files).toEqual([]);
+  });
+
+  it('refuses an empty --iac-dir or --patch-out', async () => {
+    for (const args of [
+      ['--iac-dir', ''],
+      ['--iac-dir', 'eksctl', '--patch-out', ''],
+    ]) {
+      const run = await remediate(repo, ...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('empties an older patch file when there is nothing to patch, rather than leave it', async () => {
+    const dir = repository();
+    writeFileSync(join(dir, 'fix.patch'), 'an older patch\n');
+    const run = await remediate(
+      dir,
+      '--iac-dir',
+      'eksctl',
+      '--cluster',
+      'pulumi-web',
+      '--patch-out',
+      'fix.patch',
+    );
+    expect(run.stderr).toContain('nothing to patch; fix.patch is empty');
+    expect(readFileSync(join(dir, 'fix.patch'), 'utf8')).toBe('');
   });
 
   it('ends the text plan with the git apply line', async () => {

@@ -115,14 +115,18 @@ function resolveClusterNames(values: readonly string[] | undefined): string[] | 
   return names;
 }
 
-interface IacInput extends AsCodeRequest {
-  readonly patchFile: string | null;
-}
-
 /** --iac-dir read before any AWS call, so a bad directory costs nothing; undefined without it. */
-function resolveIacSources(args: RemediateArgs, cwd: string): IacInput | undefined {
+function resolveIacSources(args: RemediateArgs, cwd: string): AsCodeRequest | undefined {
   const dirs = args['iac-dir'];
-  if (dirs === undefined || dirs.length === 0) {
+  if (dirs !== undefined && (dirs.length === 0 || dirs.some((d) => d.trim() === ''))) {
+    throw new CliError(
+      "--iac-dir needs a directory: the one that holds the clusters' infrastructure code, e.g. --iac-dir infra.",
+    );
+  }
+  if (args['patch-out']?.trim() === '') {
+    throw new CliError('--patch-out needs a file name, e.g. --patch-out eks-endpoint.patch.');
+  }
+  if (dirs === undefined) {
     if (args['patch-out'] !== undefined) {
       throw new CliError(
         "--patch-out needs --iac-dir: give the directory that holds the clusters' infrastructure code.",
@@ -135,7 +139,7 @@ function resolveIacSources(args: RemediateArgs, cwd: string): IacInput | undefin
 }
 
 /** The formats (and their parsers) load only when --iac-dir is given. */
-async function fixAsCode(plan: RemediationPlan, iac: IacInput) {
+async function fixAsCode(plan: RemediationPlan, iac: AsCodeRequest) {
   const { IAC_FORMATS } = await import('../../iac/formats.js');
   return planFixesAsCode(IAC_FORMATS, plan, iac);
 }
@@ -225,7 +229,9 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
       writePatch(iac.patchFile, patch, process.pid);
       deps.stderr.write(`eksposure: patch written to ${iac.patchFile}\n`);
     } else if (iac?.patchFile) {
-      deps.stderr.write(`eksposure: nothing to patch; ${iac.patchFile} not written\n`);
+      // Emptied rather than left alone: an older patch there is not this run's fix.
+      writePatch(iac.patchFile, '', process.pid);
+      deps.stderr.write(`eksposure: nothing to patch; ${iac.patchFile} is empty\n`);
     }
     logger.info(
       { throttledCalls: pacing.throttled, pacing: pacing.learned() },

@@ -128,6 +128,12 @@ export function patchEndpoint(site: EndpointSite, change: EndpointChange): Patch
       };
     }
     if (sameValue(current, setting.want)) continue;
+    if (setting.kind === 'list' && hasComment(attribute.value.text)) {
+      return {
+        ok: false,
+        reason: `${site.file.path}:${attribute.startRow + 1}: ${setting.name} has comments inside its list, which rewriting it would lose; set it to ${wanted} by hand`,
+      };
+    }
     const text =
       setting.kind === 'list' && attribute.value.startRow !== attribute.value.endRow
         ? multiLineList(site.file.text, attribute, setting.want)
@@ -156,6 +162,9 @@ function anchorOf(site: EndpointSite): HclAttribute | undefined {
     attributes.filter((attribute) => endpoint.includes(attribute.name)).at(-1) ?? attributes.at(-1)
   );
 }
+
+/** A comment inside a list of quoted CIDRs (which hold neither # nor /). */
+const hasComment = (listText: string) => /#|\/\/|\/\*/.test(listText.replace(/"[^"]*"/g, '""'));
 
 /** A list written over several lines stays so: one value a line, indented like the old ones. */
 function multiLineList(text: string, attribute: HclAttribute, values: readonly string[]): string {

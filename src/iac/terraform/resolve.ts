@@ -113,9 +113,11 @@ export function resolveName(source: NameSource): DefinitionName {
     iteration !== undefined &&
     /\b(?:each\.(?:key|value)|count\.index)\b/.test(attribute.value.text)
   ) {
-    return unresolved(
-      `${head}: ${source.address} has ${iteration}, so this one block defines several clusters; a patch would change every instance`,
-    );
+    const reason = `${head}: ${source.address} has ${iteration}, so this one block defines several clusters; a patch would change every instance`;
+    const keys = /^each\.(?:key|value)$/.test(attribute.value.text.trim())
+      ? iterationKeys(source.body)
+      : undefined;
+    return keys === undefined ? unresolved(reason) : { resolved: false, reason, candidates: keys };
   }
   const followed = follow(attribute.value, source.scope, 2);
   return followed.ok
@@ -134,6 +136,11 @@ function iterationOf(body: HclBody): string | undefined {
   }
   const count = body.attributes.find((a) => a.name === 'count');
   return count === undefined ? undefined : `count = ${oneLine(count.value.text)}`;
+}
+
+function iterationKeys(body: HclBody): readonly string[] | undefined {
+  const forEach = body.attributes.find((a) => a.name === 'for_each');
+  return forEach === undefined ? undefined : forEachKeys(forEach.value);
 }
 
 function forEachKeys(expression: HclExpression): readonly string[] | undefined {

@@ -1,4 +1,4 @@
-import { managedByOf, stackOf, toolName } from '../../iac/managed-by.js';
+import { managedByOf, stackOf, toolName } from '../../model/managed-by.js';
 import type { PreflightCheck, PreflightInput, PreflightResult } from './types.js';
 
 export const id = 'managed-as-code';

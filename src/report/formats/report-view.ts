@@ -1,4 +1,4 @@
-import { describeManager } from '../../iac/managed-by.js';
+import { describeManager } from '../../model/managed-by.js';
 import { probeText } from '../../probe/probe-report.js';
 import { type AuditReport, type Finding, type RegionResult } from '../../model/findings.js';
 

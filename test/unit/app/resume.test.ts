@@ -89,7 +89,35 @@ describe('resumeJournal: each open line settled in its own account, nothing subm
     // Resume submits nothing: the only submits are the two the test made above.
     expect(payments.calls('UpdateClusterConfig') + search.calls('UpdateClusterConfig')).toBe(2);
     expect(search.calls('ListUpdates')).toBeGreaterThan(0);
-    expect(outcome.plan).toEqual({ planId: 'plan-1', mode: 'private', complete: true });
+    expect(outcome.plan).toEqual({
+      planId: 'plan-1',
+      mode: 'private',
+      allowDrift: false,
+      complete: true,
+    });
+  });
+
+  it('keeps --allow-drift on what it writes, when the plan it resumes allowed drift', async () => {
+    const payments = fakeAccount(PAYMENTS, [openCluster('us-east-1', 'pay')]);
+    const running = await payments.aws.submitEndpointUpdate(
+      'us-east-1',
+      'pay',
+      toPrivate,
+      't',
+      new AbortController().signal,
+    );
+    const drift = (entry: JournalEntry): JournalEntry => ({ ...entry, allowDrift: true });
+    const entries = [
+      drift(line(PAYMENTS, 'pay', 'Submitting', null)),
+      drift(line(PAYMENTS, 'pay', 'InProgress', running.id ?? '')),
+    ];
+    const run = applyPorts([payments]);
+    const outcome = await resumeJournal(run.ports, request(entries));
+    if (outcome.kind !== 'changed') throw new Error(`expected changes, got ${outcome.kind}`);
+    expect(outcome.plan.allowDrift).toBe(true);
+    const written = run.journals.lines('/journal.ndjson');
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((e) => e.allowDrift === true)).toBe(true);
   });
 
   it('a journal with nothing open leaves AWS alone', async () => {

@@ -120,11 +120,11 @@ describe('pacing that learns (AIMD, on a fake clock)', () => {
     expect(afterThrottle(bucket, policy, 2_100).rate?.perSecond).toBeCloseTo(4.9);
   });
 
-  it('never cuts below a quarter of its starting rate, however long the throttling lasts', () => {
+  it('never cuts below a fifth of its starting rate, however long the throttling lasts', () => {
     let bucket = newBucket(EKS, 0);
     for (let second = 1; second <= 20; second++) bucket = throttledTwice(bucket, second * 1_000);
-    expect(FLOOR_FACTOR).toBe(0.25);
-    expect(bucket.rate).toEqual({ burst: 5, perSecond: 2.5 });
+    expect(FLOOR_FACTOR).toBe(0.2);
+    expect(bucket.rate).toEqual({ burst: 4, perSecond: 2 });
   });
 
   it('a slow starting rate still keeps one call every two seconds', () => {

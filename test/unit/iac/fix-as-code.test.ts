@@ -150,6 +150,60 @@ describe('fixes as code', () => {
     expect(found.patch.match(/^\+cluster/gm)).toHaveLength(1);
   });
 
+  it('refuses a definition two clusters share when they want different changes, even inserts at one place', async () => {
+    const inserting: IacFormat = {
+      ...toyFormat,
+      read: async (files) => {
+        const { definitions, failures } = await toyFormat.read(files);
+        return {
+          failures,
+          definitions: definitions.map((d) => ({
+            ...d,
+            patch: (target) => ({
+              ok: true,
+              edits: [{ start: 0, end: 0, text: `# ${target.region}\n` }],
+              changes: ['added'],
+              notes: [],
+            }),
+          })),
+        };
+      },
+    };
+    const found = await fixesAsCode(
+      [inserting],
+      [file('a.toy', 'cluster web public=true\n')],
+      [cluster('web', 'us-east-1'), cluster('web', 'eu-west-1')],
+    );
+    expect([...found.fixes.values()].map((f) => f.status)).toEqual(['patched', 'unresolved']);
+    expect(found.patch.match(/^\+# /gm)).toHaveLength(1);
+  });
+
+  it('blocks rather than patches a cluster that is one of a for_each', async () => {
+    const fleet: IacFormat = {
+      ...toyFormat,
+      read: async (files) => {
+        const { definitions, failures } = await toyFormat.read(files);
+        return {
+          failures,
+          definitions: definitions.map((d) => ({
+            ...d,
+            name: { resolved: false, reason: 'for_each (web, api)', candidates: ['web', 'api'] },
+          })),
+        };
+      },
+    };
+    const found = await fixesAsCode(
+      [fleet],
+      [file('a.toy', 'cluster fleet public=true\n')],
+      [cluster('web'), cluster('other')],
+    );
+    const web = found.fixes.get(cluster('web').key);
+    expect(web).toMatchObject({ status: 'unresolved', reason: 'for_each (web, api)' });
+    const other = found.fixes.get(cluster('other').key);
+    expect(other?.status === 'not-found' && other.reason).not.toContain('for_each');
+    expect(found.patch).toBe('');
+  });
+
   it('keeps the reason a definition cannot be patched', async () => {
     const found = await fixesAsCode(
       [toyFormat],

@@ -129,6 +129,42 @@ describe('decideSubmit: what apply does with a planned cluster, given fresh fact
       code: 'PreflightBlocked',
     });
   });
+
+  describe('a cluster managed as code', () => {
+    const tagged = facts({ cluster: cluster({ tags: { 'terraform-aws-modules': 'eks' } }) });
+    /** A plan of an eksposure that only warned about it: the entry is an update. */
+    const oldPlanEntry: ClusterPlan = {
+      ...planned(privateIntent, tagged),
+      action: 'update',
+      preflight: [],
+    };
+
+    it('refuses it, even from a plan made before managed clusters were blocked', () => {
+      const decision = decideSubmit(oldPlanEntry, privateIntent, tagged);
+      expect(decision).toMatchObject({ kind: 'refuse', code: 'PreflightBlocked' });
+      expect(decision.kind === 'refuse' && decision.reason).toContain('managed-as-code');
+    });
+
+    it('submits it when the plan was made with --allow-drift', () => {
+      expect(decideSubmit(oldPlanEntry, { ...privateIntent, allowDrift: true }, tagged)).toEqual({
+        kind: 'submit',
+      });
+    });
+
+    it('keeps a cluster the plan found managed by a declared tag managed', () => {
+      const declared = facts({ cluster: cluster({ tags: { ManagedBy: 'terraform' } }) });
+      const entry: ClusterPlan = {
+        ...planned(privateIntent, declared),
+        action: 'update',
+        preflight: [],
+        managedBy: { tool: 'terraform', evidence: [{ tag: 'ManagedBy', value: 'terraform' }] },
+      };
+      expect(decideSubmit(entry, privateIntent, declared)).toMatchObject({
+        kind: 'refuse',
+        code: 'PreflightBlocked',
+      });
+    });
+  });
 });
 
 describe('verifyProblems', () => {

@@ -85,11 +85,12 @@ describe('modules-v20: terraform-aws-modules/eks ~> 20.31, name from terraform.t
     });
   });
 
-  it('leaves the for_each fleet unresolved: one patch would change every instance', () => {
+  it('leaves the for_each fleet unresolved, naming the clusters it makes: one patch would change every instance', () => {
     expect(definitionAt(reading, 'module.eks_fleet').name).toEqual({
       resolved: false,
       reason:
         'cluster_name = each.key: module.eks_fleet has for_each (tf-fleet-a, tf-fleet-b), so this one block defines several clusters; a patch would change every instance',
+      candidates: ['tf-fleet-a', 'tf-fleet-b'],
     });
   });
 

@@ -1,4 +1,4 @@
-import { describeManager, managedByOf, stackOf } from '../../../src/iac/managed-by.js';
+import { describeManager, managedByOf, stackOf } from '../../../src/model/managed-by.js';
 
 describe('who manages a cluster, from its tags', () => {
   it('reads each tool from the tags it sets, with every tag as evidence', () => {

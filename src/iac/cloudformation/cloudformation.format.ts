@@ -10,16 +10,15 @@ import type {
   IacFormat,
   IacTarget,
   Location,
-  ParseFailure,
   PatchOutcome,
   SourceFile,
 } from '../types.js';
 import { CLOUDFORMATION_TAGS, intrinsicFunctionOf } from './intrinsic-functions.js';
 import {
+  endpointEntries,
   indentStepOf,
   planMappingEdits,
   where,
-  type DesiredEntry,
   type EditContext,
 } from '../yaml/yaml-edits.js';
 import {
@@ -30,7 +29,7 @@ import {
   valueOf,
   type MapNode,
 } from '../yaml/yaml-nodes.js';
-import { hasExtension, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
+import { hasExtension, readYamlFiles, type YamlSource } from '../yaml/yaml-source.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json', '.template'];
 const CLUSTER_TYPE = 'AWS::EKS::Cluster';
@@ -48,14 +47,7 @@ function accepts(file: SourceFile): boolean {
 }
 
 function read(files: readonly SourceFile[]): Promise<FormatReading> {
-  const definitions: Definition[] = [];
-  const failures: ParseFailure[] = [];
-  for (const file of files.filter(accepts)) {
-    const parsed = parseYamlSource(file, { customTags: [...CLOUDFORMATION_TAGS] });
-    if (!parsed.ok) failures.push(parsed.failure);
-    else definitions.push(...definitionsIn(parsed.source));
-  }
-  return Promise.resolve({ definitions, failures });
+  return readYamlFiles(files, accepts, definitionsIn, { customTags: [...CLOUDFORMATION_TAGS] });
 }
 
 function definitionsIn(source: YamlSource): Definition[] {
@@ -172,23 +164,11 @@ function patchCluster(
       reason: `ResourcesVpcConfig is ${describeNode(context.text, vpcConfig)}, not a mapping (${where(context, vpcConfig)})`,
     };
   }
-  const { change } = target;
-  const entries: DesiredEntry[] = [
-    {
-      key: 'EndpointPublicAccess',
-      value: { kind: 'boolean', value: change.endpointPublicAccess, whenAbsent: true },
-    },
-    {
-      key: 'EndpointPrivateAccess',
-      value: { kind: 'boolean', value: change.endpointPrivateAccess, whenAbsent: false },
-    },
-  ];
-  if (change.publicAccessCidrs) {
-    entries.push({
-      key: 'PublicAccessCidrs',
-      value: { kind: 'strings', value: change.publicAccessCidrs, whenAbsent: ['0.0.0.0/0'] },
-    });
-  }
+  const entries = endpointEntries(target.change, {
+    public: 'EndpointPublicAccess',
+    private: 'EndpointPrivateAccess',
+    cidrs: 'PublicAccessCidrs',
+  });
   const planned = planMappingEdits(context, vpcConfig, 'ResourcesVpcConfig', entries);
   if (!planned.ok) return planned;
   const notes: string[] = [];

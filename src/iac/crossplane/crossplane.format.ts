@@ -11,15 +11,14 @@ import type {
   FormatReading,
   IacFormat,
   IacTarget,
-  ParseFailure,
   PatchOutcome,
   SourceFile,
 } from '../types.js';
 import {
-  indentStepOf,
+  editContextOf,
+  endpointEntries,
   planMappingEdits,
   where,
-  type DesiredEntry,
   type EditContext,
 } from '../yaml/yaml-edits.js';
 import {
@@ -32,7 +31,7 @@ import {
   pairOf,
   type MapNode,
 } from '../yaml/yaml-nodes.js';
-import { hasExtension, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
+import { hasExtension, readYamlFiles, type YamlSource } from '../yaml/yaml-source.js';
 
 /** API groups of EKS Cluster managed resources, and the key that holds the endpoint settings. */
 const GROUPS: readonly { readonly prefix: string; readonly vpcKey: string }[] = [
@@ -53,14 +52,7 @@ function accepts(file: SourceFile): boolean {
 }
 
 function read(files: readonly SourceFile[]): Promise<FormatReading> {
-  const definitions: Definition[] = [];
-  const failures: ParseFailure[] = [];
-  for (const file of files.filter(accepts)) {
-    const parsed = parseYamlSource(file);
-    if (!parsed.ok) failures.push(parsed.failure);
-    else definitions.push(...definitionsIn(parsed.source));
-  }
-  return Promise.resolve({ definitions, failures });
+  return readYamlFiles(files, accepts, definitionsIn);
 }
 
 function definitionsIn(source: YamlSource): Definition[] {
@@ -85,12 +77,7 @@ function clusterDefinition(
   const address = `Cluster ${metadataName ?? '(no metadata.name)'} (${apiVersion})`;
   const anchor = pairOf(root, 'metadata')?.key ?? root;
   const region = literalString(nodeAt(root, ['spec', 'forProvider', 'region']));
-  const context: EditContext = {
-    file: source.file,
-    text: source.text,
-    lines: source.lines,
-    indentStep: indentStepOf(source.lines, document.contents),
-  };
+  const context = editContextOf(source, document);
   return {
     location: {
       tool: 'crossplane',
@@ -169,23 +156,11 @@ function patchCluster(
   }
   const found = vpcConfigMap(context, vpcNode, path);
   if ('reason' in found) return { ok: false, reason: found.reason };
-  const { change } = target;
-  const entries: DesiredEntry[] = [
-    {
-      key: 'endpointPublicAccess',
-      value: { kind: 'boolean', value: change.endpointPublicAccess, whenAbsent: true },
-    },
-    {
-      key: 'endpointPrivateAccess',
-      value: { kind: 'boolean', value: change.endpointPrivateAccess, whenAbsent: false },
-    },
-  ];
-  if (change.publicAccessCidrs) {
-    entries.push({
-      key: 'publicAccessCidrs',
-      value: { kind: 'strings', value: change.publicAccessCidrs, whenAbsent: ['0.0.0.0/0'] },
-    });
-  }
+  const entries = endpointEntries(target.change, {
+    public: 'endpointPublicAccess',
+    private: 'endpointPrivateAccess',
+    cidrs: 'publicAccessCidrs',
+  });
   const planned = planMappingEdits(context, found.map, found.path, entries);
   if (!planned.ok) return planned;
   const notes = [

@@ -10,12 +10,12 @@ import type {
   FormatReading,
   IacFormat,
   IacTarget,
-  ParseFailure,
   PatchOutcome,
   SourceFile,
 } from '../types.js';
 import {
-  indentStepOf,
+  editContextOf,
+  endpointEntries,
   planMappingEdits,
   type DesiredEntry,
   type EditContext,
@@ -28,7 +28,7 @@ import {
   pairOf,
   type MapNode,
 } from '../yaml/yaml-nodes.js';
-import { hasExtension, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
+import { hasExtension, readYamlFiles, type YamlSource } from '../yaml/yaml-source.js';
 
 const API_VERSION = 'eksctl.io/v1alpha5';
 
@@ -56,14 +56,7 @@ function accepts(file: SourceFile): boolean {
 }
 
 function read(files: readonly SourceFile[]): Promise<FormatReading> {
-  const definitions: Definition[] = [];
-  const failures: ParseFailure[] = [];
-  for (const file of files.filter(accepts)) {
-    const parsed = parseYamlSource(file);
-    if (!parsed.ok) failures.push(parsed.failure);
-    else definitions.push(...definitionsIn(parsed.source));
-  }
-  return Promise.resolve({ definitions, failures });
+  return readYamlFiles(files, accepts, definitionsIn);
 }
 
 function definitionsIn(source: YamlSource): Definition[] {
@@ -89,12 +82,7 @@ function clusterConfigDefinition(
   const region = metadata ? literalString(pairOf(metadata, 'region')?.value) : undefined;
   const address = `ClusterConfig ${name ?? `#${String(index + 1)}`}`;
   const anchor = metadataPair?.key ?? root;
-  const context: EditContext = {
-    file: source.file,
-    text: source.text,
-    lines: source.lines,
-    indentStep: indentStepOf(source.lines, document.contents),
-  };
+  const context = editContextOf(source, document);
   return {
     location: {
       tool: 'eksctl',
@@ -129,30 +117,19 @@ function clusterConfigDefinition(
 
 function patchClusterConfig(context: EditContext, root: MapNode, target: IacTarget): PatchOutcome {
   const { change } = target;
+  // eksctl keeps the two switches under clusterEndpoints, and the allowlist beside it in vpc.
+  const [publicAccess, privateAccess, cidrs] = endpointEntries(change, {
+    public: 'publicAccess',
+    private: 'privateAccess',
+    cidrs: 'publicAccessCIDRs',
+  });
   const vpcEntries: DesiredEntry[] = [
     {
       key: 'clusterEndpoints',
-      value: {
-        kind: 'mapping',
-        entries: [
-          {
-            key: 'publicAccess',
-            value: { kind: 'boolean', value: change.endpointPublicAccess, whenAbsent: true },
-          },
-          {
-            key: 'privateAccess',
-            value: { kind: 'boolean', value: change.endpointPrivateAccess, whenAbsent: false },
-          },
-        ],
-      },
+      value: { kind: 'mapping', entries: [publicAccess!, privateAccess!] },
     },
+    ...(cidrs ? [cidrs] : []),
   ];
-  if (change.publicAccessCidrs) {
-    vpcEntries.push({
-      key: 'publicAccessCIDRs',
-      value: { kind: 'strings', value: change.publicAccessCidrs, whenAbsent: ['0.0.0.0/0'] },
-    });
-  }
   const planned = planMappingEdits(context, root, '', [
     { key: 'vpc', value: { kind: 'mapping', entries: vpcEntries } },
   ]);

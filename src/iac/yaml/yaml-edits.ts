@@ -5,6 +5,7 @@
  * Comments and formatting outside the edited values stay byte for byte.
  */
 import { isMap, isScalar, isSeq, type ParsedNode } from 'yaml';
+import type { EndpointChange } from '../../model/endpoint.js';
 import type { TextEdit } from '../types.js';
 import { normalizeEdits, type LineIndex } from './text-edits.js';
 import {
@@ -419,5 +420,46 @@ function refuse(context: EditContext, node: ParsedNode, what: string): PlanResul
   return {
     ok: false,
     reason: `${what} (${where(context, node)}); eksposure edits literal values only, so change it by hand`,
+  };
+}
+
+/**
+ * The endpoint settings a change sets, under each tool's own keys, with what an absent key means
+ * (AWS's defaults: public on, private off, open to 0.0.0.0/0). The allowlist only when the change
+ * sets one.
+ */
+export function endpointEntries(
+  change: EndpointChange,
+  keys: { readonly public: string; readonly private: string; readonly cidrs: string },
+): DesiredEntry[] {
+  const entries: DesiredEntry[] = [
+    {
+      key: keys.public,
+      value: { kind: 'boolean', value: change.endpointPublicAccess, whenAbsent: true },
+    },
+    {
+      key: keys.private,
+      value: { kind: 'boolean', value: change.endpointPrivateAccess, whenAbsent: false },
+    },
+  ];
+  if (change.publicAccessCidrs) {
+    entries.push({
+      key: keys.cidrs,
+      value: { kind: 'strings', value: change.publicAccessCidrs, whenAbsent: ['0.0.0.0/0'] },
+    });
+  }
+  return entries;
+}
+
+/** The context a document's edits are planned in: its file, and the indentation it uses. */
+export function editContextOf(
+  source: Pick<EditContext, 'file' | 'text' | 'lines'>,
+  document: { readonly contents: ParsedNode | null },
+): EditContext {
+  return {
+    file: source.file,
+    text: source.text,
+    lines: source.lines,
+    indentStep: indentStepOf(source.lines, document.contents),
   };
 }

@@ -3,7 +3,7 @@
  * text, so formats read values and compute edits without ever re-stringifying a document.
  */
 import { parseAllDocuments, type Document, type Tags } from 'yaml';
-import type { ParseFailure, SourceFile } from '../types.js';
+import type { Definition, FormatReading, ParseFailure, SourceFile } from '../types.js';
 import { LineIndex } from './text-edits.js';
 
 /** One file's documents, with the line index that turns their offsets into lines. */
@@ -58,4 +58,24 @@ const firstLineOf = (message: string) =>
 export function hasExtension(path: string, extensions: readonly string[]): boolean {
   const lower = path.toLowerCase();
   return extensions.some((extension) => lower.endsWith(extension));
+}
+
+/**
+ * A YAML format's read(): each file it accepts parsed (documents and all), its definitions
+ * collected; a file that does not parse is one failure, and the others are still read.
+ */
+export function readYamlFiles(
+  files: readonly SourceFile[],
+  accepts: (file: SourceFile) => boolean,
+  definitionsIn: (source: YamlSource) => Definition[],
+  options?: YamlParseOptions,
+): Promise<FormatReading> {
+  const definitions: Definition[] = [];
+  const failures: ParseFailure[] = [];
+  for (const file of files.filter(accepts)) {
+    const parsed = parseYamlSource(file, options);
+    if (!parsed.ok) failures.push(parsed.failure);
+    else definitions.push(...definitionsIn(parsed.source));
+  }
+  return Promise.resolve({ definitions, failures });
 }

@@ -13,10 +13,31 @@ import type {
   RegionScanOptions,
   ScanProgress,
 } from '../model/scan.js';
+import type {
+  AsffFinding,
+  FindingsListing,
+  ImportOutcome,
+  SecurityHubQuery,
+} from '../model/security-hub.js';
 import type { ChangePort } from '../remediation/change-port.js';
 
+/** One account's Security Hub (`audit --security-hub`), region by region. */
+export interface SecurityHubAws {
+  /** GetFindings to the last page, filtered as `query` says; never throws. */
+  getSecurityHubFindings(
+    query: SecurityHubQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<FindingsListing>;
+  /** One BatchImportFindings call in `region`, at most 100 findings; never throws. */
+  importSecurityHubFindings(
+    region: string,
+    findings: readonly AsffFinding[],
+    signal: AbortSignal | undefined,
+  ): Promise<ImportOutcome>;
+}
+
 /** One account's AWS calls, with that account's credentials (its role, in a run across accounts). */
-export interface AccountAws extends ChangePort {
+export interface AccountAws extends ChangePort, SecurityHubAws {
   /** EC2 DescribeRegions in `homeRegion`; never throws. */
   listRegions(homeRegion: string, signal: AbortSignal | undefined): Promise<RegionList>;
   /** ListClusters to the last page, each cluster described; never throws. */

@@ -2,6 +2,7 @@ import type { AwsClients } from './clients.js';
 import { scanRegion } from './collect-clusters.js';
 import { callerAccountId } from './identity.js';
 import { listAccountRegions } from './regions.js';
+import { batchImportFindings, getFindings } from './security-hub.js';
 import {
   describeCluster,
   describeUpdate,
@@ -43,6 +44,15 @@ export function accountPort(clients: AwsClients) {
       token: string,
       signal: AbortSignal,
     ) => submitEndpointUpdate(clients.eks(region), name, change, token, signal),
+    getSecurityHubFindings: async (
+      query: Parameters<typeof getFindings>[1],
+      signal: AbortSignal | undefined,
+    ) => getFindings(await clients.securityHub(query.region), query, signal),
+    importSecurityHubFindings: async (
+      region: string,
+      findings: Parameters<typeof batchImportFindings>[1],
+      signal: AbortSignal | undefined,
+    ) => batchImportFindings(await clients.securityHub(region), findings, signal),
     destroy: () => clients.destroy(),
   };
 }

@@ -19,6 +19,8 @@ export interface ServiceEndpoints {
   readonly sts: string | undefined;
   /** --organization's account listing. */
   readonly organizations: string | undefined;
+  /** --security-hub's GetFindings and BatchImportFindings. */
+  readonly securityhub: string | undefined;
 }
 
 /** How every account of a run is reached: endpoints, attempts, timeouts, roles and pacing. */

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, type EKSClientConfig } from '@aws-sdk/client-eks';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import {
@@ -30,6 +31,7 @@ export interface AwsClientOptions {
     readonly ec2?: string | undefined;
     readonly sts?: string | undefined;
     readonly organizations?: string | undefined;
+    readonly securityhub?: string | undefined;
   };
   readonly maxAttempts: number;
   /** Sockets per regional client: the region's concurrency plus room for listing. */
@@ -49,6 +51,8 @@ export interface AwsClients {
   sts(region: string): Promise<STSClient>;
   /** Loaded on first use; Organizations' API lives in us-east-1. */
   organizations(): Promise<OrganizationsClient>;
+  /** Loaded on first use: `audit --security-hub`'s GetFindings and BatchImportFindings. */
+  securityHub(region: string): Promise<SecurityHubClient>;
   /** Ends every call still in flight (it fails with an AbortError), refuses new ones, closes the connections. */
   destroy(): void;
 }
@@ -242,6 +246,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const endsWithClients = endWithClients(lifetime.signal);
   const stsClients = new Map<string, STSClient>();
   const organizationsClients = new Map<string, OrganizationsClient>();
+  const securityHubClients = new Map<string, SecurityHubClient>();
   const { pacer } = options;
   /** The clients' lifetime on every call, and pacing when asked for. */
   const equip = <
@@ -299,6 +304,16 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         ),
       );
     },
+    securityHub: async (region) => {
+      const { SecurityHubClient } = await import('./sdk/securityhub.js');
+      return cached(securityHubClients, region, () =>
+        equip(
+          new SecurityHubClient(configFor('securityhub', region, options.endpoints?.securityhub)),
+          'securityhub',
+          region,
+        ),
+      );
+    },
     destroy: () => {
       lifetime.abort();
       for (const client of [
@@ -306,6 +321,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         ...ec2Clients.values(),
         ...stsClients.values(),
         ...organizationsClients.values(),
+        ...securityHubClients.values(),
       ])
         client.destroy();
     },

@@ -14,9 +14,15 @@ export interface BucketRate {
   readonly perSecond: number;
 }
 
-export type PacedService = 'eks' | 'ec2' | 'sts' | 'organizations';
+export type PacedService = 'eks' | 'ec2' | 'sts' | 'organizations' | 'securityhub';
 
-export const PACED_SERVICES: readonly PacedService[] = ['eks', 'ec2', 'sts', 'organizations'];
+export const PACED_SERVICES: readonly PacedService[] = [
+  'eks',
+  'ec2',
+  'sts',
+  'organizations',
+  'securityhub',
+];
 
 /**
  * The starting rates, per account, region and service; deliberately below AWS's own buckets, which
@@ -25,12 +31,16 @@ export const PACED_SERVICES: readonly PacedService[] = ['eks', 'ec2', 'sts', 'or
  *   fifth of the burst and a quarter of the refill (a scan calls only DescribeRegions).
  * - eks, organizations, sts: AWS publishes no bucket (STS documents a quota of 600 requests a
  *   second per account and region); these numbers are our picks.
+ * - securityhub: AWS documents GetFindings at 3 a second (burst 6) and BatchImportFindings at 10
+ *   a second (burst 30), per account and region; one bucket paces both, so it starts below the
+ *   stricter, GetFindings'.
  */
 export const DEFAULT_RATES: Readonly<Record<PacedService, BucketRate>> = {
   eks: { burst: 20, perSecond: 10 },
   ec2: { burst: 20, perSecond: 5 },
   organizations: { burst: 5, perSecond: 2 },
   sts: { burst: 10, perSecond: 10 },
+  securityhub: { burst: 5, perSecond: 2 },
 };
 
 /** How far a learning bucket may grow above where it started. */
@@ -368,7 +378,7 @@ export function createPacingModel(
     policy: (service) => policies[service],
     prior: (service) => priors.get(service) ?? priorOf(null),
     setPrior: (service, prior) => void priors.set(service, prior),
-    throttled: { eks: 0, ec2: 0, sts: 0, organizations: 0 },
+    throttled: { eks: 0, ec2: 0, sts: 0, organizations: 0, securityhub: 0 },
     learned: () => {
       const rateOf = (service: PacedService) => {
         const rate = priors.get(service)?.rate;
@@ -379,6 +389,7 @@ export function createPacingModel(
         ec2: rateOf('ec2'),
         sts: rateOf('sts'),
         organizations: rateOf('organizations'),
+        securityhub: rateOf('securityhub'),
       };
     },
   };

@@ -169,7 +169,7 @@ export async function openScanSession(
 }
 
 const OFF: PacePolicy = { kind: 'off' };
-const PACE_OFF = { eks: OFF, ec2: OFF, sts: OFF, organizations: OFF };
+const PACE_OFF = { eks: OFF, ec2: OFF, sts: OFF, organizations: OFF, securityhub: OFF };
 
 /**
  * What a scan's pacers start from and learn, for every account of the run. A run across accounts
@@ -193,6 +193,7 @@ export function pacingFor(scope: {
     ec2: whenThrottled(p.ec2),
     sts: whenThrottled(p.sts),
     organizations: whenThrottled(p.organizations),
+    securityhub: whenThrottled(p.securityhub),
   });
 }
 

@@ -10,7 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-export const SERVICES = ['eks', 'ec2', 'sts', 'organizations'] as const;
+export const SERVICES = ['eks', 'ec2', 'sts', 'organizations', 'securityhub'] as const;
 export type Service = (typeof SERVICES)[number];
 
 interface AuthErrors {
@@ -86,6 +86,13 @@ export const authErrors: Record<Service, AuthErrors> = {
     invalidToken: () => new ApiError(400, 'UnrecognizedClientException', INVALID_TOKEN),
     expired: () => new ApiError(400, 'ExpiredTokenException', EXPIRED_TOKEN),
   },
+  securityhub: {
+    missing: () =>
+      new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token'),
+    regionDisabled: () => new ApiError(403, 'UnrecognizedClientException', INVALID_TOKEN),
+    invalidToken: () => new ApiError(403, 'UnrecognizedClientException', INVALID_TOKEN),
+    expired: () => new ApiError(403, 'ExpiredTokenException', EXPIRED_TOKEN),
+  },
 };
 
 /** The injectable failures, as each service names them. */
@@ -136,6 +143,14 @@ const INJECTED: Record<
     ],
     unavailable: [503, 'ServiceUnavailableException', 'Service Unavailable'],
     denied: [400, 'AccessDeniedException', ''],
+  },
+  // Security Hub's model declares LimitExceededException (429, also its throttling answer: our
+  // reading), InternalException (500) and AccessDeniedException (403).
+  securityhub: {
+    throttle: [429, 'LimitExceededException', 'Rate exceeded'],
+    'server-error': [500, 'InternalException', 'Internal service failure'],
+    unavailable: [503, 'ServiceUnavailableException', 'Service Unavailable'],
+    denied: [403, 'AccessDeniedException', ''],
   },
 };
 

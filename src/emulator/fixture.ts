@@ -74,6 +74,8 @@ export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
 export interface FixtureRegion {
   readonly optInStatus?: OptInStatus;
+  /** Security Hub in this region; enabled when left out. Disabled, it answers "not subscribed". */
+  readonly securityHub?: { readonly enabled?: boolean };
   readonly vpcs?: Readonly<Record<string, FixtureVpc>>;
   readonly clusters?: readonly FixtureCluster[];
   /** Many look-alike clusters: `count` clusters named `${namePrefix}${n}` (n from 1), each from `cluster`. */

@@ -8,6 +8,7 @@ import { eksApi } from './eks/eks-api.js';
 import { ApiError, authErrors, injectedError, type Service } from './errors.js';
 import { type FaultRule, FaultPlan } from './faults.js';
 import type { Fixture } from './fixture.js';
+import { newSecurityHub } from './securityhub/findings.js';
 import { organizationsApi } from './organizations/organizations-api.js';
 import type { ServiceApi, WireResponse } from './service-api.js';
 import { parseCredentialScope } from './sigv4.js';
@@ -18,6 +19,7 @@ import {
   isRegionEnabled,
   type RegionState,
 } from './state.js';
+import { securityHubApi } from './securityhub/securityhub-api.js';
 import { stsApi } from './sts/sts-api.js';
 import { type TokenBucketConfig, TokenBuckets } from './token-bucket.js';
 
@@ -62,6 +64,7 @@ const APIS: Record<Service, ServiceApi> = {
   ec2: ec2Api,
   sts: stsApi,
   organizations: organizationsApi,
+  securityhub: securityHubApi,
 };
 
 const isService = (name: string | undefined): name is Service =>
@@ -88,6 +91,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
  */
 function guessService(path: string, target: unknown, body: string): Service {
   if (path.startsWith('/clusters')) return 'eks';
+  if (path.startsWith('/findings')) return 'securityhub';
   if (typeof target === 'string' && target.startsWith('AWSOrganizations')) return 'organizations';
   if (/(^|&)Action=(AssumeRole|GetCallerIdentity)(&|$)/.test(body)) return 'sts';
   return 'ec2';
@@ -100,6 +104,7 @@ const noRegion = (name: string): RegionState => ({
   clusters: new Map(),
   vpcs: new Map(),
   updates: new Map(),
+  securityHub: newSecurityHub(false),
 });
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { UpdateRecord } from './eks/update-record.js';
+import { newSecurityHub, type SecurityHubState } from './securityhub/findings.js';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_ORGANIZATION_ID,
@@ -65,6 +66,8 @@ export interface RegionState {
   readonly vpcs: Map<string, VpcRecord>;
   /** Cluster updates by cluster name, oldest first; kept apart so DescribeCluster does not show them. */
   readonly updates: Map<string, UpdateRecord[]>;
+  /** Security Hub in this region: enabled unless the fixture says otherwise, and its findings. */
+  readonly securityHub: SecurityHubState;
 }
 
 export interface RoleRecord {
@@ -260,6 +263,7 @@ function buildRegions(accountId: string, fixtureRegions: Readonly<Record<string,
       clusters,
       vpcs,
       updates: new Map(),
+      securityHub: newSecurityHub(spec.securityHub?.enabled ?? true),
     });
   }
   return regions;

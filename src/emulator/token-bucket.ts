@@ -12,7 +12,7 @@ export type TokenBucketConfig = Readonly<Partial<Record<Service, TokenBucketSpec
 /**
  * What `--token-bucket aws` turns on. EC2's numbers are AWS's: non-mutating actions get a bucket
  * of 100 tokens refilled at 20 a second, per account and region (EC2 API reference, "Request
- * throttling"). EKS, Organizations and STS publish no bucket sizes: those numbers are ours, chosen
+ * throttling"); Security Hub's are AWS's too (below). EKS, Organizations and STS publish no bucket sizes: those numbers are ours, chosen
  * low so a client that stays inside them stays inside AWS's too.
  */
 export const AWS_LIKE_TOKEN_BUCKETS: Readonly<Record<Service, TokenBucketSpec>> = {
@@ -20,6 +20,9 @@ export const AWS_LIKE_TOKEN_BUCKETS: Readonly<Record<Service, TokenBucketSpec>> 
   eks: { capacity: 50, refillPerSecond: 10 },
   organizations: { capacity: 20, refillPerSecond: 5 },
   sts: { capacity: 100, refillPerSecond: 20 },
+  // AWS's own: GetFindings 3 a second (burst 6); BatchImportFindings 10 (burst 30). One bucket
+  // here for both, at GetFindings' numbers.
+  securityhub: { capacity: 6, refillPerSecond: 3 },
 };
 
 export interface BucketState {

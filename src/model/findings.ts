@@ -2,6 +2,7 @@
 import type { ErrorInfo } from './errors.js';
 import type { ManagedBy } from './managed-by.js';
 import type { ProbeReport } from './probe.js';
+import type { SecurityHubSummary } from './security-hub.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -30,7 +31,7 @@ export interface ExemptionUsage {
 }
 
 /** Bump the major version on any change a consumer could notice; schemas/audit-report.schema.json mirrors this. */
-export const AUDIT_REPORT_SCHEMA_VERSION = '2.3.0';
+export const AUDIT_REPORT_SCHEMA_VERSION = '2.5.0';
 
 export type RegionStatus = 'ok' | 'error' | 'skipped';
 
@@ -108,12 +109,15 @@ export interface AuditSummary {
 }
 
 /** The services whose calls are paced, and whose throttled calls a run counts. */
-export type CountedService = 'eks' | 'ec2' | 'sts' | 'organizations';
+export type CountedService = 'eks' | 'ec2' | 'sts' | 'organizations' | 'securityhub';
 
 /** How the run itself went, beyond its findings (since 2.2.0). */
 export interface RunFacts {
   /** Attempts AWS throttled, per service, over every account and region of the run. */
-  readonly throttledCalls: Readonly<Record<CountedService, number>>;
+  readonly throttledCalls: Readonly<Record<Exclude<CountedService, 'securityhub'>, number>> & {
+    /** Since 2.5.0: counted when `--security-hub` sends findings. */
+    readonly securityhub?: number;
+  };
 }
 
 export interface AuditReport {
@@ -143,5 +147,7 @@ export interface AuditReport {
   readonly exemptions: readonly ExemptionUsage[];
   /** Since 2.2.0; absent from reports built without AWS (tests, older versions). */
   readonly run?: RunFacts;
+  /** What `--security-hub` imported, updated and archived (since 2.5.0); absent without it. */
+  readonly securityHub?: SecurityHubSummary;
   readonly findings: readonly Finding[];
 }

@@ -263,7 +263,8 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
 function runFactsOf(reports: readonly AuditReport[]): { run?: RunFacts } {
   const counted = reports.flatMap((r) => (r.run ? [r.run.throttledCalls] : []));
   if (counted.length === 0) return {};
-  const sum = (service: CountedService) => counted.reduce((n, c) => n + (c[service] ?? 0), 0);
+  const sum = (service: CountedService) =>
+    counted.reduce((n, c: Partial<Record<CountedService, number>>) => n + (c[service] ?? 0), 0);
   return {
     run: {
       throttledCalls: {
@@ -271,6 +272,9 @@ function runFactsOf(reports: readonly AuditReport[]): { run?: RunFacts } {
         ec2: sum('ec2'),
         sts: sum('sts'),
         organizations: sum('organizations'),
+        ...(counted.some((c) => c.securityhub !== undefined)
+          ? { securityhub: sum('securityhub') }
+          : {}),
       },
     },
   };

@@ -59,9 +59,11 @@ describe('named accounts', () => {
     );
     expect(run.code).toBe(3);
     const report = validReport(run);
-    expect(report.schemaVersion).toBe('2.3.0');
-    // Since 2.2.0 the run says how many calls AWS throttled, per service (none here).
-    expect(report.run).toEqual({ throttledCalls: { eks: 0, ec2: 0, sts: 0, organizations: 0 } });
+    expect(report.schemaVersion).toBe('2.5.0');
+    // Since 2.2.0 the run says how many calls AWS throttled, per service (none here; Security Hub's since 2.5.0).
+    expect(report.run).toEqual({
+      throttledCalls: { eks: 0, ec2: 0, sts: 0, organizations: 0, securityhub: 0 },
+    });
     expect(report.complete).toBe(false);
     expect(statuses(report)).toEqual([
       ['222222222222', 'ok', null],
@@ -387,6 +389,12 @@ describe('organization scale under token buckets', () => {
       expect(learned[service]?.burst).toBeGreaterThanOrEqual(burst ?? 0);
       expect(learned[service]?.perSecond).toBeGreaterThanOrEqual(perSecond ?? 0);
     }
-    expect(finished?.throttledCalls).toEqual({ eks: 0, ec2: 0, sts: 0, organizations: 0 });
+    expect(finished?.throttledCalls).toEqual({
+      eks: 0,
+      ec2: 0,
+      sts: 0,
+      organizations: 0,
+      securityhub: 0,
+    });
   });
 });

@@ -191,7 +191,7 @@ describe('eksposure emulator --token-bucket', () => {
     const run = await runCli(['emulator', '--fixtures', fixtureFile, '--token-bucket', 's3=1/1']);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      "eksposure: --token-bucket takes 'aws' or SERVICE=CAPACITY/REFILL_PER_SECOND with SERVICE one of eks, ec2, sts, organizations, a capacity of at least 1 and a refill above 0 (e.g. ec2=100/20), got 's3=1/1'.",
+      "eksposure: --token-bucket takes 'aws' or SERVICE=CAPACITY/REFILL_PER_SECOND with SERVICE one of eks, ec2, sts, organizations, securityhub, a capacity of at least 1 and a refill above 0 (e.g. ec2=100/20), got 's3=1/1'.",
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { AccountAws, CallerAws } from '../../src/app/ports.js';
 import type { AccountTarget } from '../../src/model/accounts.js';
 import type { EndpointChange } from '../../src/model/endpoint.js';
+import type { AsffFinding } from '../../src/model/security-hub.js';
 
 /** A cluster as the fake account keeps it: its endpoint fields, and the rest AWS would answer. */
 export interface FakeCluster {
@@ -40,6 +41,7 @@ export const privateCluster = (region: string, name: string): FakeCluster => ({
 export function fakeAccount(accountId: string, clusters: FakeCluster[]) {
   const calls = new Map<string, number>();
   const updates = new Map<string, Update[]>();
+  const securityHub = new Map<string, Map<string, AsffFinding>>();
   let destroyed = 0;
   const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
   const arnOf = (c: FakeCluster) => `arn:aws:eks:${c.region}:${accountId}:cluster/${c.name}`;
@@ -126,6 +128,27 @@ export function fakeAccount(accountId: string, clusters: FakeCluster[]) {
       updates.set(key, [...list, update]);
       return Promise.resolve({ ...update, status: 'InProgress' });
     },
+    getSecurityHubFindings: (query) => {
+      count('GetFindings');
+      const held = [...(securityHub.get(query.region)?.values() ?? [])];
+      return Promise.resolve({
+        ok: true,
+        findings: held.filter(
+          (f) =>
+            f.RecordState === 'ACTIVE' &&
+            f.AwsAccountId === query.accountId &&
+            f.ProductArn === query.productArn &&
+            query.generatorIds.includes(f.GeneratorId),
+        ),
+      });
+    },
+    importSecurityHubFindings: (region, findings) => {
+      count('BatchImportFindings');
+      let held = securityHub.get(region);
+      if (!held) securityHub.set(region, (held = new Map<string, AsffFinding>()));
+      for (const f of findings) held.set(f.Id, f);
+      return Promise.resolve({ ok: true, failed: [] });
+    },
     destroy: () => {
       destroyed += 1;
     },
@@ -133,6 +156,8 @@ export function fakeAccount(accountId: string, clusters: FakeCluster[]) {
   return {
     accountId,
     aws,
+    /** Security Hub's findings per region, by Id, as imported. */
+    securityHub,
     clusters,
     calls: (name: string) => calls.get(name) ?? 0,
     destroyed: () => destroyed,

@@ -8,6 +8,7 @@ import { AUDIT_EXAMPLES, withHelp } from '../options/help-examples.js';
 import { auditProbeOptions } from '../options/probe-options.js';
 import { ruleOptions } from '../options/rule-options.js';
 import { reportOutputOptions } from '../options/report-outputs.js';
+import { securityHubOptions } from '../options/security-hub-options.js';
 import type { AuditArgs } from './audit.handler.js';
 
 export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -22,6 +23,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
         ...accountOptions,
         ...reportOutputOptions,
         ...auditProbeOptions,
+        ...securityHubOptions,
       }),
     handler: async (argv) => {
       const { audit } = await import('./audit.handler.js');

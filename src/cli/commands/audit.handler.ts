@@ -4,7 +4,7 @@ import { type AccountArgs, resolveAccountScope } from '../options/account-option
 import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
+import { EXIT_INCOMPLETE, exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
 import { type ProbeTuningArgs, resolveAuditProbe } from '../options/probe-options.js';
 import { resolveRuleSetup, warnUnusedExemptions, withProbeRule } from '../options/rule-config.js';
 import type { RuleArgs } from '../options/rule-options.js';
@@ -13,13 +13,25 @@ import {
   resolveOutputTargets,
   writeReportOutputs,
 } from '../options/report-outputs.js';
+import { resolveSecurityHub, type SecurityHubArgs } from '../options/security-hub-options.js';
 import { callerPacerFor, callerPorts, clockOf, openScanSession, pacingFor } from '../session.js';
 import { silentProgress } from '../../model/scan.js';
 import { terminalProgress } from '../terminal-progress.js';
 import { toolVersion } from '../version.js';
+import type { Logger } from 'pino';
+import type { CallerAws } from '../../app/ports.js';
+import type { SecurityHubRequest } from '../../app/sync-security-hub.js';
+import type { SecurityHubSummary } from '../../model/security-hub.js';
+import { securityHubIncomplete } from '../../report/security-hub-sync.js';
 
 export interface AuditArgs
-  extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs, ProbeTuningArgs {
+  extends
+    AwsConnectionArgs,
+    AccountArgs,
+    RuleArgs,
+    ReportOutputArgs,
+    ProbeTuningArgs,
+    SecurityHubArgs {
   readonly 'log-level': string;
   readonly probe?: boolean;
 }
@@ -29,6 +41,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const setup = withProbeRule(resolveRuleSetup(args), resolveAuditProbe(args));
   const outputs = resolveOutputTargets(args);
   const scope = resolveAccountScope(args);
+  const securityHub = resolveSecurityHub(args);
   const pacing = pacingFor(scope);
   const callerPacer = callerPacerFor(deps, pacing);
   const session = await openScanSession(deps, connection, args['log-level'], callerPacer);
@@ -45,10 +58,11 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     },
     'audit starting',
   );
+  const caller = callerPorts(deps, session, { ...connection, ...scope, pacing }, callerPacer);
   try {
     const outcome = await runAudit(
       {
-        caller: callerPorts(deps, session, { ...connection, ...scope, pacing }, callerPacer),
+        caller,
         clock: clockOf(deps),
         logger,
         progress,
@@ -77,10 +91,21 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
     if (outcome.kind === 'refused')
       throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
+    const context = { rules: setup.rules.map((r) => r.metadata) };
+    const synced = securityHub && {
+      securityHub: await sendToSecurityHub(deps, caller, logger, {
+        report: outcome.report,
+        context,
+        regions: securityHub.regions,
+        accountConcurrency: scope.accountConcurrency,
+        signal: interrupt.signal,
+      }),
+    };
+    interrupt.throwIfInterrupted();
     const throttledCalls = { ...pacing.throttled };
-    const report = { ...outcome.report, run: { throttledCalls } };
+    const report = { ...outcome.report, run: { throttledCalls }, ...synced };
     await writeReportOutputs(report, outputs, deps.stdout, {
-      rules: setup.rules.map((r) => r.metadata),
+      ...context,
       table: { failOn: setup.failOn },
     });
     warnUnusedExemptions(deps.stderr, report, setup);
@@ -94,8 +119,38 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    return exitCodeFor(report, setup.failOn);
+    const code = exitCodeFor(report, setup.failOn);
+    return synced && securityHubIncomplete(synced.securityHub) ? EXIT_INCOMPLETE : code;
   } finally {
     clients.destroy();
   }
+}
+
+/** --security-hub: the findings imported (the use case and its decisions load only then). */
+async function sendToSecurityHub(
+  deps: CliDeps,
+  caller: CallerAws,
+  logger: Logger,
+  request: SecurityHubRequest,
+): Promise<SecurityHubSummary> {
+  const { syncSecurityHub } = await import('../../app/sync-security-hub.js');
+  const summary = await syncSecurityHub(
+    {
+      caller,
+      clock: clockOf(deps),
+      logger,
+      warn: (line) => deps.stderr.write(`eksposure: ${line}\n`),
+    },
+    request,
+  );
+  logger.info(
+    {
+      imported: summary.imported,
+      updated: summary.updated,
+      archived: summary.archived,
+      failed: summary.failed,
+    },
+    'security hub synced',
+  );
+  return summary;
 }

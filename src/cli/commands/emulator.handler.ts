@@ -124,7 +124,7 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
       : `${accounts.length} accounts (default ${running.state.accountId})`;
   deps.stdout.write(`${running.url}\n`);
   deps.stderr.write(
-    `eksposure emulator: EKS, EC2, STS and Organizations for ${who} on ${running.url} ` +
+    `eksposure emulator: EKS, EC2, STS, Organizations and Security Hub for ${who} on ${running.url} ` +
       `(${regions.length} regions, ${clusters} clusters from ${args.fixtures}); ` +
       `try: AWS_ENDPOINT_URL=${running.url} eksposure audit. Ctrl-C stops it.\n`,
   );

@@ -26,7 +26,7 @@ export const paceOption = {
     type: 'string',
     array: true,
     describe:
-      'Across accounts: client-side pacing per account, region and service, which learns (halved when AWS throttles, grown back while calls succeed) from eks=20/10 ec2=20/5 sts=10/10 organizations=5/2 unless fixed here: SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations; e.g. eks=40/20), or off; one account is paced only once AWS throttles it',
+      'Across accounts: client-side pacing per account, region and service, which learns (halved when AWS throttles, grown back while calls succeed) from eks=20/10 ec2=20/5 sts=10/10 organizations=5/2 securityhub=5/2 unless fixed here: SERVICE=BURST/PER_SECOND (eks, ec2, sts, organizations, securityhub; e.g. eks=40/20), or off; one account is paced only once AWS throttles it',
   },
 } as const satisfies Record<string, Options>;
 
@@ -228,7 +228,8 @@ export function resolveRoleOptions(args: RoleArgs): RoleOptions {
   };
 }
 
-const PACE = /^(?<service>eks|ec2|sts|organizations)=(?<burst>\d+)\/(?<perSecond>\d+(?:\.\d+)?)$/;
+const PACE =
+  /^(?<service>eks|ec2|sts|organizations|securityhub)=(?<burst>\d+)\/(?<perSecond>\d+(?:\.\d+)?)$/;
 
 /** `--pace eks=40/20 --pace sts=5/5` over the defaults, or `--pace off`. */
 export function parsePacing(
@@ -243,7 +244,7 @@ export function parsePacing(
     const perSecond = Number(match?.groups?.perSecond);
     if (!match?.groups || burst < 1 || !(perSecond > 0))
       throw new CliError(
-        `--pace "${text}" is not SERVICE=BURST/PER_SECOND with SERVICE one of eks, ec2, sts, organizations, a burst of at least 1 and a rate above 0 (e.g. eks=20/10), nor off.`,
+        `--pace "${text}" is not SERVICE=BURST/PER_SECOND with SERVICE one of eks, ec2, sts, organizations, securityhub, a burst of at least 1 and a rate above 0 (e.g. eks=20/10), nor off.`,
       );
     rates[match.groups.service as PacedService] = { burst, perSecond };
   }
@@ -271,6 +272,7 @@ export function resolvePace(values: readonly string[] | undefined): PacePolicies
     ec2: policyOf('ec2'),
     sts: policyOf('sts'),
     organizations: policyOf('organizations'),
+    securityhub: policyOf('securityhub'),
   };
 }
 

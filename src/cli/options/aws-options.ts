@@ -140,6 +140,7 @@ export function resolveEndpoints(
     ec2: forService('AWS_ENDPOINT_URL_EC2'),
     sts: forService('AWS_ENDPOINT_URL_STS'),
     organizations: forService('AWS_ENDPOINT_URL_ORGANIZATIONS'),
+    securityhub: forService('AWS_ENDPOINT_URL_SECURITYHUB'),
   };
 }
 

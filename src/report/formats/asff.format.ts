@@ -9,12 +9,14 @@ import {
 } from './context.js';
 import {
   exemptionOf,
+  findingAccounts,
   findingsJsonList,
   managerEvidence,
   probeNote,
   statusOf,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
+import type { AsffFinding } from '../../model/security-hub.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -58,12 +60,15 @@ function productFields(f: Finding): Record<string, string> {
   );
 }
 
+/** The generator of a rule's findings: what `audit --security-hub` finds its earlier findings by. */
+export const generatorIdOf = (ruleId: string) => `eksposure/${ruleId}`;
+
 function asffFinding(
   report: AuditReport,
   f: Finding,
   account: string,
   context: FormatContext,
-): object {
+): AsffFinding {
   const rule = ruleMetadata(context, f.ruleId);
   const status = statusOf(f);
   const arn = clusterArn(f.arn, account, f.region, f.clusterName);
@@ -79,7 +84,7 @@ function asffFinding(
     ProductArn: defaultProductArn(account, f.region),
     ProductName: 'eksposure',
     CompanyName: 'eksposure',
-    GeneratorId: `eksposure/${f.ruleId}`,
+    GeneratorId: generatorIdOf(f.ruleId),
     AwsAccountId: account,
     Types: [FINDING_TYPE],
     CreatedAt: report.finishedAt,
@@ -135,6 +140,21 @@ function asffFinding(
  * it). A region that could not be listed has no cluster to be a resource: it is in the other
  * formats, not here.
  */
+/**
+ * Each finding of the report beside its ASFF form (the Id is stable: account, region, cluster and
+ * rule, so a later run updates the same Security Hub finding).
+ */
+export function asffFindings(
+  report: AuditReport,
+  context: FormatContext,
+): { readonly finding: Finding; readonly asff: AsffFinding }[] {
+  const accountOf = findingAccounts(report);
+  return report.findings.map((finding) => ({
+    finding,
+    asff: asffFinding(report, finding, accountOf(finding), context),
+  }));
+}
+
 export function formatAsff(report: AuditReport, context: FormatContext): string {
   return findingsJsonList(report, (f, account) => asffFinding(report, f, account, context));
 }

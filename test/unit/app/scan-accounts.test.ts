@@ -59,6 +59,8 @@ describe('scanAccounts', () => {
       listUpdatesInProgress: reject,
       describeVpcDns: reject,
       submitEndpointUpdate: reject,
+      getSecurityHubFindings: () => Promise.resolve(refused),
+      importSecurityHubFindings: () => Promise.resolve(refused),
       destroy: onDestroy,
     };
   }

@@ -34,6 +34,7 @@ const everyService = (policy: PacePolicy) => ({
   ec2: policy,
   sts: policy,
   organizations: policy,
+  securityhub: policy,
 });
 
 describe('token bucket pacing', () => {

@@ -66,7 +66,7 @@ describe('the multi-account fixture form', () => {
     ],
     [
       two({ throttling: { s3: { capacity: 1, refillPerSecond: 1 } } }),
-      'throttling.s3: must be one of eks, ec2, sts, organizations',
+      'throttling.s3: must be one of eks, ec2, sts, organizations, securityhub',
     ],
     [
       two({ throttling: { ec2: { capacity: 0, refillPerSecond: 1 } } }),

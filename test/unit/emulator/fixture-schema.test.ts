@@ -72,7 +72,7 @@ describe('what the schema refuses, worded as before', () => {
     // A key that is not one of a closed set: throttling names services only.
     [
       { regions: { r: {} }, throttling: { s3: { capacity: 1, refillPerSecond: 1 } } },
-      'throttling.s3: must be one of eks, ec2, sts, organizations',
+      'throttling.s3: must be one of eks, ec2, sts, organizations, securityhub',
     ],
     [{ regions: { r: {} }, accessKeys: { akia: '123456789012' } }, 'accessKeys.akia: must be'],
     [{ accounts: { '42': {} } }, 'accounts.42: must be 12 digits'],
@@ -132,7 +132,7 @@ describe('what the schema refuses, worded as before', () => {
     ],
     [
       { regions: { r: {} }, faults: [{ service: 's3' }] },
-      'faults[0].service: must be one of eks, ec2, sts, organizations',
+      'faults[0].service: must be one of eks, ec2, sts, organizations, securityhub',
     ],
     [
       { accounts: { '111111111111': { state: 'OPEN' } } },

@@ -88,6 +88,7 @@ describe('endpoints, as the SDK reads them', () => {
       ec2: 'http://127.0.0.1:3',
       sts: 'http://127.0.0.1:5',
       organizations: 'http://127.0.0.1:6',
+      securityhub: 'http://127.0.0.1:1',
     });
     expect(
       resolveEndpoints(undefined, {
@@ -100,6 +101,7 @@ describe('endpoints, as the SDK reads them', () => {
       ec2: 'http://127.0.0.1:1',
       sts: 'http://127.0.0.1:1',
       organizations: 'http://127.0.0.1:6',
+      securityhub: 'http://127.0.0.1:1',
     });
   });
 
@@ -109,6 +111,7 @@ describe('endpoints, as the SDK reads them', () => {
       ec2: 'http://127.0.0.1:4',
       sts: 'http://127.0.0.1:4',
       organizations: 'http://127.0.0.1:4',
+      securityhub: 'http://127.0.0.1:4',
     });
   });
 
@@ -119,6 +122,7 @@ describe('endpoints, as the SDK reads them', () => {
       ec2: undefined,
       sts: undefined,
       organizations: undefined,
+      securityhub: undefined,
     });
     expect(resolveEndpoints('http://127.0.0.1:4', ignoring).eks).toBe('http://127.0.0.1:4');
   });

@@ -59,7 +59,7 @@ describe('named accounts', () => {
     );
     expect(run.code).toBe(3);
     const report = validReport(run);
-    expect(report.schemaVersion).toBe('2.3.0');
+    expect(report.schemaVersion).toBe('2.4.0');
     // Since 2.2.0 the run says how many calls AWS throttled, per service (none here).
     expect(report.run).toEqual({ throttledCalls: { eks: 0, ec2: 0, sts: 0, organizations: 0 } });
     expect(report.complete).toBe(false);

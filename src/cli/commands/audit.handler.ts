@@ -1,7 +1,9 @@
 import { audit as runAudit, type AuditProbe } from '../../app/audit.js';
+import { compareWithBaseline } from '../../audit/baseline.js';
 import { probeClusters } from '../../probe/probe-clusters.js';
 import { type AccountArgs, resolveAccountScope } from '../options/account-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-options.js';
+import { type BaselineArgs, loadBaseline } from '../options/baseline-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
@@ -19,7 +21,13 @@ import { terminalProgress } from '../terminal-progress.js';
 import { toolVersion } from '../version.js';
 
 export interface AuditArgs
-  extends AwsConnectionArgs, AccountArgs, RuleArgs, ReportOutputArgs, ProbeTuningArgs {
+  extends
+    AwsConnectionArgs,
+    AccountArgs,
+    RuleArgs,
+    ReportOutputArgs,
+    BaselineArgs,
+    ProbeTuningArgs {
   readonly 'log-level': string;
   readonly probe?: boolean;
 }
@@ -28,6 +36,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const setup = withProbeRule(resolveRuleSetup(args), resolveAuditProbe(args));
   const outputs = resolveOutputTargets(args);
+  const baseline = loadBaseline(args);
+  const failOnNew = args['fail-on-new'] === true;
   const scope = resolveAccountScope(args);
   const pacing = pacingFor(scope);
   const callerPacer = callerPacerFor(deps, pacing);
@@ -78,10 +88,13 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'refused')
       throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
     const throttledCalls = { ...pacing.throttled };
-    const report = { ...outcome.report, run: { throttledCalls } };
+    const scanned = { ...outcome.report, run: { throttledCalls } };
+    const report = baseline
+      ? compareWithBaseline(scanned, baseline.report, baseline.file)
+      : scanned;
     await writeReportOutputs(report, outputs, deps.stdout, {
       rules: setup.rules.map((r) => r.metadata),
-      table: { failOn: setup.failOn },
+      table: { failOn: setup.failOn, failOnNew, showPassed: args['show-passed'] === true },
     });
     warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
@@ -94,7 +107,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    return exitCodeFor(report, setup.failOn);
+    return exitCodeFor(report, setup.failOn, failOnNew);
   } finally {
     clients.destroy();
   }

@@ -25,9 +25,16 @@ const AUDIT_EXIT_CODES: Readonly<Record<AuditVerdict, number>> = {
   incomplete: EXIT_INCOMPLETE,
 };
 
-/** audit and merge: 3 when incomplete, 1 for a FAIL at the --fail-on level, else 0. */
-export function exitCodeFor(report: AuditReport, failOn: FailOn = 'any'): number {
-  return AUDIT_EXIT_CODES[auditVerdict(report, failOn)];
+/**
+ * audit and merge: 3 when incomplete, 1 for a FAIL at the --fail-on level (with --fail-on-new, a
+ * new one only), else 0.
+ */
+export function exitCodeFor(
+  report: AuditReport,
+  failOn: FailOn = 'any',
+  failOnNew = false,
+): number {
+  return AUDIT_EXIT_CODES[auditVerdict(report, failOn, failOnNew)];
 }
 
 /** Why a command refused to go on: bad input (exit 2), or AWS could not be read (exit 3). */
@@ -65,9 +72,10 @@ export function planExitCode(plan: RemediationPlan): number {
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  every cluster was evaluated, and none FAILs at the --fail-on level
-  1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts)
+  1  a cluster FAILs a rule run (EKS-001 by default) at the --fail-on level (SUPPRESSED never counts);
+     with --fail-on-new, only a FAIL that is new since --baseline (not FAIL in it)
   2  bad usage or input (flags, region names, only regions not enabled, credentials, an organization
-     the credentials cannot list); nothing was scanned
+     the credentials cannot list, a --baseline that is not a 2.x audit report); nothing was scanned
   3  the scan is incomplete (an account, region or cluster could not be read; with --probe, an
      endpoint whose name did not resolve), whatever else was found
   130  interrupted (SIGINT; 143 for SIGTERM): the scan stopped, no report; nothing was changed
@@ -115,6 +123,8 @@ export const RESUME_EXIT_CODES_HELP = `Exit codes:
 
 export const MERGE_EXIT_CODES_HELP = `Exit codes (those one run over every account would give):
   0  every cluster was evaluated and none FAILs at the --fail-on level
-  1  a cluster FAILs a rule the shards ran, at the --fail-on level (SUPPRESSED never counts)
-  2  a file is not a 2.x audit report, or the files are not the shards of one run; nothing printed
+  1  a cluster FAILs a rule the shards ran, at the --fail-on level (SUPPRESSED never counts);
+     with --fail-on-new, only a FAIL that is new since --baseline
+  2  a file (or --baseline) is not a 2.x audit report, or the files are not the shards of one run;
+     nothing printed
   3  incomplete: a shard has no report, or an account, region or cluster could not be read`;

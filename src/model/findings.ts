@@ -91,6 +91,78 @@ export interface Finding {
   readonly probe?: ProbeReport;
   /** Who manages the cluster, read from its tags; absent when the cluster could not be read (since 2.3.0). */
   readonly managedBy?: ManagedBy;
+  /** What became of it since the --baseline report; absent without one (since 2.4.0). */
+  readonly change?: FindingChange;
+}
+
+/**
+ * A finding against the --baseline report (since 2.4.0). new: not in the baseline, or FAIL now and
+ * not FAIL (PASS, SUPPRESSED, ERROR) then; unchanged: same status and facts; changed: same status
+ * with other facts (evidence, severity, exemption, error code), or another status that is neither
+ * new nor resolved; resolved: FAIL then, PASS now; not-rescanned: ERROR now, not ERROR then.
+ */
+export type FindingChange = 'new' | 'unchanged' | 'changed' | 'resolved' | 'not-rescanned';
+
+/**
+ * Why a baseline finding is listed: resolved (passes, cluster-gone), removed (cluster-gone), not
+ * rescanned (could not be read now) or out of scope (not covered by this run).
+ */
+export type BaselineReason =
+  | 'passes'
+  | 'cluster-gone'
+  | 'cluster-unreadable'
+  | 'region-unreadable'
+  | 'region-skipped'
+  | 'account-unreadable'
+  | 'account-skipped'
+  | 'rule-not-run'
+  | 'account-not-in-run'
+  | 'region-not-in-run';
+
+/** A finding of the baseline report, and what this run made of it. */
+export interface BaselineEntry {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly arn: string | null;
+  /** Its status in the baseline. */
+  readonly baselineStatus: FindingStatus;
+  /** Its status in this run; null when this run has no finding for it. */
+  readonly status: FindingStatus | null;
+  readonly reason: BaselineReason;
+}
+
+export interface BaselineSummary {
+  /** Findings of this run: not in the baseline, or FAIL now and not then. */
+  readonly new: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  /** Baseline FAILs that PASS now, or whose cluster is gone from a region read completely. */
+  readonly resolved: number;
+  /** Baseline findings that were not FAIL and whose cluster is gone from a region read completely. */
+  readonly removed: number;
+  /** Baseline findings whose account, region or cluster this run could not read. */
+  readonly notRescanned: number;
+  /** Baseline findings of accounts, regions or rules this run did not cover. */
+  readonly outOfScope: number;
+}
+
+/** This run against an earlier report, `--baseline FILE` (since 2.4.0). */
+export interface BaselineComparison {
+  /** The file as named on the command line. */
+  readonly file?: string;
+  readonly schemaVersion: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** Whether the baseline itself read everything it covered. */
+  readonly complete: boolean;
+  readonly summary: BaselineSummary;
+  readonly resolved: readonly BaselineEntry[];
+  readonly removed: readonly BaselineEntry[];
+  readonly notRescanned: readonly BaselineEntry[];
+  readonly outOfScope: readonly BaselineEntry[];
 }
 
 export interface AuditSummary {
@@ -147,6 +219,8 @@ export interface AuditReport {
   readonly exemptions: readonly ExemptionUsage[];
   /** Since 2.2.0; absent from reports built without AWS (tests, older versions). */
   readonly run?: RunFacts;
+  /** With --baseline: what changed since that report (since 2.4.0). */
+  readonly baseline?: BaselineComparison;
   /** What `--security-hub` imported, updated and archived (since 2.5.0); absent without it. */
   readonly securityHub?: SecurityHubSummary;
   readonly findings: readonly Finding[];

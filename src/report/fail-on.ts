@@ -20,15 +20,25 @@ export function failsBuild(severity: Severity, failOn: FailOn): boolean {
 /**
  * What a report says as a whole: `incomplete` (an account, region or cluster could not be read),
  * `failing` (a FAIL at the --fail-on level), or `passing`. An incomplete scan outranks FAIL: the
- * report cannot be trusted as complete. SUPPRESSED findings never count.
+ * report cannot be trusted as complete. SUPPRESSED findings never count. With `failOnNew`
+ * (--fail-on-new, after --baseline) only a FAIL marked `new` counts: one not FAIL in the baseline.
  */
 export type AuditVerdict = 'passing' | 'failing' | 'incomplete';
 
-export function auditVerdict(report: AuditReport, failOn: FailOn = 'any'): AuditVerdict {
+export function auditVerdict(
+  report: AuditReport,
+  failOn: FailOn = 'any',
+  failOnNew = false,
+): AuditVerdict {
   if (!report.complete) return 'incomplete';
   const failing =
-    failOn === 'any'
+    failOn === 'any' && !failOnNew
       ? report.summary.fail > 0
-      : report.findings.some((f) => f.status === 'FAIL' && failsBuild(f.severity, failOn));
+      : report.findings.some(
+          (f) =>
+            f.status === 'FAIL' &&
+            (!failOnNew || f.change === 'new') &&
+            failsBuild(f.severity, failOn),
+        );
   return failing ? 'failing' : 'passing';
 }

@@ -5,6 +5,7 @@ import type {
   AuditSummary,
   CountedService,
   ExemptionUsage,
+  Finding,
   RunFacts,
 } from '../model/findings.js';
 
@@ -242,8 +243,10 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
     if (!rules.has(rule.id)) rules.set(rule.id, rule);
   const earliest = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
   const latest = Math.max(...reports.map((r) => Date.parse(r.finishedAt)));
+  // A shard's own --baseline comparison covers only its accounts: merge --baseline compares anew.
   const report: AuditReport = {
     ...first,
+    baseline: undefined,
     startedAt: new Date(earliest).toISOString(),
     finishedAt: new Date(latest).toISOString(),
     complete: missingShards.length === 0 && reports.every((r) => r.complete),
@@ -254,9 +257,13 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
     shard: null,
     accounts: byAccount(reports.map((r) => r.accounts)),
     regions: byAccount(reports.map((r) => r.regions)),
-    findings: byAccount(reports.map((r) => r.findings)),
+    findings: byAccount(reports.map((r) => r.findings)).map(withoutChange),
   };
   return { ok: true, report, missingShards };
+}
+
+function withoutChange(finding: Finding): Finding {
+  return finding.change === undefined ? finding : { ...finding, change: undefined };
 }
 
 /** The shards' throttled calls, added up; none when no shard counted them (reports before 2.2.0). */

@@ -207,8 +207,8 @@ describe('eksposure audit against the emulator', () => {
     expect(totalCalls(emulator)).toBe(before);
   });
 
-  it('prints a readable table by default, failing clusters last, with the regions not scanned', async () => {
-    const run = await audit();
+  it('prints a readable table with --show-passed, failing clusters last, with the regions not scanned', async () => {
+    const run = await audit('--show-passed');
     expect(run.code).toBe(3);
     const out = lines(run.stdout);
     const lastRow = out.findIndex((l) => l.startsWith('Regions not fully scanned')) - 1;

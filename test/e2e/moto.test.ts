@@ -385,8 +385,8 @@ describeWithMoto('eksposure audit, and the reads of remediate, against moto_serv
     expect(report.findings).toEqual([]);
   });
 
-  it('prints FAIL rows in the default table output', async () => {
-    const run = await audit('--regions', 'ap-southeast-2');
+  it('prints FAIL rows, and with --show-passed PASS rows, in the table', async () => {
+    const run = await audit('--regions', 'ap-southeast-2', '--show-passed');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /^FAIL +ap-southeast-2 +ipv6-open +public open \(private on\) +::\/0 +ACTIVE$/m,

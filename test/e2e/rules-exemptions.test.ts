@@ -104,7 +104,7 @@ describe('rules, --fail-on, approved ranges and exemptions against the emulator'
   });
 
   it('shows both readings side by side in the table, a row per cluster and rule', async () => {
-    const run = await audit('--rules', 'EKS-001,eks-endpoint-no-public-access');
+    const run = await audit('--rules', 'EKS-001,eks-endpoint-no-public-access', '--show-passed');
     expect(run.code).toBe(1);
     const allowlisted = lines(run.stdout).filter((l) => /\ballowlisted\b/.test(l));
     expect(allowlisted).toEqual([

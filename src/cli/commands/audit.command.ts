@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliDeps } from '../deps.js';
 import { accountOptions } from '../options/account-options.js';
+import { baselineOptions } from '../options/baseline-options.js';
 import { awsConnectionOptions } from '../options/aws-options.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { AUDIT_EXAMPLES, withHelp } from '../options/help-examples.js';
@@ -22,6 +23,7 @@ export function auditCommand(deps: CliDeps, setExitCode: (code: number) => void)
         ...ruleOptions,
         ...accountOptions,
         ...reportOutputOptions,
+        ...baselineOptions,
         ...auditProbeOptions,
         ...securityHubOptions,
       }),

@@ -1,7 +1,9 @@
 import { audit as runAudit, type AuditProbe } from '../../app/audit.js';
+import { compareWithBaseline } from '../../audit/baseline.js';
 import { probeClusters } from '../../probe/probe-clusters.js';
 import { type AccountArgs, resolveAccountScope } from '../options/account-options.js';
 import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-options.js';
+import { type BaselineArgs, loadBaseline } from '../options/baseline-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { EXIT_INCOMPLETE, exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
@@ -30,6 +32,7 @@ export interface AuditArgs
     AccountArgs,
     RuleArgs,
     ReportOutputArgs,
+    BaselineArgs,
     ProbeTuningArgs,
     SecurityHubArgs {
   readonly 'log-level': string;
@@ -40,6 +43,8 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
   const connection = resolveAwsConnection(args, deps.env);
   const setup = withProbeRule(resolveRuleSetup(args), resolveAuditProbe(args));
   const outputs = resolveOutputTargets(args);
+  const baseline = loadBaseline(args);
+  const failOnNew = args['fail-on-new'] === true;
   const scope = resolveAccountScope(args);
   const securityHub = resolveSecurityHub(args);
   const pacing = pacingFor(scope);
@@ -103,10 +108,13 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     };
     interrupt.throwIfInterrupted();
     const throttledCalls = { ...pacing.throttled };
-    const report = { ...outcome.report, run: { throttledCalls }, ...synced };
+    const scanned = { ...outcome.report, run: { throttledCalls }, ...synced };
+    const report = baseline
+      ? compareWithBaseline(scanned, baseline.report, baseline.file)
+      : scanned;
     await writeReportOutputs(report, outputs, deps.stdout, {
       ...context,
-      table: { failOn: setup.failOn },
+      table: { failOn: setup.failOn, failOnNew, showPassed: args['show-passed'] === true },
     });
     warnUnusedExemptions(deps.stderr, report, setup);
     logger.info(
@@ -119,7 +127,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    const code = exitCodeFor(report, setup.failOn);
+    const code = exitCodeFor(report, setup.failOn, failOnNew);
     return synced && securityHubIncomplete(synced.securityHub) ? EXIT_INCOMPLETE : code;
   } finally {
     clients.destroy();

@@ -15,6 +15,7 @@ import { type AuditReport } from '../../model/findings.js';
 export interface ReportOutputArgs {
   readonly output?: ReportFormatName | readonly ReportFormatName[] | undefined;
   readonly 'output-file'?: string | readonly string[] | undefined;
+  readonly 'show-passed'?: boolean;
 }
 
 /** The flags, shared by every command that prints an audit report. */
@@ -29,6 +30,11 @@ export const reportOutputOptions = {
     requiresArg: true,
     describe:
       'Write the report to FILE instead of stdout (a table unless --output names the format); one per --output when several',
+  },
+  'show-passed': {
+    type: 'boolean',
+    describe:
+      'The table lists passing and suppressed clusters too (by default it sums them up per account and region); other formats always hold every finding',
   },
 } as const;
 

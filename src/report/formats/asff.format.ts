@@ -51,6 +51,8 @@ function productFields(f: Finding): Record<string, string> {
     'eksposure/ExemptionExpired': exemption?.expired.toString(),
     'eksposure/ManagedBy': f.managedBy?.tool,
     'eksposure/ManagedByEvidence': managerEvidence(f),
+    // With --baseline: new, unchanged, changed, resolved or not-rescanned since that report.
+    'eksposure/Change': f.change,
   };
   // Security Hub refuses empty values: a field that says nothing is left out.
   return Object.fromEntries(

@@ -32,6 +32,7 @@ export const CSV_COLUMNS = [
   'probeVantage',
   'managedBy',
   'managedByEvidence',
+  'change',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>;
@@ -83,6 +84,7 @@ export function formatCsv(report: AuditReport): string {
       probeVantage: f.probe?.vantage ?? null,
       managedBy: f.managedBy?.tool ?? null,
       managedByEvidence: managerEvidence(f),
+      change: f.change ?? null,
     };
   });
   for (const region of failedRegions(report)) {

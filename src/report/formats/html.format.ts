@@ -13,6 +13,8 @@ import {
   verdictOf,
   probeNote,
   managerNote,
+  BASELINE_REASONS,
+  baselineText,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -105,6 +107,51 @@ function detail(f: Finding): string {
   return exemption ? `${x(text)} <em>${x(exemption)}</em>` : x(text);
 }
 
+/** With --baseline: its counts, the new failures and the resolved findings, first on the page. */
+function baselineSection(report: AuditReport, findingAccount: (f: Finding) => string): string {
+  const baseline = report.baseline;
+  if (!baseline) return '';
+  const b = baseline.summary;
+  const counts: readonly [string, string, number][] = [
+    ['new', 'new', b.new],
+    ['resolved', 'resolved', b.resolved],
+    ['changed', 'changed', b.changed],
+    ['unchanged', 'unchanged', b.unchanged],
+    ['removed', 'gone', b.removed],
+    ['not-rescanned', 'not rescanned', b.notRescanned],
+    ['out-of-scope', 'out of scope', b.outOfScope],
+  ];
+  const cards = counts
+    .map(
+      ([key, label, n]) =>
+        `<div class="card" data-change-count="${key}"><span class="n">${n}</span>${x(label)}</div>`,
+    )
+    .join('');
+  const fresh = sortForReaders(report).filter((f) => f.change === 'new' && f.status === 'FAIL');
+  const freshRows = fresh
+    .map(
+      (f) =>
+        `<tr data-change="new">${statusCell(f.status)}<td>${x(findingAccount(f))}</td><td>${x(f.region)}</td><td>${x(f.clusterName)}</td><td>${x(f.ruleId)}</td><td>${x(f.accessDescription ?? f.message)}</td></tr>`,
+    )
+    .join('');
+  const resolvedRows = baseline.resolved
+    .map(
+      (e) =>
+        `<tr data-change="resolved"><td>${x(e.accountId)}</td><td>${x(e.region)}</td><td>${x(e.clusterName)}</td><td>${x(e.ruleId)}</td><td>${x(BASELINE_REASONS[e.reason] ?? e.reason)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section id="baseline"><h2>What changed</h2><p>${x(baselineText(baseline))}.</p><div class="cards">${cards}</div>` +
+    (fresh.length
+      ? `<h3>New failures (${fresh.length})</h3><table><thead><tr><th>Result</th><th>Account</th><th>Region</th><th>Cluster</th><th>Rule</th><th>Access</th></tr></thead><tbody>${freshRows}</tbody></table>`
+      : '') +
+    (baseline.resolved.length
+      ? `<h3>Resolved (${baseline.resolved.length})</h3><table><thead><tr><th>Account</th><th>Region</th><th>Cluster</th><th>Rule</th><th>Now</th></tr></thead><tbody>${resolvedRows}</tbody></table>`
+      : '') +
+    '</section>'
+  );
+}
+
 /**
  * One self-contained page for a security lead: the verdict, counts by status (with a chart),
  * severity, account and region, the regions that could not be read, then every cluster per
@@ -140,7 +187,7 @@ export function formatHtml(report: AuditReport): string {
     const rows = list
       .map(
         (f) =>
-          `<tr data-status="${x(f.status)}">${statusCell(f.status)}<td>${x(f.clusterName)}</td><td>${x(f.ruleId)}</td><td>${x(f.severity)}</td>` +
+          `<tr data-status="${x(f.status)}"${f.change ? ` data-change="${x(f.change)}"` : ''}>${statusCell(f.status)}<td>${x(f.clusterName)}</td><td>${x(f.ruleId)}</td><td>${x(f.severity)}</td>` +
           `<td>${x(f.accessDescription ?? f.accessMode ?? '-')}</td><td>${cidrs(f)}</td><td>${detail(f)}</td></tr>`,
       )
       .join('');
@@ -173,6 +220,7 @@ export function formatHtml(report: AuditReport): string {
 <h1>EKS API endpoint exposure</h1>
 <p class="meta">eksposure ${x(report.tool.version)} · finished ${x(report.finishedAt)} · rules ${x(report.rules.map((r) => `${r.id} ${r.title} (${r.severity})`).join(', '))}</p>
 <p class="verdict v-${verdict}" id="verdict">${x(VERDICT[verdict])}</p>
+${baselineSection(report, findingAccount)}
 <section id="counts"><h2>Summary</h2>
 <div class="cards">${STATUSES.map(
     (st) =>

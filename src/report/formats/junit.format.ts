@@ -17,6 +17,13 @@ interface TestCase {
   readonly outcome: 'pass' | 'failure' | 'error' | 'skipped';
 }
 
+/** With --baseline, what became of the finding since, as a test case property. */
+function withChange(c: TestCase, f: Finding): TestCase {
+  if (!f.change) return c;
+  const property = `<properties><property name="change" value="${x(f.change)}"/></properties>`;
+  return { ...c, body: c.body ? `${property}\n      ${c.body}` : property };
+}
+
 function caseFor(f: Finding, account: string): TestCase {
   const suite = `${account}/${f.region}`;
   const name = `${f.ruleId} ${f.clusterName}`;
@@ -60,7 +67,7 @@ function caseFor(f: Finding, account: string): TestCase {
  */
 export function formatJunit(report: AuditReport): string {
   const findingAccount = findingAccounts(report);
-  const cases = report.findings.map((f) => caseFor(f, findingAccount(f)));
+  const cases = report.findings.map((f) => withChange(caseFor(f, findingAccount(f)), f));
   for (const region of failedRegions(report)) {
     for (const rule of report.rules) {
       const message = region.error

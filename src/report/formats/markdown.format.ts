@@ -9,6 +9,8 @@ import {
   verdictOf,
   probeNote,
   managerNote,
+  BASELINE_REASONS,
+  readableDate,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -43,6 +45,68 @@ const VERDICT: Readonly<Record<Verdict, string>> = {
   incomplete: ':warning: the scan is incomplete',
 };
 
+/** With --baseline: its counts, then the new failures and the resolved ones, before the rest. */
+function baselineLines(
+  report: AuditReport,
+  sorted: readonly Finding[],
+  findingAccount: (f: Finding) => string,
+): string[] {
+  const baseline = report.baseline;
+  if (!baseline) return [];
+  const b = baseline.summary;
+  const file = baseline.file ? ` (${cell(baseline.file)})` : '';
+  const lines = [
+    '',
+    `### Since the baseline of ${readableDate(baseline.finishedAt)}${file}`,
+    '',
+    ...table(
+      ['New', 'Resolved', 'Changed', 'Unchanged', 'Gone', 'Not rescanned', 'Out of scope'],
+      [
+        [b.new, b.resolved, b.changed, b.unchanged, b.removed, b.notRescanned, b.outOfScope].map(
+          String,
+        ),
+      ],
+    ),
+  ];
+  const fresh = sorted.filter((f) => f.change === 'new' && statusOf(f) === 'FAIL');
+  if (fresh.length > 0) {
+    lines.push('', `#### New failures (${fresh.length})`, '');
+    lines.push(
+      ...capped(fresh, (shown) =>
+        table(
+          ['Account', 'Region', 'Cluster', 'Rule', 'Severity', 'Endpoint access'],
+          shown.map((f) => [
+            cell(findingAccount(f)),
+            cell(f.region),
+            cell(f.clusterName),
+            cell(f.ruleId),
+            cell(f.severity),
+            cell(f.accessDescription ?? f.message),
+          ]),
+        ),
+      ),
+    );
+  }
+  if (baseline.resolved.length > 0) {
+    lines.push('', `#### Resolved (${baseline.resolved.length})`, '');
+    lines.push(
+      ...capped(baseline.resolved, (shown) =>
+        table(
+          ['Account', 'Region', 'Cluster', 'Rule', 'Now'],
+          shown.map((e) => [
+            cell(e.accountId),
+            cell(e.region),
+            cell(e.clusterName),
+            cell(e.ruleId),
+            cell(BASELINE_REASONS[e.reason] ?? e.reason),
+          ]),
+        ),
+      ),
+    );
+  }
+  return lines;
+}
+
 /**
  * A compact summary for a pull-request comment or a CI job summary ($GITHUB_STEP_SUMMARY): the
  * counts, then the failing clusters, then what could not be read.
@@ -76,6 +140,8 @@ export function formatMarkdown(report: AuditReport): string {
     ),
   ];
   const sorted = sortForReaders(report);
+  lines.push(...baselineLines(report, sorted, findingAccount));
+  const withChange = report.baseline !== undefined;
   const failing = sorted.filter((f) => statusOf(f) === 'FAIL');
   if (failing.length > 0) {
     lines.push(
@@ -86,13 +152,23 @@ export function formatMarkdown(report: AuditReport): string {
     lines.push(
       ...capped(failing, (shown) =>
         table(
-          ['Account', 'Region', 'Cluster', 'Rule', 'Severity', 'Endpoint access', 'Public CIDRs'],
+          [
+            'Account',
+            'Region',
+            'Cluster',
+            'Rule',
+            'Severity',
+            ...(withChange ? ['Change'] : []),
+            'Endpoint access',
+            'Public CIDRs',
+          ],
           shown.map((f: Finding) => [
             cell(findingAccount(f)),
             cell(f.region),
             cell(f.clusterName),
             cell(f.ruleId),
             cell(f.severity),
+            ...(withChange ? [cell(f.change)] : []),
             cell(
               [f.accessDescription ?? f.message, probeNote(f), managerNote(f)]
                 .filter(Boolean)

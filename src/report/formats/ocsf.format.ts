@@ -124,6 +124,7 @@ function ocsfFinding(
     },
     unmapped: {
       eksposure_status: f.status,
+      ...(f.change ? { eksposure_change: f.change } : {}),
       ...(f.error ? { error: f.error } : {}),
       ...(exemptionOf(f) ? { exemption: exemptionOf(f) } : {}),
     },

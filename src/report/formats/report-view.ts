@@ -1,19 +1,22 @@
+import { accountFromArn } from '../../model/aws-names.js';
 import { describeManager } from '../../model/managed-by.js';
 import { probeText } from '../../probe/probe-report.js';
-import { type AuditReport, type Finding, type RegionResult } from '../../model/findings.js';
+import {
+  type AuditReport,
+  type BaselineComparison,
+  type BaselineReason,
+  type Finding,
+  type RegionResult,
+} from '../../model/findings.js';
 
 /** Report 2.0.0 (issue 9) puts `accountId` on findings and regions; older reports have it only in ARNs. */
 interface MaybeAccount {
   readonly accountId?: string | null;
 }
 
-const ARN_ACCOUNT = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
-
 export const UNKNOWN_ACCOUNT = 'unknown';
 
-export function accountFromArn(arn: string | null): string | null {
-  return arn ? (ARN_ACCOUNT.exec(arn)?.[1] ?? null) : null;
-}
+export { accountFromArn };
 
 const ownAccount = (finding: Finding): string | null =>
   (finding as MaybeAccount).accountId ?? accountFromArn(finding.arn);
@@ -156,4 +159,38 @@ export type Verdict = 'clean' | 'failing' | 'incomplete';
 export function verdictOf(report: AuditReport): Verdict {
   if (!report.complete) return 'incomplete';
   return report.findings.some((f) => statusOf(f) === 'FAIL') ? 'failing' : 'clean';
+}
+
+/** Why a baseline finding is listed, in words (--baseline, report 2.4.0). */
+export const BASELINE_REASONS: Readonly<Record<BaselineReason, string>> = {
+  passes: 'PASS now',
+  'cluster-gone': 'cluster gone (its region was read completely)',
+  'cluster-unreadable': 'the cluster could not be read',
+  'region-unreadable': 'the region could not be read',
+  'region-skipped': 'the region was skipped',
+  'account-unreadable': 'the account could not be scanned',
+  'account-skipped': 'the account was skipped',
+  'rule-not-run': 'the rule was not run',
+  'account-not-in-run': 'the account is not in this run',
+  'region-not-in-run': 'the region is not in this run',
+};
+
+/** "2026-11-24 02:00:03 UTC": a report's date, as a person reads it. */
+export function readableDate(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time)
+    ? iso
+    : `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "Since the baseline of 2026-11-24 02:00:03 UTC (base.json): 1 new, 2 resolved, ...", no full stop. */
+export function baselineText(baseline: BaselineComparison): string {
+  const b = baseline.summary;
+  const file = baseline.file ? ` (${baseline.file})` : '';
+  return (
+    `Since the baseline of ${readableDate(baseline.finishedAt)}${file}: ${b.new} new, ${b.resolved} resolved, ` +
+    `${b.changed} changed, ${b.unchanged} unchanged` +
+    `${b.removed ? `, ${b.removed} gone (not failing before)` : ''}, ${b.notRescanned} not rescanned, ${b.outOfScope} out of scope` +
+    `${baseline.complete ? '' : '; the baseline itself was incomplete'}`
+  );
 }

@@ -60,7 +60,7 @@ const lines = (text: string) => text.trimEnd().split('\n');
 
 describe('the audit table', () => {
   it('fits 80 columns, every line, keeping cluster names and CIDR lists whole', () => {
-    const text = formatTable(report, { width: 80 });
+    const text = formatTable(report, { width: 80, showPassed: true });
     expect(Math.max(...lines(text).map((l) => l.length))).toBeLessThanOrEqual(80);
     expect(text).toContain('payments-production-blue');
     const cidrs = text.replace(/\s+/g, '').match(/198\.51\.[\d./,]+/)?.[0];

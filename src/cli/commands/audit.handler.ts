@@ -160,5 +160,9 @@ async function sendToSecurityHub(
     },
     'security hub synced',
   );
+  // Said whatever the output format: the report may go to a file, and this changed AWS.
+  deps.stderr.write(
+    `eksposure: Security Hub: ${String(summary.imported)} imported, ${String(summary.updated)} updated, ${String(summary.archived)} archived, ${String(summary.failed)} refused\n`,
+  );
   return summary;
 }

@@ -29,8 +29,14 @@ import type { CallerAws, Log, ProgressLine, SecurityHubAws } from './ports.js';
 /** The most findings one BatchImportFindings call takes (AWS's limit). */
 export const IMPORT_BATCH = 100;
 
-/** AWS's answer where Security Hub is not enabled ("Account ... is not subscribed to AWS Security Hub"). */
+/**
+ * AWS's answer where Security Hub is not enabled: InvalidAccessException "Account ... is not
+ * subscribed to AWS Security Hub". AWS uses the same code for other refusals of access, so the
+ * message must say so too.
+ */
 const NOT_ENABLED_CODES = new Set(['InvalidAccessException', 'InvalidAccess']);
+const notEnabled = (error: ErrorInfo) =>
+  NOT_ENABLED_CODES.has(error.code) && /not subscribed/i.test(error.message);
 
 export interface SecurityHubPorts {
   /** The caller's own account, and every other through its role. */
@@ -81,7 +87,7 @@ async function syncTarget(
   if (nothingToSync(plan)) return base;
   const failedWith = (error: ErrorInfo): TargetResult => ({
     ...base,
-    status: NOT_ENABLED_CODES.has(error.code) ? 'not-enabled' : 'error',
+    status: notEnabled(error) ? 'not-enabled' : 'error',
     error,
   });
   const earlier = await hub.getSecurityHubFindings(plan.query, signal);
@@ -116,7 +122,7 @@ async function syncTarget(
   const allRefusedAsNotEnabled =
     failedFindings.length > 0 &&
     failedFindings.length === kindOf.size &&
-    failedFindings.every((f) => NOT_ENABLED_CODES.has(f.code));
+    failedFindings.every((f) => notEnabled(f));
   return {
     ...base,
     ...done,

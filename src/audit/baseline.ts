@@ -6,15 +6,16 @@
  * rescanned, one it did not cover is out of scope.
  */
 import { accountFromArn } from '../model/aws-names.js';
-import type {
-  AuditReport,
-  BaselineComparison,
-  BaselineEntry,
-  BaselineReason,
-  BaselineSummary,
-  Finding,
-  FindingChange,
-  FindingStatus,
+import {
+  type AuditReport,
+  type BaselineComparison,
+  type BaselineEntry,
+  type BaselineReason,
+  type BaselineSummary,
+  type Finding,
+  type FindingChange,
+  type FindingStatus,
+  SEVERITY_RANK,
 } from '../model/findings.js';
 import { isObject } from '../model/json-shape.js';
 
@@ -103,6 +104,14 @@ function factsOf(f: Finding): string {
 /** What became of a finding whose key the baseline also has. */
 export function changeOf(before: Finding, now: Finding): FindingChange {
   const same = (): FindingChange => (factsOf(before) === factsOf(now) ? 'unchanged' : 'changed');
+  // A failure that got more severe (what a probe saw, say) is new at its new severity: it may now
+  // cross the --fail-on level that the old one did not.
+  if (
+    before.status === 'FAIL' &&
+    now.status === 'FAIL' &&
+    SEVERITY_RANK[now.severity] > SEVERITY_RANK[before.severity]
+  )
+    return 'new';
   if (before.status === now.status) return same();
   if (now.status === 'ERROR') return 'not-rescanned';
   if (now.status === 'FAIL') return 'new';

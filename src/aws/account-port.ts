@@ -47,12 +47,12 @@ export function accountPort(clients: AwsClients) {
     getSecurityHubFindings: async (
       query: Parameters<typeof getFindings>[1],
       signal: AbortSignal | undefined,
-    ) => getFindings(await clients.securityHub(query.region), query, signal),
+    ) => getFindings(() => clients.securityHub(query.region), query, signal),
     importSecurityHubFindings: async (
       region: string,
       findings: Parameters<typeof batchImportFindings>[1],
       signal: AbortSignal | undefined,
-    ) => batchImportFindings(await clients.securityHub(region), findings, signal),
+    ) => batchImportFindings(() => clients.securityHub(region), findings, signal),
     destroy: () => clients.destroy(),
   };
 }

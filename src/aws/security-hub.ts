@@ -20,7 +20,7 @@ const equals = (value: string) => [{ Value: value, Comparison: 'EQUALS' as const
  * Never throws; a page token seen twice is an error.
  */
 export async function getFindings(
-  client: SecurityHubClient,
+  clientOf: () => Promise<SecurityHubClient>,
   query: SecurityHubQuery,
   signal: AbortSignal | undefined,
 ): Promise<FindingsListing> {
@@ -30,6 +30,8 @@ export async function getFindings(
   const seen = new Set<string>();
   let nextToken: string | undefined;
   try {
+    // Inside the try: a client that cannot be made (clients already destroyed) is an error value too.
+    const client = await clientOf();
     do {
       const page = await client.send(
         new GetFindingsCommand({
@@ -59,7 +61,7 @@ export async function getFindings(
 
 /** One BatchImportFindings call (at most SECURITY_HUB_PAGE findings); never throws. */
 export async function batchImportFindings(
-  client: SecurityHubClient,
+  clientOf: () => Promise<SecurityHubClient>,
   findings: readonly AsffFinding[],
   signal: AbortSignal | undefined,
 ): Promise<ImportOutcome> {
@@ -67,6 +69,7 @@ export async function batchImportFindings(
     throw new RangeError(`BatchImportFindings takes at most ${SECURITY_HUB_PAGE} findings`);
   const { BatchImportFindingsCommand } = await import('./sdk/securityhub.js');
   try {
+    const client = await clientOf();
     const answer = await client.send(
       new BatchImportFindingsCommand({
         Findings: findings as unknown as AwsSecurityFinding[],

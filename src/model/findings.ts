@@ -6,6 +6,14 @@ import type { SecurityHubSummary } from './security-hub.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
+/** Severities in order, lowest first. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  critical: 3,
+};
+
 /** The facts a rule judged by, in its own fields (CIDRs for the endpoint rules, probe results for a probe rule). */
 export type Evidence = Readonly<Record<string, unknown>>;
 
@@ -203,7 +211,10 @@ export interface AuditReport {
   readonly requestedRegions: readonly string[] | null;
   /** This report's share of the accounts (--shard), index from 0; null: every account. */
   readonly shard: { readonly index: number; readonly count: number } | null;
-  /** False when any account, region or cluster could not be read: the findings may then be missing clusters. */
+  /**
+   * False when any account, region or cluster could not be read: the findings may then be missing
+   * clusters. Also false (since 2.5.0) when --security-hub could not deliver every finding.
+   */
   readonly complete: boolean;
   readonly summary: AuditSummary;
   readonly rules: readonly {

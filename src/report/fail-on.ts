@@ -1,15 +1,8 @@
-import type { AuditReport, Severity } from '../model/findings.js';
+import { type AuditReport, type Severity, SEVERITY_RANK } from '../model/findings.js';
 
 /** --fail-on: the lowest severity of a FAIL that exits 1; `any` (the default) is every FAIL, `never` none. */
 export type FailOn = Severity | 'any' | 'never';
 export const FAIL_ON_CHOICES = ['critical', 'high', 'medium', 'low', 'never'] as const;
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
-  low: 0,
-  medium: 1,
-  high: 2,
-  critical: 3,
-};
 
 /** Pure: whether a FAIL of this severity turns the exit code to 1 under --fail-on. */
 export function failsBuild(severity: Severity, failOn: FailOn): boolean {

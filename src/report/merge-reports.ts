@@ -1,5 +1,6 @@
 import { formatShard, type Shard, shardOfAccount } from '../accounts/shard.js';
 import { isObject } from '../model/json-shape.js';
+import type { SecurityHubSummary } from '../model/security-hub.js';
 import type {
   AuditReport,
   AuditSummary,
@@ -254,12 +255,33 @@ export function mergeReports(files: readonly ReportFile[]): MergeOutcome {
     rules: [...rules.values()],
     exemptions: mergeExemptionUsage(reports.map((r) => r.exemptions ?? [])),
     ...runFactsOf(reports),
+    ...securityHubOf(reports),
     shard: null,
     accounts: byAccount(reports.map((r) => r.accounts)),
     regions: byAccount(reports.map((r) => r.regions)),
     findings: byAccount(reports.map((r) => r.findings)).map(withoutChange),
   };
   return { ok: true, report, missingShards };
+}
+
+/** What each shard's --security-hub did, added up: each shard synced its own accounts. */
+function securityHubOf(reports: readonly AuditReport[]): { securityHub?: SecurityHubSummary } {
+  const synced = reports.flatMap((r) => (r.securityHub ? [r.securityHub] : []));
+  const [first] = synced;
+  if (first === undefined) return { securityHub: undefined };
+  const sum = (field: 'imported' | 'updated' | 'archived' | 'failed') =>
+    synced.reduce((n, s) => n + s[field], 0);
+  return {
+    securityHub: {
+      regions: first.regions,
+      imported: sum('imported'),
+      updated: sum('updated'),
+      archived: sum('archived'),
+      failed: sum('failed'),
+      targets: byAccount(synced.map((s) => s.targets)),
+      failedFindings: byAccount(synced.map((s) => s.failedFindings)),
+    },
+  };
 }
 
 function withoutChange(finding: Finding): Finding {

@@ -212,3 +212,16 @@ export function summarizeSecurityHub(
 export const securityHubIncomplete = (summary: SecurityHubSummary): boolean =>
   summary.failed > 0 ||
   summary.targets.some((t) => t.status === 'error' || t.status === 'not-enabled');
+
+/**
+ * The report with what --security-hub did. Findings Security Hub did not take make the report
+ * incomplete, as a region that could not be read does: the table, the JSON and the exit code (3)
+ * then say the same.
+ */
+export function withSecurityHub(report: AuditReport, securityHub: SecurityHubSummary): AuditReport {
+  return {
+    ...report,
+    complete: report.complete && !securityHubIncomplete(securityHub),
+    securityHub,
+  };
+}

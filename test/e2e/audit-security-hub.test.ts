@@ -3,7 +3,8 @@
  * updated in place, archived when the cluster is closed or gone, left alone where the run could
  * not read; a Security Hub that refuses is one line and exit 3.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Fixture, parseFixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
@@ -213,6 +214,39 @@ describe('audit --security-hub', () => {
       }),
     ]);
     eu.findings.delete(id);
+  });
+
+  it('says in the table what the exit code says when Security Hub is off in a region', async () => {
+    const run = await runCli(
+      [
+        'audit',
+        '--endpoint-url',
+        emulator.url,
+        '--log-level',
+        'silent',
+        '--security-hub',
+        '--regions',
+        'ap-south-1,eu-west-1',
+      ],
+      isolatedAwsEnv(),
+    );
+    expect(run.code).toBe(3);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe(
+      'Exit 3: Security Hub did not take every finding (see above).',
+    );
+  });
+
+  it('with --baseline, sends each finding with what changed since', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eksposure-hub-baseline-'));
+    const before = join(dir, 'before.json');
+    const first = await audit('--regions', 'eu-west-1');
+    writeFileSync(before, first.stdout);
+    const second = await audit('--regions', 'eu-west-1', '--baseline', before);
+    expect(validReport(second.stdout).findings.map((f) => f.change)).toEqual(['unchanged']);
+    const sent = [...hubOf(emulator, ACCOUNT, 'eu-west-1').findings.values()].find(
+      (f) => f.RecordState === 'ACTIVE',
+    ) as { ProductFields?: Record<string, string> } | undefined;
+    expect(sent?.ProductFields?.['eksposure/Change']).toBe('unchanged');
   });
 
   it('refuses a malformed --security-hub-regions in one line, before any AWS call', async () => {

@@ -6,7 +6,7 @@ import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-opt
 import { type BaselineArgs, loadBaseline } from '../options/baseline-options.js';
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
-import { EXIT_INCOMPLETE, exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
+import { exitCodeFor, exitCodeForRefusal } from '../exit-codes.js';
 import { type ProbeTuningArgs, resolveAuditProbe } from '../options/probe-options.js';
 import { resolveRuleSetup, warnUnusedExemptions, withProbeRule } from '../options/rule-config.js';
 import type { RuleArgs } from '../options/rule-options.js';
@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import type { CallerAws } from '../../app/ports.js';
 import type { SecurityHubRequest } from '../../app/sync-security-hub.js';
 import type { SecurityHubSummary } from '../../model/security-hub.js';
-import { securityHubIncomplete } from '../../report/security-hub-sync.js';
+import { withSecurityHub } from '../../report/security-hub-sync.js';
 
 export interface AuditArgs
   extends
@@ -97,21 +97,25 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
     if (outcome.kind === 'refused')
       throw new CliError(outcome.message, exitCodeForRefusal(outcome.refusal));
     const context = { rules: setup.rules.map((r) => r.metadata) };
-    const synced = securityHub && {
-      securityHub: await sendToSecurityHub(deps, caller, logger, {
-        report: outcome.report,
+    // Compared first, so that what goes to Security Hub carries each finding's change.
+    const compared = baseline
+      ? compareWithBaseline(outcome.report, baseline.report, baseline.file)
+      : outcome.report;
+    const synced =
+      securityHub &&
+      (await sendToSecurityHub(deps, caller, logger, {
+        report: compared,
         context,
         regions: securityHub.regions,
         accountConcurrency: scope.accountConcurrency,
         signal: interrupt.signal,
-      }),
-    };
+      }));
     interrupt.throwIfInterrupted();
     const throttledCalls = { ...pacing.throttled };
-    const scanned = { ...outcome.report, run: { throttledCalls }, ...synced };
-    const report = baseline
-      ? compareWithBaseline(scanned, baseline.report, baseline.file)
-      : scanned;
+    const report = {
+      ...(synced ? withSecurityHub(compared, synced) : compared),
+      run: { throttledCalls },
+    };
     await writeReportOutputs(report, outputs, deps.stdout, {
       ...context,
       table: { failOn: setup.failOn, failOnNew, showPassed: args['show-passed'] === true },
@@ -127,8 +131,7 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
       },
       'audit finished',
     );
-    const code = exitCodeFor(report, setup.failOn, failOnNew);
-    return synced && securityHubIncomplete(synced.securityHub) ? EXIT_INCOMPLETE : code;
+    return exitCodeFor(report, setup.failOn, failOnNew);
   } finally {
     clients.destroy();
   }

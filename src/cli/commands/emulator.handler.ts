@@ -122,13 +122,15 @@ export async function emulator(deps: CliDeps, args: EmulatorArgs): Promise<numbe
     accounts.length === 1
       ? `account ${running.state.accountId}`
       : `${accounts.length} accounts (default ${running.state.accountId})`;
+  // Listening for the signals before saying how to stop it: whoever reads the line may send one at once.
+  const stopped = deps.untilSignal();
   deps.stdout.write(`${running.url}\n`);
   deps.stderr.write(
     `eksposure emulator: EKS, EC2, STS, Organizations and Security Hub for ${who} on ${running.url} ` +
       `(${regions.length} regions, ${clusters} clusters from ${args.fixtures}); ` +
       `try: AWS_ENDPOINT_URL=${running.url} eksposure audit. Ctrl-C stops it.\n`,
   );
-  const signal = await deps.untilSignal();
+  const signal = await stopped;
   await running.close();
   deps.stderr.write(`eksposure emulator: stopped (${signal}).\n`);
   return 0;

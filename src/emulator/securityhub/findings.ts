@@ -119,11 +119,15 @@ export const defaultProductArn = (region: string, accountId: string) =>
   `arn:aws:securityhub:${region}:${accountId}:product/${accountId}/default`;
 
 /**
- * BatchImportFindings, after the request's own checks. AWS: the calling account must be the
- * finding's AwsAccountId (for the default product), and findings cannot be imported where Security
- * Hub is off: those come back in FailedFindings (InvalidAccess), the others are created or updated
- * by Id. The error codes AccessDenied and FindingSizeExceeded for a finding of another account or
- * product and for one too large are our reading.
+ * BatchImportFindings, after the request's own checks. AWS: a finding for another account than the
+ * caller's, or for a product ARN of another account or region, refuses the whole call with
+ * AccessDeniedException "... is not authorized to perform: securityhub:BatchImportFindings on
+ * resource: PRODUCT_ARN" (AWS Support's answer in prowler-cloud/prowler#867; the region case in
+ * #618). Findings cannot be imported where Security Hub is off: those come back in FailedFindings
+ * (InvalidAccess). The others are created, or updated by Id; an update whose UpdatedAt is not later
+ * than the stored one's is ignored, and still counted a success (the user guide, "Determining
+ * whether to create or update a finding"). FindingSizeExceeded for a finding too large is our
+ * reading.
  */
 export function importFindings(
   hub: SecurityHubState,
@@ -132,6 +136,19 @@ export function importFindings(
   findings: readonly unknown[],
   now: Date,
 ): { SuccessCount: number; FailedCount: number; FailedFindings: FailedFinding[] } {
+  const foreign = findings.find(
+    (item) =>
+      isJsonObject(item) &&
+      (item.AwsAccountId !== accountId || item.ProductArn !== defaultProductArn(region, accountId)),
+  );
+  if (isJsonObject(foreign)) {
+    throw new ApiError(
+      403,
+      'AccessDeniedException',
+      `User: arn:aws:iam::${accountId}:root is not authorized to perform: securityhub:BatchImportFindings on resource: ${String(foreign.ProductArn)}`,
+      { Code: 'AccessDeniedException' },
+    );
+  }
   const failed: FailedFinding[] = [];
   let success = 0;
   for (const item of findings) {
@@ -152,21 +169,14 @@ export function importFindings(
       fail('InvalidInput', problem);
       continue;
     }
-    if (finding.AwsAccountId !== accountId) {
-      fail(
-        'AccessDenied',
-        `The AwsAccountId ${String(finding.AwsAccountId)} is not the account of the caller (${accountId}): a finding of the default product must be imported by its own account.`,
-      );
-      continue;
-    }
-    if (finding.ProductArn !== defaultProductArn(region, accountId)) {
-      fail(
-        'AccessDenied',
-        `The ProductArn ${String(finding.ProductArn)} is not a product this account can import into in ${region}.`,
-      );
-      continue;
-    }
     const earlier = hub.findings.get(id);
+    if (
+      earlier &&
+      !(Date.parse(String(finding.UpdatedAt)) > Date.parse(String(earlier.UpdatedAt)))
+    ) {
+      success += 1;
+      continue;
+    }
     // AWS: BatchImportFindings cannot change Workflow and a few other fields once the finding
     // exists; Security Hub sets Region, ProcessedAt and the workflow itself.
     hub.findings.set(id, {

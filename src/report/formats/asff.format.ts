@@ -137,12 +137,6 @@ function asffFinding(
 }
 
 /**
- * The findings in AWS Security Finding Format, as the JSON list that
- * `aws securityhub batch-import-findings --findings file://...` takes (at most 100 a call: split
- * it). A region that could not be listed has no cluster to be a resource: it is in the other
- * formats, not here.
- */
-/**
  * Each finding of the report beside its ASFF form (the Id is stable: account, region, cluster and
  * rule, so a later run updates the same Security Hub finding).
  */
@@ -157,6 +151,12 @@ export function asffFindings(
   }));
 }
 
+/**
+ * The findings in AWS Security Finding Format, as the JSON list that
+ * `aws securityhub batch-import-findings --findings file://...` takes (at most 100 a call: split
+ * it). A region that could not be listed has no cluster to be a resource: it is in the other
+ * formats, not here.
+ */
 export function formatAsff(report: AuditReport, context: FormatContext): string {
   return findingsJsonList(report, (f, account) => asffFinding(report, f, account, context));
 }

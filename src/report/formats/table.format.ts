@@ -29,6 +29,13 @@ function verdict(report: AuditReport, failOn: FailOn, failOnNew: boolean): strin
       ? `Exit 1: clusters FAIL${level} that did not FAIL in the baseline.`
       : `Exit 0: no new FAIL${level} since the baseline (--fail-on-new).`;
   }
+  const hubIncomplete =
+    report.securityHub !== undefined &&
+    !report.accounts.some((a) => a.status === 'error') &&
+    !report.regions.some((r) => r.status === 'error') &&
+    report.summary.error === 0;
+  if (judged === 'incomplete' && hubIncomplete)
+    return 'Exit 3: Security Hub did not take every finding (see above).';
   if (judged === 'incomplete')
     return report.accounts.length > 1
       ? 'Exit 3: the scan is incomplete; accounts, regions or clusters above could not be read.'

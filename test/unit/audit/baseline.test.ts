@@ -277,8 +277,12 @@ describe('what became of each finding since the baseline', () => {
     const base = fail('x', { evidence: { a: 1, b: [1, 2] } });
     expect(changeOf(base, fail('x', { evidence: { b: [1, 2], a: 1 } }))).toBe('unchanged');
     expect(changeOf(base, fail('x', { evidence: { a: 1, b: [2, 1] } }))).toBe('changed');
-    expect(changeOf(base, fail('x', { evidence: { a: 1, b: [1, 2] }, severity: 'high' }))).toBe(
+    expect(changeOf(base, fail('x', { evidence: { a: 1, b: [1, 2] }, severity: 'low' }))).toBe(
       'changed',
+    );
+    // A failure that got more severe is new at its new severity (it may cross --fail-on now).
+    expect(changeOf(base, fail('x', { evidence: { a: 1, b: [1, 2] }, severity: 'high' }))).toBe(
+      'new',
     );
     const expired = { index: 0, reason: 'r', expires: '2026-01-01', expired: true };
     expect(changeOf(base, fail('x', { evidence: { a: 1, b: [1, 2] }, exemption: expired }))).toBe(

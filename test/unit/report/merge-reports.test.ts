@@ -148,6 +148,39 @@ function refusal(files: readonly ReportFile[]): string {
 }
 
 describe('merging shard reports', () => {
+  it("adds up what each shard's --security-hub did, every account's targets kept", () => {
+    const files = shardFiles(three, 2).map((file, index) => {
+      const report = JSON.parse(file.text) as AuditReport;
+      const accountId = report.accounts[0]?.accountId ?? '';
+      const target = {
+        accountId,
+        region: 'eu-west-1',
+        status: 'ok' as const,
+        imported: index + 1,
+        updated: 0,
+        archived: index,
+        failed: 0,
+        archiveSkipped: null,
+        error: null,
+      };
+      const securityHub = {
+        regions: null,
+        imported: index + 1,
+        updated: 0,
+        archived: index,
+        failed: 0,
+        targets: [target],
+        failedFindings: [],
+      };
+      return { ...file, text: JSON.stringify({ ...report, securityHub }) };
+    });
+    const outcome = mergeReports(files);
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.report.securityHub).toMatchObject({ imported: 3, archived: 1, failed: 0 });
+    expect(outcome.report.securityHub?.targets).toHaveLength(2);
+    expect(schemaErrors('audit-report.schema.json', outcome.report)).toEqual([]);
+  });
+
   it('gives the report and the exit code of one run over every account', () => {
     fc.assert(
       fc.property(accountScans, fc.integer({ min: 1, max: 5 }), (scans, count) => {

@@ -13,9 +13,9 @@ export type ProbePath = (typeof PROBE_PATHS)[number];
 export type FailureKind = 'tls' | 'not-tls' | 'timeout' | 'network' | 'interrupted';
 
 /** One anonymous GET, as the prober saw it: an HTTP answer, or the reason there was none. */
-export type PathResult =
+export type PathResult<P extends string = ProbePath> =
   | {
-      readonly path: ProbePath;
+      readonly path: P;
       readonly answered: true;
       readonly status: number;
       /** The body's first bytes (a probe reads at most a few KiB). */
@@ -27,7 +27,7 @@ export type PathResult =
       readonly cutShort?: string;
     }
   | {
-      readonly path: ProbePath;
+      readonly path: P;
       readonly answered: false;
       readonly failure: FailureKind;
       /** The error's code (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) or "timeout". */

@@ -1,27 +1,21 @@
 import { lookup } from 'node:dns/promises';
-import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
-import { isObject } from '../model/json-shape.js';
 import {
   type AddressVerdict,
   classifyAddress,
-  failureKindOf,
   PROBE_PATHS,
   type PathResult,
   type ProbePath,
   CA_UNUSABLE_CODE,
-  INTERRUPTED_CODE,
   type UnusableCa,
   unusableCaOutcome,
   worstVerdict,
 } from './classify.js';
+import { anonymousGet, errorCode } from './anonymous-get.js';
 import { caPemProblem } from './ca-pem.js';
 import { isError } from '../model/errors.js';
 import { type ProbeVerdict } from '../model/probe.js';
-
-/** The most of a body a probe reads: enough for a /version or a Status answer. */
-const MAX_BODY_BYTES = 8 * 1024;
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -208,121 +202,37 @@ function unusableCaOf(caPem: string | null): UnusableCa | null {
   return problem === null ? null : { kind: 'unparseable', problem };
 }
 
-function errorCode(error: unknown): string {
-  if (isObject(error) && typeof error.code === 'string') return error.code;
-  return isError(error) ? error.name : String(error);
-}
-
 /**
  * One anonymous GET to one address, the TLS name being the host's. Never rejects. `trustNothing`:
- * every certificate is refused (its handshake fails before the request is sent). What failed after
- * the TLS handshake or after the status line still counts as an answer: a server that trickles its
- * body, or never answers the request, is there all the same.
+ * every certificate is refused (its handshake fails before the request is sent).
  */
-function get(
+async function get(
   options: ProbeOptions,
   trustNothing: boolean,
   host: string,
   address: string,
   path: ProbePath,
 ): Promise<PathResult> {
-  if (options.signal?.aborted) {
-    return Promise.resolve(unanswered(path, INTERRUPTED_CODE, 'the probe was interrupted', false));
-  }
-  return new Promise((resolve) => {
-    let settled = false;
-    let handshake = false;
-    let response: { readonly status: number; readonly chunks: Buffer[] } | null = null;
-    const settle = (result: PathResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req?.destroy();
-      resolve(result);
-    };
-    const answered = (status: number, chunks: readonly Buffer[], cutShort?: string) =>
-      settle({
-        path,
-        answered: true,
-        status,
-        body: Buffer.concat(chunks).toString('utf8'),
-        ...(cutShort === undefined ? {} : { cutShort }),
-      });
-    const failed = (code: string, message: string) =>
-      response === null
-        ? settle(unanswered(path, code, message, handshake))
-        : answered(response.status, response.chunks, code);
-    let req: ReturnType<typeof request> | undefined;
-    const timer = setTimeout(
-      () => failed('timeout', `no complete answer within ${options.timeoutMs} ms`),
-      options.timeoutMs,
-    );
-    try {
-      req = request({
-        host: address,
-        port: options.url.port || 443,
-        path,
-        method: 'GET',
-        agent: false,
-        signal: options.signal,
-        // No Authorization, no client certificate, no cookies: the probe is anonymous by construction.
-        headers: {
-          Host: options.url.host,
-          Accept: 'application/json',
-          'User-Agent': 'eksposure-probe',
-        },
-        ...(isIP(host) ? {} : { servername: host }),
-        ca: options.caPem ?? undefined,
-        rejectUnauthorized: !options.insecure,
-        // Called once the chain verified: with trustNothing, against node's roots (no CA) or the
-        // certificates node kept of a broken bundle, which must not count either.
-        checkServerIdentity: (_name, cert) =>
-          trustNothing
-            ? Object.assign(new Error("the cluster's CA could not be used"), {
-                code: CA_UNUSABLE_CODE,
-              })
-            : checkServerIdentity(host, cert),
-      });
-    } catch (error) {
-      // Options node refuses before connecting (a CA it cannot parse never gets here: see caPemProblem).
-      failed(errorCode(error), isError(error) ? error.message : String(error));
-      return;
-    }
-    // Emitted only once the certificate chain and the host name verified (or with --insecure).
-    req.on('socket', (socket) => socket.once('secureConnect', () => (handshake = true)));
-    req.on('error', (error) => failed(errorCode(error), error.message));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      const status = res.statusCode ?? 0;
-      response = { status, chunks };
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= MAX_BODY_BYTES) return;
-        chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
-        size += chunk.length;
-        if (size >= MAX_BODY_BYTES) answered(status, chunks);
-      });
-      res.on('end', () => answered(status, chunks));
-      res.on('error', (error) => failed(errorCode(error), error.message));
-      // A connection closed mid-body without an error event still leaves the answer incomplete.
-      res.on('close', () => failed('ECONNRESET', 'the connection closed before the body ended'));
-    });
-    req.end();
-  });
-}
-
-function unanswered(
-  path: ProbePath,
-  code: string,
-  message: string,
-  handshake: boolean,
-): PathResult {
-  return {
+  const { result } = await anonymousGet({
+    tls: {
+      ca: options.caPem ?? undefined,
+      rejectUnauthorized: !options.insecure,
+      servername: isIP(host) ? undefined : host,
+      // Called once the chain verified: with trustNothing, against node's roots (no CA) or the
+      // certificates node kept of a broken bundle, which must not count either.
+      checkServerIdentity: (_name, cert) =>
+        trustNothing
+          ? Object.assign(new Error("the cluster's CA could not be used"), {
+              code: CA_UNUSABLE_CODE,
+            })
+          : checkServerIdentity(host, cert),
+    },
+    address,
+    port: Number(options.url.port || 443),
     path,
-    answered: false,
-    failure: failureKindOf(code),
-    code,
-    message,
-    ...(handshake ? { handshake } : {}),
-  };
+    hostHeader: options.url.host,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  return result;
 }

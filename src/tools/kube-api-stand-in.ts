@@ -93,13 +93,19 @@ function read(dir: string, name: string): Pem {
   };
 }
 
-/** Two CAs and three server certificates (see TestPki); takes a fraction of a second. */
-export function makeTestPki(): TestPki {
+/**
+ * Two CAs and three server certificates (see TestPki); takes a fraction of a second. `extraIps`:
+ * more addresses `server` and `wrongCa` name (loopback aliases a test listens on).
+ */
+export function makeTestPki(extraIps: readonly string[] = []): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'eksposure-pki-'));
   try {
     const ca = makeCa(dir, 'cluster-ca');
     const otherCa = makeCa(dir, 'other-ca');
-    const sans = `DNS:${TEST_API_HOST},IP:127.0.0.1,IP:::1`;
+    const sans = [
+      `DNS:${TEST_API_HOST}`,
+      ...['127.0.0.1', '::1', ...extraIps].map((ip) => `IP:${ip}`),
+    ].join(',');
     return {
       ca,
       otherCa,

@@ -8,8 +8,8 @@ import type { ProbeArgs } from './probe.handler.js';
 
 export const PROBE_EXIT_CODES_HELP = `Exit codes:
   0  not reachable from here (refused, reset or timed out)
-  1  the endpoint answered an anonymous request, or its certificate is not the cluster's
-  2  bad usage or input (URL, CA file, --insecure with --ca-file, flags, credentials)
+  1  the endpoint (or the kubelet) answered an anonymous request, or its certificate is not the cluster's
+  2  bad usage or input (URL, node address, CA file, --insecure with --ca-file, flags, credentials)
   3  nothing was probed: the host name does not resolve, or DescribeCluster failed`;
 
 export function probeCommand(deps: CliDeps, setExitCode: (code: number) => void): CommandModule {
@@ -33,10 +33,17 @@ export function probeCommand(deps: CliDeps, setExitCode: (code: number) => void)
             describe:
               'An EKS cluster: its endpoint and CA are read with DescribeCluster (--region R)',
           },
+          kubelet: {
+            type: 'string',
+            requiresArg: true,
+            describe:
+              "A node's kubelet, ADDRESS[:PORT] (10250 TLS, the default, or 10255 plain HTTP): anonymous GET /pods and /healthz only",
+          },
           'ca-file': {
             type: 'string',
             requiresArg: true,
-            describe: "PEM file of the CA the server's certificate must chain to (with a URL)",
+            describe:
+              "PEM file of the CA the server's certificate must chain to (with a URL; with --kubelet, checked but not required)",
           },
           insecure: {
             type: 'boolean',

@@ -1,4 +1,7 @@
 import { probeCluster, probeOne, type ProbeOutcome } from '../../app/probe-endpoint.js';
+import { probeOneKubelet } from '../../app/probe-kubelet.js';
+import type { KubeletProbeResult } from '../../model/node-probe.js';
+import { probeKubelet as probeKubeletWith } from '../../probe/kubelet-prober.js';
 import { accountPort } from '../../aws/account-port.js';
 import type { ProbeReport } from '../../model/probe.js';
 import { probeText } from '../../probe/probe-report.js';
@@ -8,13 +11,17 @@ import { type AwsConnectionArgs, resolveAwsConnection } from '../options/aws-opt
 import { CliError } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
 import { type ProbeTuningArgs, resolveProbeTuning } from '../options/probe-options.js';
-import { type UrlTargetArgs, urlTarget } from '../options/probe-target.js';
+import { kubeletAddressOf, type KubeletTargetArgs } from '../options/kubelet-target.js';
+import { readCaFile, type UrlTargetArgs, urlTarget } from '../options/probe-target.js';
 import { clockOf, interruptScanOnSignal, openScanSession, type ScanInterrupt } from '../session.js';
 
 /** schemas/probe-report.schema.json mirrors this. */
 export const PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
+/** `probe --kubelet --output json`: the KubeletProbeResult of src/model/node-probe.ts. */
+export const KUBELET_PROBE_REPORT_SCHEMA_VERSION = '1.0.0';
 
-export interface ProbeArgs extends AwsConnectionArgs, ProbeTuningArgs, UrlTargetArgs {
+export interface ProbeArgs
+  extends AwsConnectionArgs, ProbeTuningArgs, UrlTargetArgs, KubeletTargetArgs {
   readonly output: 'table' | 'json';
   readonly 'log-level': string;
 }
@@ -30,6 +37,7 @@ function render(report: ProbeReport): string {
 
 export async function probe(deps: CliDeps, args: ProbeArgs): Promise<number> {
   const tuning = resolveProbeTuning(args);
+  if (args.kubelet !== undefined) return probeKubelet(deps, args, tuning.timeoutMs, tuning.vantage);
   if (args.url === undefined && args.cluster === undefined) {
     throw new CliError(
       'give the API server as a URL (with --ca-file or --insecure), or --cluster NAME --region REGION',
@@ -94,4 +102,52 @@ function reportProbe(
     return 3;
   }
   return VERDICT_SEVERITY[report.verdict] === null ? 0 : 1;
+}
+
+function renderKubelet(result: KubeletProbeResult, vantage: string | null): string {
+  const host = result.family === 6 ? `[${result.address}]` : result.address;
+  const from = vantage ? ` from ${vantage}` : '';
+  const tls =
+    result.tls === null
+      ? ''
+      : result.tls.verified
+        ? ' [TLS verified]'
+        : ` [TLS NOT VERIFIED: ${result.tls.problem ?? 'unknown'}]`;
+  const paths = result.paths.map((p) => `${p.path} ${p.status ?? p.failure ?? '?'}`).join(', ');
+  return `kubelet ${result.scheme}://${host}:${result.port}  observed${from}: ${result.verdict}${tls}\n  ${result.summary}\n  ${paths} (${result.durationMs} ms)\n`;
+}
+
+/** `probe --kubelet ADDRESS[:PORT]`: one node's kubelet; exit 1 when it answered at all. */
+async function probeKubelet(
+  deps: CliDeps,
+  args: ProbeArgs,
+  timeoutMs: number,
+  vantage: string | null,
+): Promise<number> {
+  if (args.url !== undefined || args.cluster !== undefined || args.insecure) {
+    throw new CliError(
+      '--kubelet probes one node by its address: drop the URL, --cluster and --insecure (--ca-file is optional)',
+    );
+  }
+  const { address, port } = kubeletAddressOf(args.kubelet ?? '');
+  const caPem = args['ca-file'] === undefined ? null : readCaFile(args['ca-file']);
+  const interrupt = interruptScanOnSignal(deps);
+  const outcome = await probeOneKubelet(
+    { probeKubelet: probeKubeletWith },
+    { address, port, caPem },
+    { timeoutMs, signal: interrupt.signal, now: () => deps.clock().getTime() },
+  );
+  interrupt.throwIfInterrupted();
+  if (outcome.kind === 'interrupted') throw new Error('interrupted without a signal');
+  const { result } = outcome;
+  const json = {
+    kind: 'eksposure-kubelet-probe-report',
+    schemaVersion: KUBELET_PROBE_REPORT_SCHEMA_VERSION,
+    vantage,
+    ...result,
+  };
+  deps.stdout.write(
+    args.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : renderKubelet(result, vantage),
+  );
+  return result.verdict === 'not-reachable' ? 0 : 1;
 }

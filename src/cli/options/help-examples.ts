@@ -41,6 +41,10 @@ export const PROBE_EXAMPLES: Examples = [
     '$0 probe https://api.example.test --insecure',
     'No CA at hand: unverified, and the report says so',
   ],
+  [
+    '$0 probe --kubelet 203.0.113.25 --ca-file ca.pem',
+    "A node's kubelet on 10250: anonymous GET /pods and /healthz only (:10255 for the read-only port)",
+  ],
 ];
 
 export const RULES_EXAMPLES: Examples = [

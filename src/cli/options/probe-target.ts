@@ -46,6 +46,11 @@ export function urlTarget(args: UrlTargetArgs): ProbeTarget {
     }
     return { url, caPem: null, insecure: true };
   }
+  return { url, caPem: readCaFile(caFile), insecure: false };
+}
+
+/** The PEM in --ca-file, or a CliError saying why it cannot be the CA. */
+export function readCaFile(caFile: string): string {
   let pem: string;
   try {
     pem = readFileSync(caFile, 'utf8');
@@ -58,5 +63,5 @@ export function urlTarget(args: UrlTargetArgs): ProbeTarget {
   if (problem !== null) {
     throw new CliError(`--ca-file ${caFile} is not a usable PEM certificate: ${problem}`);
   }
-  return { url, caPem: pem, insecure: false };
+  return pem;
 }

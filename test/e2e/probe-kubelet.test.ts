@@ -16,6 +16,7 @@ import {
   whyRealPortsUnusable,
 } from '../support/kubelet-stand-in.js';
 import { tempDir } from '../support/remediation.js';
+import { schemaErrors } from '../support/schema.js';
 
 const TLS_NODE = '127.0.0.8';
 const PLAIN_NODE = '127.0.0.9';
@@ -63,6 +64,7 @@ withRealPorts('probe --kubelet against kubelet stand-ins', () => {
     started.push(node);
     const run = await probe('--kubelet', `${TLS_NODE}:10250`, '--output', 'json');
     expect(run.code).toBe(1);
+    expect(schemaErrors('kubelet-probe-report.schema.json', JSON.parse(run.stdout))).toEqual([]);
     expect(JSON.parse(run.stdout)).toMatchObject({
       kind: 'eksposure-kubelet-probe-report',
       verdict: 'anonymous-authenticated',

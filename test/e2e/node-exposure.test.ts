@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fixture } from '../../src/emulator/fixture.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { REPORT_FORMAT_NAMES } from '../../src/report/formats/names.js';
+import { type CliRun, REPO_ROOT, runCli } from '../support/cli.js';
+import { findingFor, parseReport } from '../support/report.js';
+import { schemaErrors } from '../support/schema.js';
+
+const REGION = 'us-east-1';
+const fixture = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'fixtures', 'nodes.json'), 'utf8'),
+) as Fixture;
+
+const nodeCalls = (emulator: RunningEmulator) =>
+  [...emulator.stats.calls.entries()]
+    .filter(([k]) =>
+      /ec2:(DescribeInstances|DescribeSecurityGroups|GetManagedPrefixListEntries)/.test(k),
+    )
+    .reduce((n, [, v]) => n + v, 0);
+
+describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ fixture });
+  });
+  afterAll(() => emulator.close());
+
+  const audit = (...args: string[]): Promise<CliRun> =>
+    runCli(['audit', '--endpoint-url', emulator.url, '--regions', REGION, ...args]);
+  const auditJson = async (...args: string[]) => {
+    const run = await audit('--output', 'json', ...args);
+    const report = parseReport(run.stdout);
+    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+    return { run, report };
+  };
+
+  it('reads no node unless EKS-003 is asked for', async () => {
+    const before = nodeCalls(emulator);
+    const run = await audit('--output', 'json');
+    expect(run.code).toBe(0);
+    expect(nodeCalls(emulator)).toBe(before);
+  });
+
+  it('fails the managed node group open on 10250 to 0.0.0.0/0, with its nodes and rules', async () => {
+    const before = nodeCalls(emulator);
+    const { run, report } = await auditJson('--rules', 'EKS-003');
+    expect(run.code).toBe(1);
+    // One DescribeInstances, one DescribeSecurityGroups batch, one prefix list: per region, not per cluster.
+    expect(nodeCalls(emulator) - before).toBe(3);
+    const managed = findingFor(report, REGION, 'managed', 'EKS-003');
+    expect(managed).toMatchObject({ status: 'FAIL', severity: 'high' });
+    expect(managed.evidence).toMatchObject({
+      applicable: true,
+      nodes: 2, // the stopped instance is not read
+      exposedNodeCount: 2,
+      exposedNodesNotShown: 0,
+      exposedNodes: [
+        {
+          clusterName: 'managed',
+          region: REGION,
+          instanceId: 'i-0a1b2c3d4e5f60001',
+          addresses: [{ address: '203.0.113.10', family: 4 }],
+          ports: [{ fromPort: 10250, toPort: 10250, service: 'kubelet', severity: 'high' }],
+          rules: [
+            {
+              groupId: 'sg-0000000000000kub',
+              ipProtocol: 'tcp',
+              fromPort: 10250,
+              toPort: 10250,
+              source: '0.0.0.0/0',
+            },
+          ],
+        },
+        // SSH from a prefix list of one office range is not the internet.
+        { instanceId: 'i-0a1b2c3d4e5f60002', ports: [{ service: 'kubelet' }] },
+      ],
+    });
+  });
+
+  it('fails the self-managed node open on 10255 over IPv6 (blocks adding up to ::/0)', async () => {
+    const { report } = await auditJson('--rules', 'node-exposure');
+    const selfManaged = findingFor(report, REGION, 'self-managed', 'EKS-003');
+    expect(selfManaged).toMatchObject({ status: 'FAIL', severity: 'high' });
+    expect(selfManaged.evidence).toMatchObject({
+      exposedNodes: [
+        {
+          instanceId: 'i-0a1b2c3d4e5f60010',
+          addresses: [{ address: '2001:db8:1::10', family: 6 }],
+          ports: [{ fromPort: 10255, service: 'kubelet-read-only' }],
+        },
+      ],
+      ipv6Note: expect.stringContaining('route'),
+    });
+  });
+
+  it('passes the Karpenter node behind a private address, and the Fargate-only cluster is not applicable', async () => {
+    const { report } = await auditJson('--rules', 'all');
+    expect(report.rules.map((r) => r.id)).toEqual(['EKS-001', 'EKS-002', 'EKS-003']);
+    const karpenter = findingFor(report, REGION, 'karpenter', 'EKS-003');
+    expect(karpenter).toMatchObject({ status: 'PASS' });
+    expect(karpenter.evidence).toMatchObject({ nodes: 1, nodesWithPublicAddress: 0 });
+    const fargate = findingFor(report, REGION, 'fargate-only', 'EKS-003');
+    expect(fargate).toMatchObject({ status: 'PASS' });
+    expect(fargate.message).toMatch(/^Not applicable: the cluster has no EC2 nodes/);
+    expect(fargate.evidence).toMatchObject({ applicable: false });
+  });
+
+  it('reports a prefix list it may not read as not judged', async () => {
+    const denied = await startEmulator({
+      fixture: {
+        ...fixture,
+        faults: [
+          { service: 'ec2', operation: 'GetManagedPrefixListEntries', fail: 'access-denied' },
+        ],
+      },
+    });
+    try {
+      const run = await runCli([
+        'audit',
+        '--endpoint-url',
+        denied.url,
+        '--regions',
+        REGION,
+        '--rules',
+        'EKS-003',
+        '--output',
+        'json',
+      ]);
+      const report = parseReport(run.stdout);
+      expect(findingFor(report, REGION, 'managed', 'EKS-003').evidence).toMatchObject({
+        notJudged: [
+          {
+            groupId: 'sg-000000000000ssh0',
+            prefixListId: 'pl-00000000000000001',
+            reason: expect.stringContaining('UnauthorizedOperation'),
+          },
+        ],
+      });
+      expect(report.complete).toBe(true);
+    } finally {
+      await denied.close();
+    }
+  });
+
+  it('an account whose nodes cannot be read errors EKS-003 only', async () => {
+    const denied = await startEmulator({
+      fixture: {
+        ...fixture,
+        faults: [{ service: 'ec2', operation: 'DescribeInstances', fail: 'access-denied' }],
+      },
+    });
+    try {
+      const run = await runCli([
+        'audit',
+        '--endpoint-url',
+        denied.url,
+        '--regions',
+        REGION,
+        '--rules',
+        'EKS-001,EKS-003',
+        '--output',
+        'json',
+      ]);
+      const report = parseReport(run.stdout);
+      expect(findingFor(report, REGION, 'managed', 'EKS-003')).toMatchObject({
+        status: 'ERROR',
+        error: { code: 'UnauthorizedOperation' },
+      });
+      expect(findingFor(report, REGION, 'managed', 'EKS-001').status).toBe('PASS');
+    } finally {
+      await denied.close();
+    }
+  });
+
+  it('--fail-on and exemptions apply to EKS-003 like any rule', async () => {
+    expect((await audit('--rules', 'EKS-003', '--fail-on', 'critical')).code).toBe(0);
+    expect((await audit('--rules', 'EKS-003', '--fail-on', 'high')).code).toBe(1);
+  });
+
+  it.each(REPORT_FORMAT_NAMES.map((f) => [f]))('renders EKS-003 findings as %s', async (format) => {
+    const run = await audit('--rules', 'EKS-003', '--output', format);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('EKS-003');
+  });
+});

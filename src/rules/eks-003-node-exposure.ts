@@ -13,7 +13,7 @@ import {
   type RuleMetadata,
 } from './types.js';
 import { type ClusterRecord } from '../model/scan.js';
-import type { ExposedNode } from '../model/nodes.js';
+import type { ExposedNode, ExposingRule } from '../model/nodes.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-003',
@@ -121,6 +121,8 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
     exposedNodeCount: exposed.length,
     exposedNodes: exposed.slice(0, EXPOSED_NODES_SHOWN),
     exposedNodesNotShown: Math.max(0, exposed.length - EXPOSED_NODES_SHOWN),
+    // Every rule that opens a node, uncapped (a few per cluster): what remediation closes.
+    exposingRules: distinctRules(exposed.flatMap((n) => n.rules)),
     notJudged,
     ...(anyIpv6 ? { ipv6Note: IPV6_NOTE } : {}),
   };
@@ -148,20 +150,24 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
 
 const severityRank = (n: ExposedNode) => ['low', 'medium', 'high', 'critical'].indexOf(n.severity);
 
-/** Pure: the commands that close every exposing rule of an EKS-003 finding's nodes, each once (never run by eksposure). */
+function distinctRules(rules: readonly ExposingRule[]): ExposingRule[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const key = JSON.stringify(r);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/**
+ * Pure: the commands that close every exposing rule of an EKS-003 finding, each rule once; with
+ * allowed CIDRs, each revoke follows the authorize of those CIDRs. eksposure never runs them.
+ */
 export function remediationCommands(
   region: string,
-  nodes: readonly ExposedNode[],
-  approvedCidrs: readonly string[] | null,
+  rules: readonly ExposingRule[],
+  allowCidrs: readonly string[] | null,
 ): string[] {
-  const seen = new Set<string>();
-  return nodes
-    .flatMap((n) => n.rules)
-    .filter((r) => {
-      const key = JSON.stringify(r);
-      return seen.has(key) ? false : (seen.add(key), true);
-    })
-    .flatMap((r) => closeRuleCommands(region, r, approvedCidrs));
+  return distinctRules(rules).flatMap((r) => closeRuleCommands(region, r, allowCidrs));
 }
 
 export const eks003NodeExposure: Rule = { metadata, check, needs: ['nodes'] };

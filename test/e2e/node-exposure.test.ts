@@ -6,6 +6,7 @@ import { REPORT_FORMAT_NAMES } from '../../src/report/formats/names.js';
 import { type CliRun, REPO_ROOT, runCli } from '../support/cli.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
+import type { RemediationPlan } from '../../src/remediation/plan.js';
 
 const REGION = 'us-east-1';
 const fixture = JSON.parse(
@@ -182,5 +183,57 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
     const run = await audit('--rules', 'EKS-003', '--output', format);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('EKS-003');
+  });
+
+  it('remediate --nodes plans the exact revoke per offending rule, as advice never applied', async () => {
+    const run = await runCli([
+      'remediate',
+      '--endpoint-url',
+      emulator.url,
+      '--regions',
+      REGION,
+      '--nodes',
+      '--output',
+      'json',
+    ]);
+    const plan = JSON.parse(run.stdout) as RemediationPlan;
+    expect(schemaErrors('remediation-plan.schema.json', plan)).toEqual([]);
+    expect(plan.schemaVersion).toBe('2.2.0');
+    expect(plan.nodeExposure?.map((a) => [a.clusterName, a.commands])).toEqual([
+      [
+        'managed',
+        [
+          `aws ec2 revoke-security-group-ingress --region ${REGION} --group-id sg-0000000000000kub --ip-permissions '[{"IpProtocol":"tcp","FromPort":10250,"ToPort":10250,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`,
+        ],
+      ],
+      [
+        'self-managed',
+        [
+          `aws ec2 revoke-security-group-ingress --region ${REGION} --group-id sg-00000000000ro6v6 --ip-permissions '[{"IpProtocol":"tcp","FromPort":10255,"ToPort":10255,"Ipv6Ranges":[{"CidrIpv6":"::/1"}]}]'`,
+          `aws ec2 revoke-security-group-ingress --region ${REGION} --group-id sg-00000000000ro6v6 --ip-permissions '[{"IpProtocol":"tcp","FromPort":10255,"ToPort":10255,"Ipv6Ranges":[{"CidrIpv6":"8000::/1"}]}]'`,
+        ],
+      ],
+    ]);
+    expect(plan.nodeExposure?.[0]?.warning).toContain('never applies security-group changes');
+    const text = await runCli([
+      'remediate',
+      '--endpoint-url',
+      emulator.url,
+      '--regions',
+      REGION,
+      '--nodes',
+      '--mode',
+      'allowlist',
+      '--allow-cidr',
+      '198.51.100.0/24',
+    ]);
+    expect(text.stdout).toContain(
+      'NODES   us-east-1/managed (EKS-003, high; advice only, never applied)',
+    );
+    expect(text.stdout).toContain('authorize-security-group-ingress');
+    // Without --nodes, remediate reads no node.
+    const before = nodeCalls(emulator);
+    await runCli(['remediate', '--endpoint-url', emulator.url, '--regions', REGION]);
+    expect(nodeCalls(emulator)).toBe(before);
   });
 });

@@ -6,6 +6,7 @@ import {
 } from '../../../src/rules/eks-003-node-exposure.js';
 import type {
   ExposedNode,
+  ExposingRule,
   NodeInstance,
   PrefixListEntries,
   RegionNodes,
@@ -202,11 +203,11 @@ describe('EKS-003 configured exposure of nodes', () => {
 
   it('plans the exact revoke, with authorize first in allowlist mode', () => {
     const result = check(cluster, context([tcp(10250, 10250, ['0.0.0.0/0'])]));
-    const nodes = (result.evidence as { exposedNodes: ExposedNode[] }).exposedNodes;
-    expect(remediationCommands(REGION, nodes, null)).toEqual([
+    const rules = (result.evidence as { exposingRules: ExposingRule[] }).exposingRules;
+    expect(remediationCommands(REGION, rules, null)).toEqual([
       `aws ec2 revoke-security-group-ingress --region ${REGION} --group-id sg-1 --ip-permissions '[{"IpProtocol":"tcp","FromPort":10250,"ToPort":10250,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`,
     ]);
-    expect(remediationCommands(REGION, nodes, ['198.51.100.0/24', '2001:db8::/32'])).toEqual([
+    expect(remediationCommands(REGION, rules, ['198.51.100.0/24', '2001:db8::/32'])).toEqual([
       `aws ec2 authorize-security-group-ingress --region ${REGION} --group-id sg-1 --ip-permissions '[{"IpProtocol":"tcp","FromPort":10250,"ToPort":10250,"IpRanges":[{"CidrIp":"198.51.100.0/24"}],"Ipv6Ranges":[{"CidrIpv6":"2001:db8::/32"}]}]'`,
       expect.stringContaining('revoke-security-group-ingress'),
     ]);

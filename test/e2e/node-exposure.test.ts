@@ -1,11 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DescribeInstancesCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetManagedPrefixListEntriesCommand,
+} from '@aws-sdk/client-ec2';
+import type { AuditReport } from '../../src/model/findings.js';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { REPORT_FORMAT_NAMES } from '../../src/report/formats/names.js';
 import { type CliRun, REPO_ROOT, runCli } from '../support/cli.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
+import { emulatorClientConfig, failure } from '../support/sdk.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 
 const REGION = 'us-east-1';
@@ -235,5 +245,179 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
     const before = nodeCalls(emulator);
     await runCli(['remediate', '--endpoint-url', emulator.url, '--regions', REGION]);
     expect(nodeCalls(emulator)).toBe(before);
+  });
+});
+
+describe('EKS-003 across accounts, shards, exemptions and --baseline', () => {
+  const ROLE = 'arn:aws:iam::{account}:role/SecurityAudit';
+  const [CENTRAL, A, B] = ['111111111111', '222222222222', '333333333333'];
+  const region = (fixture.regions ?? {})[REGION];
+  if (!region) throw new Error('fixtures/nodes.json lost its region');
+  // B's kubelet group admits only the VPC: its managed node group passes.
+  const closed = {
+    ...region,
+    securityGroups: {
+      ...region.securityGroups,
+      'sg-0000000000000kub': {
+        ingress: [{ protocol: 'tcp', fromPort: 10250, toPort: 10250, cidrs: ['10.0.0.0/8'] }],
+      },
+    },
+  };
+  const accounts: Fixture = {
+    accountId: CENTRAL,
+    roles: { SecurityAudit: { trustedAccounts: [CENTRAL] } },
+    accounts: {
+      [CENTRAL]: { regions: { [REGION]: { clusters: [] } } },
+      [A]: { regions: { [REGION]: region } },
+      [B]: { regions: { [REGION]: closed } },
+    },
+  };
+  let emulator: RunningEmulator;
+  let folder = '';
+  beforeAll(async () => {
+    emulator = await startEmulator({ fixture: accounts });
+    folder = mkdtempSync(join(tmpdir(), 'eksposure-eks003-'));
+  });
+  afterAll(() => emulator.close());
+
+  const scan = (...args: string[]) =>
+    runCli([
+      'audit',
+      '--endpoint-url',
+      emulator.url,
+      '--regions',
+      REGION,
+      '--accounts',
+      `${A},${B}`,
+      '--role-arn',
+      ROLE,
+      '--rules',
+      'EKS-003',
+      '--output',
+      'json',
+      ...args,
+    ]);
+  const managed = (report: AuditReport) =>
+    report.findings
+      .filter((f) => f.clusterName === 'managed')
+      .map((f) => [f.accountId, f.status, f.change ?? null]);
+
+  it('judges each account with its own nodes, in shards that merge to the whole', async () => {
+    const whole = await scan();
+    const report = parseReport(whole.stdout);
+    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+    expect(managed(report)).toEqual([
+      [A, 'FAIL', null],
+      [B, 'PASS', null],
+    ]);
+    const files = await Promise.all(
+      [0, 1].map(async (i) => {
+        const run = await scan('--shard', `${i}/2`);
+        const path = join(folder, `shard-${i}.json`);
+        writeFileSync(path, run.stdout);
+        return path;
+      }),
+    );
+    const merged = parseReport((await runCli(['merge', ...files, '--output', 'json'])).stdout);
+    expect(managed(merged)).toEqual(managed(report));
+    expect(merged.summary).toEqual(report.summary);
+  });
+
+  it('an exemption suppresses an EKS-003 FAIL, and --baseline tracks it', async () => {
+    const config = join(folder, 'exempt.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        exemptions: [
+          {
+            cluster: 'self-managed',
+            account: A,
+            rules: ['EKS-003'],
+            reason: 'read-only kubelet behind a firewall, SEC-1',
+            expires: '2099-01-01',
+          },
+        ],
+      }),
+    );
+    const first = await scan('--config', config);
+    const baseline = join(folder, 'baseline.json');
+    writeFileSync(baseline, first.stdout);
+    const firstReport = parseReport(first.stdout);
+    expect(findingFor(firstReport, REGION, 'self-managed', 'EKS-003')).toMatchObject({
+      accountId: A,
+      status: 'SUPPRESSED',
+    });
+    const again = parseReport((await scan('--baseline', baseline)).stdout);
+    expect(schemaErrors('audit-report.schema.json', again)).toEqual([]);
+    expect(managed(again)).toEqual([
+      [A, 'FAIL', 'unchanged'],
+      [B, 'PASS', 'unchanged'],
+    ]);
+    // Without the exemption, the suppressed finding is a FAIL again: new.
+    const selfManagedA = again.findings.find(
+      (f) => f.accountId === A && f.clusterName === 'self-managed',
+    );
+    expect(selfManagedA).toMatchObject({ status: 'FAIL', change: 'new' });
+  });
+});
+
+describe("the emulator's node reads, through the SDK", () => {
+  let emulator: RunningEmulator;
+  let ec2: EC2Client;
+  beforeAll(async () => {
+    emulator = await startEmulator({ fixture });
+    ec2 = new EC2Client(emulatorClientConfig(emulator.url, REGION));
+  });
+  afterAll(async () => {
+    ec2.destroy();
+    await emulator.close();
+  });
+
+  it('pages DescribeInstances at MaxResults, filtered by tag and state', async () => {
+    const filters = [{ Name: 'instance-state-name', Values: ['running', 'pending'] }];
+    // Six instances, one of them stopped.
+    const first = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    expect(first.Reservations).toHaveLength(5);
+    const second = await ec2.send(
+      new DescribeInstancesCommand({ MaxResults: 5, NextToken: first.NextToken }),
+    );
+    expect(second.Reservations?.map((r) => r.Instances?.[0]?.InstanceId)).toEqual([
+      'i-0a1b2c3d4e5f60030',
+    ]);
+    expect(second.NextToken).toBeUndefined();
+    const tagged = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'tag:eks:cluster-name', Values: ['managed'] }, ...filters],
+      }),
+    );
+    expect(tagged.Reservations).toHaveLength(2);
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ MaxResults: 4 })))).name).toBe(
+      'InvalidParameterValue',
+    );
+  });
+
+  it('answers DescribeSecurityGroups by id and GetManagedPrefixListEntries, and refuses unknown ids', async () => {
+    const groups = await ec2.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: ['sg-00000000000ro6v6'] }),
+    );
+    expect(groups.SecurityGroups?.[0]?.IpPermissions?.[0]).toMatchObject({
+      IpProtocol: 'tcp',
+      FromPort: 10255,
+      ToPort: 10255,
+      Ipv6Ranges: [{ CidrIpv6: '::/1' }, { CidrIpv6: '8000::/1' }],
+    });
+    expect(
+      (await failure(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-nope'] })))).name,
+    ).toBe('InvalidGroup.NotFound');
+    const entries = await ec2.send(
+      new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-00000000000000001' }),
+    );
+    expect(entries.Entries).toEqual([{ Cidr: '198.51.100.0/24' }]);
+    const lists = await ec2.send(new DescribeManagedPrefixListsCommand({}));
+    expect(lists.PrefixLists?.[0]).toMatchObject({
+      PrefixListId: 'pl-00000000000000001',
+      AddressFamily: 'IPv4',
+      PrefixListName: 'office',
+    });
   });
 });

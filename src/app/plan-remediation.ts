@@ -10,6 +10,9 @@ import {
   type ScanSelection,
 } from '../remediation/plan-from-scans.js';
 import { assemblePlan, type RemediationRequest } from '../remediation/planner.js';
+import { nodeExposureAdvice } from '../remediation/node-advice.js';
+import { eks001EndpointPublicAccess } from '../rules/eks-001-endpoint-public-access.js';
+import { eks003NodeExposure } from '../rules/eks-003-node-exposure.js';
 import type { NotSelected, Refused } from './outcomes.js';
 import { scan, type ScanPorts, type ScanRequest } from './scan-accounts.js';
 
@@ -31,6 +34,8 @@ export interface PlanRequest extends Omit<ScanRequest, 'afterScan' | 'evaluation
   /** --allow-drift: change clusters managed as code anyway (an emergency), recorded in the plan. */
   readonly allowDrift: boolean;
   readonly planId: string;
+  /** --nodes: also read the nodes (EKS-003) and add security-group advice to the plan. */
+  readonly nodes?: boolean;
 }
 
 export type PlanOutcome =
@@ -72,7 +77,11 @@ export async function planRemediation(
     { ...ports, progress: silentProgress },
     {
       ...request,
-      evaluation: { exemptions: request.exemptions, managers: request.managers },
+      evaluation: {
+        exemptions: request.exemptions,
+        managers: request.managers,
+        ...(request.nodes ? { rules: [eks001EndpointPublicAccess, eks003NodeExposure] } : {}),
+      },
       // Across accounts, each account is planned while its clients (its role) are still open.
       afterScan: async (result, aws) => {
         if (!result.ok) return;
@@ -121,7 +130,7 @@ export async function planRemediation(
     };
   }
   const { remediation } = request;
-  const plan = assemblePlan(
+  const assembled = assemblePlan(
     {
       planId: request.planId,
       createdAt: new Date(ports.clock.now()),
@@ -135,6 +144,15 @@ export async function planRemediation(
     },
     scanned.clusters,
   );
+  const plan = request.nodes
+    ? {
+        ...assembled,
+        nodeExposure: nodeExposureAdvice(
+          outcome.report.findings,
+          remediation.mode === 'allowlist' ? remediation.allowCidrs : null,
+        ),
+      }
+    : assembled;
   ports.logger.info(
     { planId: plan.planId, ...plan.summary, maxRssKb: ports.peakMemoryKb() },
     'plan made',

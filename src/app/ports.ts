@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { AccountTarget, OrganizationListing } from '../model/accounts.js';
 import type { ErrorInfo } from '../model/errors.js';
+import type { RegionNodes } from '../model/nodes.js';
 import type {
   CallerAccount,
   RegionList,
@@ -46,6 +47,15 @@ export interface AccountAws extends ChangePort, SecurityHubAws {
     options: RegionScanOptions,
     progress: ScanProgress,
   ): Promise<RegionScan>;
+  /**
+   * The region's nodes of the clusters named: DescribeInstances (running and pending, tagged for a
+   * cluster) to the last page, their security groups, and the prefix lists those name; never throws.
+   */
+  describeNodes(
+    region: string,
+    clusterNames: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<RegionNodes>;
   /** STS GetCallerIdentity: the account these credentials act in; never throws. */
   callerAccount(region: string, signal: AbortSignal | undefined): Promise<CallerAccount>;
   /** Ends every call in flight (it fails with an AbortError), refuses new ones, closes connections. */

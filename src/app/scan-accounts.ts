@@ -182,6 +182,8 @@ type AccountScan =
 
 interface AccountScanOptions {
   readonly homeRegion: string;
+  /** The rules run: a rule that needs the nodes makes each region read them (EKS-003). */
+  readonly rules?: readonly Rule[] | undefined;
   readonly regions: readonly string[] | undefined;
   readonly concurrency: number;
   readonly keepCertificateAuthority?: boolean | undefined;
@@ -202,9 +204,10 @@ async function scanAccount(
   options: AccountScanOptions,
   regionLimit: LimitFunction,
 ): Promise<AccountScan> {
+  const readNodes = (options.rules ?? []).some((r) => r.needs?.includes('nodes'));
   const scanIn = (region: string, signal: AbortSignal | undefined, progress: ScanProgress) =>
-    regionLimit(() =>
-      deps.aws.scanRegion(
+    regionLimit(async (): Promise<RegionScan> => {
+      const scan = await deps.aws.scanRegion(
         region,
         {
           concurrency: options.concurrency,
@@ -212,8 +215,12 @@ async function scanAccount(
           keepCertificateAuthority: options.keepCertificateAuthority,
         },
         progress,
-      ),
-    );
+      );
+      if (!readNodes || scan.clusters.length === 0 || signal?.aborted) return scan;
+      // One read of the region's nodes for all its clusters, only when a rule needs them.
+      const names = scan.clusters.map((c) => c.name);
+      return { ...scan, nodes: await deps.aws.describeNodes(region, names, signal) };
+    });
 
   const early = heldBackProgress(deps.progress);
   const prefetched = new Map<string, { stop: AbortController; scan: Promise<RegionScan> }>();

@@ -175,10 +175,21 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
   const findings: Finding[] = [];
   const judged: Pick<ExemptedFinding<Finding>, 'matched' | 'exemption'>[] = [];
   for (const a of scanned)
-    for (const scan of a.scans)
+    for (const scan of a.scans) {
+      // The region's nodes, for the rules that judge them (EKS-003).
+      const regionContext = scan.nodes
+        ? { ...context, nodes: { region: scan.region, facts: scan.nodes } }
+        : context;
       for (const c of scan.clusters)
         for (const rule of rules) {
-          const finding = findingsFor(rule, a.target.accountId, scan.region, c, context, managers);
+          const finding = findingsFor(
+            rule,
+            a.target.accountId,
+            scan.region,
+            c,
+            regionContext,
+            managers,
+          );
           if (!c.ok || exemptions.length === 0) {
             findings.push(finding);
             continue;
@@ -194,6 +205,7 @@ export function buildAuditReport(rules: readonly Rule[], input: AuditInput): Aud
           findings.push({ ...j.finding, exemption: j.exemption });
           judged.push({ matched: j.matched, exemption: j.exemption });
         }
+    }
   findings.sort(
     (a, b) =>
       byAccount(a, b) ||

@@ -1,5 +1,6 @@
 import type { AwsClients } from './clients.js';
 import { scanRegion } from './collect-clusters.js';
+import { describeRegionNodes } from './describe-nodes.js';
 import { callerAccountId } from './identity.js';
 import { listAccountRegions } from './regions.js';
 import { batchImportFindings, getFindings } from './security-hub.js';
@@ -25,6 +26,11 @@ export function accountPort(clients: AwsClients) {
       options: Parameters<typeof scanRegion>[2],
       progress: Parameters<typeof scanRegion>[3],
     ) => scanRegion(clients.eks(region), region, options, progress),
+    describeNodes: async (
+      region: string,
+      clusterNames: readonly string[],
+      signal: AbortSignal | undefined,
+    ) => describeRegionNodes(await clients.ec2(region), clusterNames, signal),
     callerAccount: (region: string, signal: AbortSignal | undefined) =>
       callerAccountId(clients, region, signal),
     describeCluster: (region: string, name: string, signal: AbortSignal) =>

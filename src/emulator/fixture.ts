@@ -78,12 +78,54 @@ export interface FixtureRegion {
   readonly securityHub?: { readonly enabled?: boolean };
   readonly vpcs?: Readonly<Record<string, FixtureVpc>>;
   readonly clusters?: readonly FixtureCluster[];
+  /** EC2 instances (DescribeInstances): nodes tie to a cluster by their tags. */
+  readonly instances?: readonly FixtureInstance[];
+  /** Security groups (DescribeSecurityGroups), by id. */
+  readonly securityGroups?: Readonly<Record<string, FixtureSecurityGroup>>;
+  /** Managed prefix lists (GetManagedPrefixListEntries), by id. */
+  readonly prefixLists?: Readonly<Record<string, FixturePrefixList>>;
   /** Many look-alike clusters: `count` clusters named `${namePrefix}${n}` (n from 1), each from `cluster`. */
   readonly generate?: readonly {
     count: number;
     namePrefix: string;
     cluster?: Omit<FixtureCluster, 'name'>;
   }[];
+}
+
+export interface FixtureInstance {
+  readonly instanceId: string;
+  /** Default running. */
+  readonly state?: 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly privateIp?: string;
+  readonly publicIp?: string;
+  readonly ipv6Addresses?: readonly string[];
+  /** The primary network interface's security groups. */
+  readonly securityGroups?: readonly string[];
+}
+
+/** One ingress rule: a protocol (tcp, udp, icmp, -1), ports, and its sources. */
+export interface FixtureIngressRule {
+  readonly protocol: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly cidrs?: readonly string[];
+  readonly ipv6Cidrs?: readonly string[];
+  readonly groupIds?: readonly string[];
+  readonly prefixListIds?: readonly string[];
+}
+
+export interface FixtureSecurityGroup {
+  readonly name?: string;
+  readonly vpcId?: string;
+  readonly ingress?: readonly FixtureIngressRule[];
+}
+
+export interface FixturePrefixList {
+  readonly name?: string;
+  /** IPv4 or IPv6; default IPv4. */
+  readonly addressFamily?: 'IPv4' | 'IPv6';
+  readonly cidrs: readonly string[];
 }
 
 export interface FixtureVpc {

@@ -103,6 +103,9 @@ const noRegion = (name: string): RegionState => ({
   optInStatus: 'opt-in-not-required',
   clusters: new Map(),
   vpcs: new Map(),
+  instances: [],
+  securityGroups: new Map(),
+  prefixLists: new Map(),
   updates: new Map(),
   securityHub: newSecurityHub(false),
 });

@@ -8,6 +8,9 @@ import {
   type Fixture,
   type FixtureCluster,
   FixtureError,
+  type FixtureInstance,
+  type FixturePrefixList,
+  type FixtureSecurityGroup,
   type FixtureRegion,
   type FixtureRole,
   type OptInStatus,
@@ -64,6 +67,10 @@ export interface RegionState {
   /** Insertion order is ListClusters order. */
   readonly clusters: Map<string, ClusterRecord>;
   readonly vpcs: Map<string, VpcRecord>;
+  /** EC2 instances in fixture order (DescribeInstances order). */
+  readonly instances: readonly FixtureInstance[];
+  readonly securityGroups: ReadonlyMap<string, FixtureSecurityGroup>;
+  readonly prefixLists: ReadonlyMap<string, FixturePrefixList>;
   /** Cluster updates by cluster name, oldest first; kept apart so DescribeCluster does not show them. */
   readonly updates: Map<string, UpdateRecord[]>;
   /** Security Hub in this region: enabled unless the fixture says otherwise, and its findings. */
@@ -262,6 +269,9 @@ function buildRegions(accountId: string, fixtureRegions: Readonly<Record<string,
       optInStatus: spec.optInStatus ?? 'opt-in-not-required',
       clusters,
       vpcs,
+      instances: [...(spec.instances ?? [])],
+      securityGroups: new Map(Object.entries(spec.securityGroups ?? {})),
+      prefixLists: new Map(Object.entries(spec.prefixLists ?? {})),
       updates: new Map(),
       securityHub: newSecurityHub(spec.securityHub?.enabled ?? true),
     });

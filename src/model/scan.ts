@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/client-eks';
 import type { AccountTarget } from './accounts.js';
 import type { ErrorInfo } from './errors.js';
+import type { RegionNodes } from './nodes.js';
 
 export interface AccountRegion {
   readonly name: string;
@@ -49,6 +50,8 @@ export interface RegionScan {
   /** Set when listing failed: the clusters below may then be only part of the region. */
   readonly error: ErrorInfo | undefined;
   readonly clusters: readonly ClusterScan[];
+  /** The region's EC2 nodes, read only when a rule needs them (EKS-003). */
+  readonly nodes?: RegionNodes | undefined;
 }
 
 export interface ScanProgress {

@@ -4,9 +4,27 @@ import { type AccountRef } from '../model/accounts.js';
 import { type EndpointChange, type EndpointConfig } from '../model/endpoint.js';
 import type { AsCodeFix, AsCodeSummary } from '../model/as-code.js';
 import type { ManagedBy } from '../model/managed-by.js';
+import type { Severity } from '../model/findings.js';
+
+/**
+ * remediate --nodes: what closes a cluster's nodes' security-group rules open to the internet
+ * (EKS-003), as commands to run by hand. Advice only: apply never runs it (since 2.2.0).
+ */
+export interface NodeExposureAdvice {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly severity: Severity;
+  readonly exposedNodeCount: number;
+  /** The EKS-003 finding's message. */
+  readonly message: string;
+  /** `aws ec2 revoke-security-group-ingress ...` per offending rule; in allowlist mode each after its `authorize-security-group-ingress`. */
+  readonly commands: readonly string[];
+  readonly warning: string;
+}
 
 /** Bump the major version on any change a consumer could notice; schemas/remediation-plan.schema.json mirrors this. */
-export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.1.0';
+export const REMEDIATION_PLAN_SCHEMA_VERSION = '2.2.0';
 export const PLAN_KIND = 'eksposure-remediation-plan';
 
 /** private / allowlist fix EKS-001; rollback restores what a journal recorded as the configuration before. */
@@ -85,4 +103,6 @@ export interface RemediationPlan {
     readonly skip: number;
   };
   readonly clusters: readonly ClusterPlan[];
+  /** remediate --nodes: security-group advice per cluster EKS-003 failed; never applied (since 2.2.0). */
+  readonly nodeExposure?: readonly NodeExposureAdvice[];
 }

@@ -1,6 +1,6 @@
 import { clusterLabel } from '../remediation/accounts.js';
 
-import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
+import type { ClusterPlan, NodeExposureAdvice, RemediationPlan } from '../remediation/plan.js';
 import { renderTable, type TextWidth, wrapParagraph, wrapText } from './text-table.js';
 import { type EndpointConfig } from '../model/endpoint.js';
 import { describeManager } from '../model/managed-by.js';
@@ -160,6 +160,17 @@ function asCodeSummary(summary: AsCodeSummary, options: TextWidth): string[] {
 }
 
 /** The plan for a person: updates last, next to the summary; fitted to `width` if given. */
+/** remediate --nodes: a cluster's security-group advice (EKS-003), never applied. */
+function formatNodeAdvice(advice: NodeExposureAdvice, options: TextWidth): string {
+  const lines = [
+    `NODES   ${advice.region}/${advice.clusterName} (EKS-003, ${advice.severity}; advice only, never applied)`,
+    wrapParagraph(`  ${advice.message}`, options),
+    wrapParagraph(`  ${advice.warning}`, options),
+    ...advice.commands.map((c) => shellLines('    $ ', c, options)),
+  ];
+  return lines.join('\n');
+}
+
 export function formatPlan(
   plan: RemediationPlan,
   applying: boolean,
@@ -194,5 +205,6 @@ export function formatPlan(
     ),
   );
   if (plan.asCode) parts.push(asCodeSummary(plan.asCode, options).join('\n'));
+  for (const advice of plan.nodeExposure ?? []) parts.push(formatNodeAdvice(advice, options));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { eks001EndpointPublicAccess } from './eks-001-endpoint-public-access.js';
 import { eks002EndpointNoPublicAccess } from './eks-002-endpoint-no-public-access.js';
+import { eks003NodeExposure } from './eks-003-node-exposure.js';
 import { eksProbe001ApiReachable } from './eks-probe-001-api-reachable.js';
 import type { Rule } from './types.js';
 import { type Severity } from '../model/findings.js';
@@ -8,6 +9,7 @@ import { type Severity } from '../model/findings.js';
 export const rules: readonly Rule[] = [
   eks001EndpointPublicAccess,
   eks002EndpointNoPublicAccess,
+  eks003NodeExposure,
   eksProbe001ApiReachable,
 ];
 

@@ -1,6 +1,7 @@
 import { type ClusterRecord } from '../model/scan.js';
 import { type ProbeReport } from '../model/probe.js';
 import { type Severity, type Evidence } from '../model/findings.js';
+import { type RegionNodes } from '../model/nodes.js';
 
 /**
  * What a rule's check decides about one cluster. ERROR: the rule could not observe what it judges
@@ -40,7 +41,12 @@ export interface RuleContext {
   readonly approvedCidrs: readonly string[] | null;
   /** What `--probe` observed, by cluster ARN (see probeKey); absent when no probe ran. */
   readonly probes?: ReadonlyMap<string, ProbeReport>;
+  /** The cluster's region's EC2 nodes (read only when a rule needs them); absent when not read. */
+  readonly nodes?: { readonly region: string; readonly facts: RegionNodes };
 }
+
+/** Facts a scan reads only for the rules that need them. */
+export type RuleFact = 'nodes';
 
 export const NO_RULE_CONTEXT: RuleContext = { approvedCidrs: null };
 
@@ -48,4 +54,6 @@ export interface Rule {
   readonly metadata: RuleMetadata;
   /** Pure: the cluster as DescribeCluster returned it (the fields a scan keeps), in; a verdict with a reason, out. */
   readonly check: (cluster: ClusterRecord, context?: RuleContext) => CheckResult;
+  /** What the scan must read beyond DescribeCluster for this rule (EKS-003: the nodes). */
+  readonly needs?: readonly RuleFact[];
 }

@@ -296,7 +296,7 @@ describe('eksposure rules and completion', () => {
       aliases: string[];
       rationale: string;
     }[];
-    expect(json.map((r) => r.id)).toEqual(['EKS-001', 'EKS-002', 'EKS-PROBE-001']);
+    expect(json.map((r) => r.id)).toEqual(['EKS-001', 'EKS-002', 'EKS-003', 'EKS-PROBE-001']);
     expect(json[1]?.aliases).toContain('EKS.1');
   });
 

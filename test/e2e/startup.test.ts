@@ -91,10 +91,12 @@ describe('start-up loads only what the command uses', () => {
       expect.arrayContaining(['@aws-sdk/client-eks', '@aws-sdk/client-ec2', 'pino']),
     );
     // Only the SDK commands eksposure sends: about 1 MB in all, where the whole EC2 client alone is 2 MB.
+    // EKS-003's EC2 commands (DescribeInstances' Instance schema above all) share EC2's chunk even
+    // though they are imported apart: about 26 kB more (1.50 MB to 1.53 MB).
     const bytes = filesLoaded(list).reduce(
       (sum, file) => sum + statSync(join(REPO_ROOT, file)).size,
       0,
     );
-    expect(bytes).toBeLessThan(1_500_000);
+    expect(bytes).toBeLessThan(1_550_000);
   });
 });

@@ -68,6 +68,16 @@ export function fakeAccount(accountId: string, clusters: FakeCluster[]) {
   });
   const regions = [...new Set(clusters.map((c) => c.region))].sort();
   const aws: AccountAws = {
+    describeNodes: () => {
+      count('DescribeInstances');
+      return Promise.resolve({
+        ok: true,
+        instances: [],
+        securityGroups: new Map(),
+        prefixLists: new Map(),
+        calls: 1,
+      });
+    },
     listRegions: () => {
       count('DescribeRegions');
       return Promise.resolve({

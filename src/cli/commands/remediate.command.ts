@@ -68,6 +68,12 @@ export function remediateCommand(
           describe:
             'Change clusters managed as code anyway, for an emergency (recorded in the plan and journal): merge the patch after',
         },
+        nodes: {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also read each cluster's EC2 nodes (rule EKS-003) and add, as advice, the aws ec2 revoke-security-group-ingress (allowlist mode: authorize the allowed CIDRs first) closing each rule that opens a node port to the internet; eksposure never applies security-group changes",
+        },
         apply: {
           type: 'boolean',
           default: false,

@@ -54,6 +54,7 @@ export interface RemediateArgs extends AwsConnectionArgs, AccountArgs, ConfigArg
   readonly 'iac-dir'?: readonly string[];
   readonly 'patch-out'?: string;
   readonly 'allow-drift': boolean;
+  readonly nodes?: boolean;
   readonly 'allow-cidr'?: readonly string[];
   readonly 'allow-cidrs-file'?: string;
   readonly cluster?: readonly string[];
@@ -206,6 +207,7 @@ export async function remediate(deps: CliDeps, args: RemediateArgs): Promise<num
         exemptions: config.exemptions,
         managers: config.managers,
         allowDrift: args['allow-drift'],
+        nodes: args.nodes === true,
         planId: deps.newId(),
       },
     );

@@ -49,10 +49,20 @@ const splitList = (values: readonly string[]) =>
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
 
-/** --rules: ids or aliases, in registry order; an unknown one is one line, exit 2. */
+/**
+ * --rules: ids or aliases, in registry order; an unknown one is one line, exit 2. `all` is every
+ * rule but EKS-PROBE-001, which --probe adds.
+ */
 export function resolveRules(values: readonly string[] | undefined): readonly Rule[] {
   if (values === undefined) return defaultRules;
-  const names = splitList(values);
+  const listed = splitList(values);
+  const all = listed.some((n) => n.toLowerCase() === 'all');
+  const names = all
+    ? [
+        ...listed.filter((n) => n.toLowerCase() !== 'all'),
+        ...allRules.filter((r) => r !== eksProbe001ApiReachable).map((r) => r.metadata.id),
+      ]
+    : listed;
   const selected = selectRules(names);
   if (!selected.ok) {
     throw new CliError(

@@ -33,7 +33,7 @@ export const ruleOptions = {
     array: true,
     requiresArg: true,
     describe:
-      'Rules to run, by id or alias, comma-separated or repeated (default EKS-001; eksposure rules lists them)',
+      'Rules to run, by id or alias, comma-separated or repeated, or all (default EKS-001; EKS-003, node exposure, reads EC2 nodes and runs only when named; eksposure rules lists them)',
   },
   'approved-cidrs': {
     type: 'string',

@@ -8,6 +8,12 @@ import type {
 } from '../service-api.js';
 import { isRegionEnabled } from '../state.js';
 import { element, escapeXml } from '../xml.js';
+import {
+  describeInstances,
+  describeManagedPrefixLists,
+  describeSecurityGroups,
+  getManagedPrefixListEntries,
+} from './nodes-api.js';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const VPC_ATTRIBUTES = [
@@ -96,6 +102,13 @@ const OPERATIONS: Record<
 > = {
   DescribeRegions: { resource: () => '*', run: describeRegions },
   DescribeVpcAttribute: { resource: (p) => p.get('VpcId') ?? '*', run: describeVpcAttribute },
+  DescribeInstances: { resource: () => '*', run: describeInstances },
+  DescribeSecurityGroups: { resource: () => '*', run: describeSecurityGroups },
+  GetManagedPrefixListEntries: {
+    resource: (p) => p.get('PrefixListId') ?? '*',
+    run: getManagedPrefixListEntries,
+  },
+  DescribeManagedPrefixLists: { resource: () => '*', run: describeManagedPrefixLists },
 };
 
 export const ec2Api: ServiceApi = {

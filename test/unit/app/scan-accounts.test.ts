@@ -52,6 +52,7 @@ describe('scanAccounts', () => {
     return {
       listRegions: () => Promise.resolve(refused),
       scanRegion: (region) => Promise.resolve({ region, error: refused.error, clusters: [] }),
+      describeNodes: () => Promise.resolve(refused),
       callerAccount: () => Promise.resolve(refused),
       describeCluster: reject,
       describeUpdate: reject,

@@ -5,6 +5,7 @@ describe('rule registry', () => {
     expect(rules.map((r) => [r.metadata.id, r.metadata.aliases])).toEqual([
       ['EKS-001', []],
       ['EKS-002', ['EKS.1', 'eks-endpoint-no-public-access']],
+      ['EKS-003', ['node-exposure']],
       ['EKS-PROBE-001', ['api-reachable']],
     ]);
     expect(defaultRules.map((r) => r.metadata.id)).toEqual(['EKS-001']);
@@ -32,7 +33,7 @@ describe('rule registry', () => {
       expect(['low', 'medium', 'high', 'critical']).toContain(m.severity);
       expect(m.rationale.length).toBeGreaterThan(50);
       expect(m.remediation.summary.length).toBeGreaterThan(0);
-      expect(m.remediation.cli).toMatch(/^aws eks /);
+      expect(m.remediation.cli).toMatch(/^aws (eks|ec2) /);
       expect(m.remediation.terraform.length).toBeGreaterThan(0);
       expect(m.references.length).toBeGreaterThan(0);
       for (const ref of m.references) expect(ref).toMatch(/^https:\/\//);

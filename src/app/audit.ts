@@ -4,6 +4,8 @@ import type { AuditReport } from '../model/findings.js';
 import type { ProbeReport } from '../model/probe.js';
 import type { AccountScanResult } from '../model/scan.js';
 import { probeTargets } from '../probe/probe-clusters.js';
+import { kubeletTargets } from '../probe/kubelet-targets.js';
+import type { KubeletProbeResult, KubeletProbeTarget } from '../model/node-probe.js';
 import type { Rule, RuleContext } from '../rules/types.js';
 import type { NotSelected, Refused } from './outcomes.js';
 import { scan, type ScanPorts, type ScanRequest } from './scan-accounts.js';
@@ -27,6 +29,12 @@ export interface AuditPorts extends ScanPorts {
     probe: AuditProbe,
     signal: AbortSignal,
   ): Promise<ReadonlyMap<string, ProbeReport>>;
+  /** Anonymous GET /pods and /healthz on each kubelet, `probe.concurrency` at once; never throws. */
+  probeKubelets(
+    targets: readonly KubeletProbeTarget[],
+    probe: AuditProbe,
+    signal: AbortSignal,
+  ): Promise<KubeletProbeResult[]>;
 }
 
 export interface AuditRequest extends Omit<ScanRequest, 'afterScan' | 'evaluation'> {
@@ -62,7 +70,11 @@ export async function audit(ports: AuditPorts, request: AuditRequest): Promise<A
           ports.logger.info({ endpoints, vantage: probe.vantage }, 'probing public endpoints');
           const probes = await ports.probeEndpoints(accounts, probe, signal);
           ports.logger.info({ endpoints: probes.size }, 'probes done');
-          return probes;
+          if (!request.rules.some((r) => r.needs?.includes('nodes'))) return { probes };
+          return {
+            probes,
+            kubeletProbes: await probeExposedKubelets(ports, accounts, probe, signal),
+          };
         },
       }),
     },
@@ -71,4 +83,30 @@ export async function audit(ports: AuditPorts, request: AuditRequest): Promise<A
   if (signal.aborted) return { kind: 'interrupted' };
   if (outcome.kind === 'refused') return outcome;
   return { kind: 'report', report: outcome.report };
+}
+
+/** With EKS-003: the kubelets it finds open to the internet, probed; results by cluster ARN. */
+async function probeExposedKubelets(
+  ports: AuditPorts,
+  accounts: readonly AccountScanResult[],
+  probe: AuditProbe,
+  signal: AbortSignal,
+): Promise<ReadonlyMap<string, readonly KubeletProbeResult[]>> {
+  const targets = kubeletTargets(accounts);
+  ports.logger.info({ kubelets: targets.length }, 'probing exposed kubelets');
+  const results = await ports.probeKubelets(
+    targets.map((t) => t.target),
+    probe,
+    signal,
+  );
+  // A result names its node, not the cluster's ARN: the targets say which cluster each node is of.
+  const nodeKey = (n: Pick<KubeletProbeTarget, 'accountId' | 'region' | 'clusterName'>) =>
+    `${n.accountId ?? ''}/${n.region ?? ''}/${n.clusterName ?? ''}`;
+  const clusterOf = new Map(targets.map((t) => [nodeKey(t.target), t.cluster]));
+  const byCluster = new Map<string, KubeletProbeResult[]>();
+  for (const result of results) {
+    const cluster = clusterOf.get(nodeKey(result));
+    if (cluster !== undefined) byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), result]);
+  }
+  return byCluster;
 }

@@ -14,7 +14,6 @@ import type { DeclaredManager } from '../model/managed-by.js';
 import type { AccountSelection, AccountSource, AccountTarget } from '../model/accounts.js';
 import { type ErrorInfo, formatErrorInfo, isCredentialError } from '../model/errors.js';
 import type { AuditReport } from '../model/findings.js';
-import type { ProbeReport } from '../model/probe.js';
 import type {
   AccountRegion,
   AccountScanResult,
@@ -60,9 +59,14 @@ export interface AuditOptions {
   readonly managers?: readonly DeclaredManager[];
   /** Keep each cluster's CA (the probe verifies TLS against it). */
   readonly keepCertificateAuthority?: boolean | undefined;
-  /** --probe: observes the scanned clusters' endpoints before the report is built (RuleContext.probes). */
+  /**
+   * --probe: observes the scanned clusters' endpoints (and with EKS-003 their exposed kubelets)
+   * before the report is built (RuleContext.probes and kubeletProbes).
+   */
   readonly probe?:
-    | ((accounts: readonly AccountScanResult[]) => Promise<ReadonlyMap<string, ProbeReport>>)
+    | ((
+        accounts: readonly AccountScanResult[],
+      ) => Promise<Pick<RuleContext, 'probes' | 'kubeletProbes'>>)
     | undefined;
 }
 
@@ -399,8 +403,7 @@ async function withProbes(
   accounts: readonly AccountScanResult[],
 ): Promise<RuleContext | undefined> {
   if (!options.probe) return options.ruleContext;
-  const probes = await options.probe(accounts);
-  return { ...(options.ruleContext ?? NO_RULE_CONTEXT), probes };
+  return { ...(options.ruleContext ?? NO_RULE_CONTEXT), ...(await options.probe(accounts)) };
 }
 
 export interface AccountsAuditDeps extends Omit<AuditDeps, 'aws'> {

@@ -13,7 +13,9 @@ import {
   type RuleMetadata,
 } from './types.js';
 import { type ClusterRecord } from '../model/scan.js';
-import type { ExposedNode, ExposingRule } from '../model/nodes.js';
+import type { ExposedNode, ExposingRule, RegionNodes } from '../model/nodes.js';
+import { kubeletSeverityBump } from '../model/node-probe.js';
+import { probeKey } from './eks-probe-001-api-reachable.js';
 
 export const metadata: RuleMetadata = {
   id: 'EKS-003',
@@ -91,28 +93,15 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
       evidence: { nodesRead: false },
       error: read.facts.error,
     };
-  const { instances, securityGroups, prefixLists } = read.facts;
-  const nodes = instances.filter((i) => isNodeOf(i, name));
+  const { nodes, judged, exposed, notJudged } = judgeNodes(name, read.region, read.facts);
   if (nodes.length === 0)
     return {
       status: 'PASS',
       message: 'Not applicable: the cluster has no EC2 nodes (Fargate only, or none yet).',
       evidence: { nodesRead: true, applicable: false, nodes: 0 },
     };
-  const notJudged: NotJudged[] = [];
-  const judged = nodes.map((n) =>
-    judgeNode(
-      n,
-      { clusterName: name, region: read.region },
-      securityGroups,
-      prefixLists,
-      notJudged,
-    ),
-  );
-  const exposed = judged
-    .flatMap((j) => (j.exposed ? [j.exposed] : []))
-    .sort((a, b) => severityRank(b) - severityRank(a) || a.instanceId.localeCompare(b.instanceId));
   const anyIpv6 = nodes.some((n) => n.ipv6Addresses.length > 0);
+  const kubelets = context.kubeletProbes?.get(probeKey(cluster)) ?? [];
   const evidence = {
     nodesRead: true,
     applicable: true,
@@ -125,6 +114,8 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
     exposingRules: distinctRules(exposed.flatMap((n) => n.rules)),
     notJudged,
     ...(anyIpv6 ? { ipv6Note: IPV6_NOTE } : {}),
+    // With --probe: what each exposed kubelet answered an anonymous request from here.
+    ...(context.kubeletProbes ? { kubeletProbes: kubelets.slice(0, EXPOSED_NODES_SHOWN) } : {}),
   };
   const unjudged = notJudged.length
     ? ` ${notJudged.length} prefix-list rule${notJudged.length === 1 ? ' was' : 's were'} not judged (entries unreadable).`
@@ -140,12 +131,43 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
     .map((n) => `${n.instanceId} (${describePorts(n)})`)
     .join('; ');
   const more = exposed.length > 3 ? `; and ${exposed.length - 3} more` : '';
+  const answered = kubelets.filter((k) => kubeletSeverityBump(k) !== null);
+  const probed = answered.length
+    ? ` The probe saw anonymous access on ${answered.length} kubelet${answered.length === 1 ? '' : 's'}: ${answered
+        .slice(0, 3)
+        .map((k) => `${k.instanceId ?? k.address}:${k.port} ${k.verdict}`)
+        .join('; ')}.`
+    : '';
   return {
     status: 'FAIL',
-    severity: worstSeverity(exposed.map((n) => n.severity)),
-    message: `${exposed.length} of ${nodes.length} node${nodes.length === 1 ? '' : 's'} open to the internet: ${listed}${more}.${unjudged}`,
+    severity: worstSeverity([
+      ...exposed.map((n) => n.severity),
+      ...answered.flatMap((k) => kubeletSeverityBump(k) ?? []),
+    ]),
+    message: `${exposed.length} of ${nodes.length} node${nodes.length === 1 ? '' : 's'} open to the internet: ${listed}${more}.${unjudged}${probed}`,
     evidence,
   };
+}
+
+/**
+ * Pure: a cluster's nodes in its region's facts, each judged, and the exposed ones worst first
+ * (uncapped): what the check reports, and what --probe knocks on.
+ */
+export function judgeNodes(
+  clusterName: string,
+  region: string,
+  facts: Extract<RegionNodes, { ok: true }>,
+) {
+  const { instances, securityGroups, prefixLists } = facts;
+  const nodes = instances.filter((i) => isNodeOf(i, clusterName));
+  const notJudged: NotJudged[] = [];
+  const judged = nodes.map((n) =>
+    judgeNode(n, { clusterName, region }, securityGroups, prefixLists, notJudged),
+  );
+  const exposed = judged
+    .flatMap((j) => (j.exposed ? [j.exposed] : []))
+    .sort((a, b) => severityRank(b) - severityRank(a) || a.instanceId.localeCompare(b.instanceId));
+  return { nodes, judged, exposed, notJudged };
 }
 
 const severityRank = (n: ExposedNode) => ['low', 'medium', 'high', 'critical'].indexOf(n.severity);

@@ -2,6 +2,7 @@ import { type ClusterRecord } from '../model/scan.js';
 import { type ProbeReport } from '../model/probe.js';
 import { type Severity, type Evidence } from '../model/findings.js';
 import { type RegionNodes } from '../model/nodes.js';
+import type { KubeletProbeResult } from '../model/node-probe.js';
 
 /**
  * What a rule's check decides about one cluster. ERROR: the rule could not observe what it judges
@@ -41,6 +42,8 @@ export interface RuleContext {
   readonly approvedCidrs: readonly string[] | null;
   /** What `--probe` observed, by cluster ARN (see probeKey); absent when no probe ran. */
   readonly probes?: ReadonlyMap<string, ProbeReport>;
+  /** What `--probe` saw of the kubelets EKS-003 found exposed, by cluster ARN; absent when no probe ran. */
+  readonly kubeletProbes?: ReadonlyMap<string, readonly KubeletProbeResult[]>;
   /** The cluster's region's EC2 nodes (read only when a rule needs them); absent when not read. */
   readonly nodes?: { readonly region: string; readonly facts: RegionNodes };
 }

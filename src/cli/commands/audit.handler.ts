@@ -74,6 +74,15 @@ export async function audit(deps: CliDeps, args: AuditArgs): Promise<number> {
         toolVersion,
         probeEndpoints: (accounts, probe: AuditProbe, signal) =>
           probeClusters(accounts, { ...probe, clock: deps.clock, signal }),
+        probeKubelets: async (targets, probe: AuditProbe, signal) => {
+          const { probeKubelets } = await import('../../probe/kubelet-prober.js');
+          return probeKubelets(targets, {
+            timeoutMs: probe.timeoutMs,
+            concurrency: probe.concurrency,
+            signal,
+            now: () => deps.clock().getTime(),
+          });
+        },
       },
       {
         ...connection,

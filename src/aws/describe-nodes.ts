@@ -9,8 +9,11 @@ import {
   type RegionNodes,
 } from '../model/nodes.js';
 
-/** EC2 takes at most 200 values per filter. */
-const FILTER_VALUES = 200;
+/**
+ * EC2 takes at most 200 filter values in one call, all filters together ("FilterLimitExceeded ...
+ * on a single call is 200"): the two instance states leave 198 for the tag keys.
+ */
+const FILTER_VALUES = 198;
 const INSTANCE_PAGE_SIZE = 1000;
 const GROUP_BATCH = 100;
 const PREFIX_LIST_PAGE_SIZE = 100;

@@ -55,6 +55,8 @@ export interface ExposedPort {
   /** kubelet, kubelet-read-only, etcd, insecure-api, kube-proxy-health, ssh, nodeport */
   readonly service: string;
   readonly severity: Severity;
+  /** The address families (4, 6) the internet reaches this port on: only those addresses are open on it. */
+  readonly families: readonly (4 | 6)[];
 }
 
 /** One ingress rule of a group, as the evidence and the remediation advice give it. */

@@ -1,5 +1,5 @@
 /** Which kubelets `audit --probe` knocks on: those rule EKS-003 finds open to the internet. Pure. */
-import { type KubeletPort, KUBELET_PORTS, type KubeletProbeTarget } from '../model/node-probe.js';
+import { KUBELET_PORTS, type KubeletProbeTarget } from '../model/node-probe.js';
 import type { AccountScanResult } from '../model/scan.js';
 import { judgeNodes } from '../rules/eks-003-node-exposure.js';
 import { probeKey } from '../rules/eks-probe-001-api-reachable.js';
@@ -25,11 +25,13 @@ export function kubeletTargets(accounts: readonly AccountScanResult[]): KubeletT
         if (!c.ok) continue;
         const { exposed } = judgeNodes(c.cluster.name ?? '', scan.region, scan.nodes);
         for (const node of exposed) {
-          const ports = KUBELET_PORTS.filter((port: KubeletPort) =>
-            node.ports.some((p) => p.fromPort <= port && port <= p.toPort),
-          );
-          for (const port of ports)
-            for (const { address } of node.addresses)
+          for (const port of KUBELET_PORTS) {
+            // Only the addresses of the families the internet reaches this port on.
+            const families = node.ports
+              .filter((p) => p.fromPort <= port && port <= p.toPort)
+              .flatMap((p) => p.families);
+            for (const { address, family } of node.addresses) {
+              if (!families.includes(family)) continue;
               targets.push({
                 cluster: probeKey(c.cluster),
                 target: {
@@ -42,6 +44,8 @@ export function kubeletTargets(accounts: readonly AccountScanResult[]): KubeletT
                   caPem: caPemOf(c.cluster),
                 },
               });
+            }
+          }
         }
       }
     }

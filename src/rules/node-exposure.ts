@@ -1,5 +1,5 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import { cidrFamily, coversWholeInternet } from '../net/cidr.js';
+import { cidrFamily, coversWholeInternet, isNonInternetAddress } from '../net/cidr.js';
 import type { Severity } from '../model/findings.js';
 import {
   EKS_CLUSTER_NAME_TAGS,
@@ -12,8 +12,11 @@ import {
   type PrefixListEntries,
 } from '../model/nodes.js';
 
+/** A port attackers look at, before it is known on which address families a node exposes it. */
+export type SensitivePort = Omit<ExposedPort, 'families'>;
+
 /** The node ports attackers look at (seed 003), most severe first. */
-export const SENSITIVE_PORTS: readonly ExposedPort[] = [
+export const SENSITIVE_PORTS: readonly SensitivePort[] = [
   { fromPort: 10250, toPort: 10250, service: 'kubelet', severity: 'high' },
   { fromPort: 10255, toPort: 10255, service: 'kubelet-read-only', severity: 'high' },
   { fromPort: 2379, toPort: 2380, service: 'etcd', severity: 'high' },
@@ -102,10 +105,10 @@ function openSources(
  * (0.0.0.0/0, ::/0, or blocks adding up to all), and the ports they open; empty when none do.
  */
 function exposureOf(
-  port: ExposedPort,
+  port: SensitivePort,
   family: 4 | 6,
   sources: readonly OpenSource[],
-): { readonly port: ExposedPort; readonly by: readonly OpenSource[] } | undefined {
+): { readonly port: SensitivePort; readonly by: readonly OpenSource[] } | undefined {
   const inFamily = sources
     .map((s) => ({ ...s, cidrs: s.cidrs.filter((c) => cidrFamily(c) === family) }))
     .filter((s) => s.cidrs.length > 0 && s.fromPort <= port.toPort && s.toPort >= port.fromPort);
@@ -137,7 +140,10 @@ export function judgeNode(
 ): NodeJudgement {
   const addresses = [
     ...(node.publicIpv4 ? [{ address: node.publicIpv4, family: 4 as const }] : []),
-    ...node.ipv6Addresses.map((address) => ({ address, family: 6 as const })),
+    // A unique local address (fc00::/7) is as private as 10.0.0.0/8: the internet cannot reach it.
+    ...node.ipv6Addresses
+      .filter((address) => !isNonInternetAddress(address))
+      .map((address) => ({ address, family: 6 as const })),
   ];
   if (addresses.length === 0) return { exposed: undefined, hasPublicAddress: false };
   const sources = node.securityGroupIds.flatMap((id) => {
@@ -153,7 +159,10 @@ export function judgeNode(
       const found = exposureOf(port, family, sources);
       if (!found) continue;
       reached.add(family);
-      if (!ports.some((p) => p.service === port.service)) ports.push(found.port);
+      const known = ports.findIndex((p) => p.service === port.service);
+      const earlier = ports[known];
+      if (earlier === undefined) ports.push({ ...found.port, families: [family] });
+      else ports[known] = { ...earlier, families: [...earlier.families, family] };
       for (const s of found.by)
         if (!rules.some((r) => JSON.stringify(r) === JSON.stringify(s.rule))) rules.push(s.rule);
     }

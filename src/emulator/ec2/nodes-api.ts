@@ -223,6 +223,8 @@ export function describeSecurityGroups(
   params: URLSearchParams,
 ): string {
   const ids = listParam(params, 'GroupId');
+  // Our reading, not the API reference's word: EC2 answers GroupIds with MaxResults this way, as
+  // it documents for InstanceIds on DescribeInstances. eksposure never combines them.
   if (ids.length > 0 && params.has('MaxResults'))
     throw new ApiError(
       400,

@@ -11,6 +11,7 @@ import {
   managerNote,
   BASELINE_REASONS,
   readableDate,
+  whatWasJudged,
 } from './report-view.js';
 import { type AuditReport, type Finding } from '../../model/findings.js';
 
@@ -81,7 +82,7 @@ function baselineLines(
             cell(f.clusterName),
             cell(f.ruleId),
             cell(f.severity),
-            cell(f.accessDescription ?? f.message),
+            cell(whatWasJudged(f)),
           ]),
         ),
       ),
@@ -169,11 +170,7 @@ export function formatMarkdown(report: AuditReport): string {
             cell(f.ruleId),
             cell(f.severity),
             ...(withChange ? [cell(f.change)] : []),
-            cell(
-              [f.accessDescription ?? f.message, probeNote(f), managerNote(f)]
-                .filter(Boolean)
-                .join('; '),
-            ),
+            cell([whatWasJudged(f), probeNote(f), managerNote(f)].filter(Boolean).join('; ')),
             cell(f.publicAccessCidrs?.join(', ')),
           ]),
         ),

@@ -112,6 +112,15 @@ export function managerEvidence(finding: Finding): string | null {
   return evidence.length > 0 ? evidence.map((e) => `${e.tag}=${e.value}`).join('; ') : null;
 }
 
+/**
+ * What a row says of a finding: the endpoint's access for the rules that judge the endpoint, the
+ * rule's own message for those that judge something else (EKS-003: the nodes).
+ */
+export function whatWasJudged(finding: Finding): string {
+  const judgesNodes = finding.evidence?.['nodesRead'] !== undefined;
+  return judgesNodes ? finding.message : (finding.accessDescription ?? finding.message);
+}
+
 /** What a status-keyed count or order sees: the report's statuses plus SUPPRESSED. */
 export type ReportedStatus = 'PASS' | 'FAIL' | 'ERROR' | 'SUPPRESSED';
 

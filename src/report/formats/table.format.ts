@@ -1,5 +1,11 @@
 import { auditVerdict, type FailOn } from '../fail-on.js';
-import { BASELINE_REASONS, baselineText, managerNote, probeNote } from './report-view.js';
+import {
+  BASELINE_REASONS,
+  baselineText,
+  managerNote,
+  probeNote,
+  whatWasJudged,
+} from './report-view.js';
 import { renderTable, type TextWidth, wrapParagraph } from '../text-table.js';
 import { type AuditReport, type BaselineEntry, type Finding } from '../../model/findings.js';
 
@@ -66,7 +72,7 @@ function accessCell(f: Finding): string {
       ? `; not approved: ${outside.join(',')}`
       : '';
   const notes = [probeNote(f), managerNote(f)].filter(Boolean).map((n) => `; ${String(n)}`);
-  return `${f.accessDescription ?? f.message}${notApproved}${notes.join('')}`;
+  return `${whatWasJudged(f)}${notApproved}${notes.join('')}`;
 }
 
 /** Suppressed findings and those whose exemption expired: who accepted what, until when. */

@@ -56,6 +56,23 @@ const exposed = (ctx: RuleContext) =>
   );
 
 describe('EKS-003 configured exposure of nodes', () => {
+  it('passes a node whose only IPv6 address is a unique local one (fc00::/7), open to ::/0', () => {
+    const ula = node({ publicIpv4: null, ipv6Addresses: ['fd00:ec2::10'] });
+    const all = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    expect(check(cluster, context([all], [ula])).status).toBe('PASS');
+  });
+
+  it('says on which address families each port is open', () => {
+    const dual = node({ ipv6Addresses: ['2600:1f18::5'] });
+    const ctx = context([tcp(10250, 10250, [], ['::/0']), tcp(22, 22, ['0.0.0.0/0'])], [dual]);
+    const ports = (check(cluster, ctx).evidence as { exposedNodes: ExposedNode[] }).exposedNodes[0]
+      ?.ports;
+    expect(ports?.map((p) => [p.service, p.families])).toEqual([
+      ['kubelet', [6]],
+      ['ssh', [4]],
+    ]);
+  });
+
   it('fails the kubelet open to 0.0.0.0/0, high', () => {
     const result = check(cluster, context([tcp(10250, 10250, ['0.0.0.0/0'])]));
     expect(result).toMatchObject({ status: 'FAIL', severity: 'high' });

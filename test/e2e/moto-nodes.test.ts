@@ -17,23 +17,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { isolatedAwsEnv, runCli } from '../support/cli.js';
-import { type MotoServer, motoToolEnv, onPath, startMotoServer } from '../support/moto-server.js';
+import {
+  type MotoServer,
+  motoToolEnv,
+  startMotoServer,
+  whyMotoUnusable,
+} from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
 
-function missingPrerequisite(): string | undefined {
-  if (!onPath('moto_server')) return 'moto_server not found on PATH';
-  const boto3 = spawnSync('python3', ['-c', 'import boto3'], {
-    env: motoToolEnv(),
-    stdio: 'ignore',
-  });
-  if (boto3.status !== 0) return 'python3 with boto3 not found on PATH';
-  return undefined;
-}
-
-const missing = missingPrerequisite();
+const missing = whyMotoUnusable();
 if (missing) {
   // eslint-disable-next-line no-console
   console.warn(`${missing}: skipping the moto EKS-003 (node exposure) tests`);

@@ -15,12 +15,17 @@
  * - CreateCluster costs moto about 90 ms (it builds a boto3 Session per call to validate the role
  *   ARN), so the 110 clusters below take about 10 s to seed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 
 import { isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
-import { type MotoServer, motoToolEnv, onPath, startMotoServer } from '../support/moto-server.js';
+import {
+  type MotoServer,
+  motoToolEnv,
+  startMotoServer,
+  whyMotoUnusable,
+} from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { type AuditReport, type Finding } from '../../src/model/findings.js';
 
@@ -199,14 +204,7 @@ const withStatus = (clusters: readonly SeededCluster[], status: string) =>
 
 const toolEnv = motoToolEnv;
 
-function missingPrerequisite(): string | undefined {
-  if (!onPath('moto_server')) return 'moto_server not found on PATH';
-  const boto3 = spawnSync('python3', ['-c', 'import boto3'], { env: toolEnv(), stdio: 'ignore' });
-  if (boto3.status !== 0) return 'python3 with boto3 not found on PATH';
-  return undefined;
-}
-
-const missing = missingPrerequisite();
+const missing = whyMotoUnusable();
 if (missing) {
   // eslint-disable-next-line no-console
   console.warn(`${missing}: skipping the moto end-to-end audit tests`);

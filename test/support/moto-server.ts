@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -17,6 +17,17 @@ export function onPath(command: string): boolean {
       return false;
     }
   });
+}
+
+/** Why moto cannot be used on this machine (no moto_server, or no python3 with boto3), or undefined. */
+export function whyMotoUnusable(): string | undefined {
+  if (!onPath('moto_server')) return 'moto_server not found on PATH';
+  const boto3 = spawnSync('python3', ['-c', 'import boto3'], {
+    env: motoToolEnv(),
+    stdio: 'ignore',
+  });
+  if (boto3.status !== 0) return 'python3 with boto3 not found on PATH';
+  return undefined;
 }
 
 export function freeLoopbackPort(): Promise<number> {

@@ -77,16 +77,19 @@ export function wholeNumber(flag: string, value: number | string, max: number): 
   return value;
 }
 
+/** A region flag's values, comma-separated or repeated, each once, in the order given. */
+export const regionNamesOf = (values: readonly string[]): string[] => [
+  ...new Set(
+    values
+      .flatMap((v) => String(v).split(','))
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
+];
+
 export function parseRegionList(values: readonly string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  const names = [
-    ...new Set(
-      values
-        .flatMap((v) => String(v).split(','))
-        .map((v) => v.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const names = regionNamesOf(values);
   if (names.length === 0)
     throw new CliError(
       '--regions needs at least one region name, e.g. --regions us-east-1,eu-west-1.',

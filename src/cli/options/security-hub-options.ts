@@ -2,6 +2,7 @@
 import type { Options } from 'yargs';
 import { REGION_NAME_PATTERN } from '../../model/aws-names.js';
 import { CliError } from '../cli-error.js';
+import { regionNamesOf } from './aws-options.js';
 
 export const securityHubOptions = {
   'security-hub': {
@@ -34,14 +35,7 @@ export function resolveSecurityHub(args: SecurityHubArgs): SecurityHubSetup | nu
   if (!args['security-hub']) return null;
   const values = args['security-hub-regions'];
   if (values === undefined) return { regions: null };
-  const names = [
-    ...new Set(
-      values
-        .flatMap((v) => String(v).split(','))
-        .map((v) => v.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const names = regionNamesOf(values);
   if (names.length === 0)
     throw new CliError(
       '--security-hub-regions needs at least one region name, e.g. --security-hub-regions us-east-1.',

@@ -51,9 +51,22 @@ export function slimInstance(instance: Instance): NodeInstance | undefined {
   const publicIpv4 =
     instance.PublicIpAddress ??
     interfaces.find((ni) => ni.Association?.PublicIp)?.Association?.PublicIp;
+  const perInterface = interfaces.map((ni) => ({
+    publicIpv4s: [
+      ...new Set(
+        [
+          ni.Association?.PublicIp,
+          ...(ni.PrivateIpAddresses ?? []).map((p) => p.Association?.PublicIp),
+        ].filter((ip): ip is string => typeof ip === 'string'),
+      ),
+    ],
+    ipv6Addresses: (ni.Ipv6Addresses ?? []).flatMap((a) => (a.Ipv6Address ? [a.Ipv6Address] : [])),
+    securityGroupIds: (ni.Groups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
+  }));
   return {
     instanceId: instance.InstanceId,
     state: instance.State?.Name ?? 'unknown',
+    ...(perInterface.length > 1 ? { interfaces: perInterface } : {}),
     tags: Object.fromEntries(
       (instance.Tags ?? []).flatMap((t) =>
         t.Key && isClusterTag(t.Key) ? [[t.Key, t.Value ?? '']] : [],

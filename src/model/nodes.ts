@@ -22,6 +22,19 @@ export interface NodeInstance {
   readonly ipv6Addresses: readonly string[];
   /** Every security group of its network interfaces (of the instance when it names no interface). */
   readonly securityGroupIds: readonly string[];
+  /**
+   * Each network interface with its own public addresses and groups: a rule opens an address only
+   * through the groups of the interface that holds it (VPC CNI custom networking gives pods' secondary
+   * interfaces groups of their own). Absent: the instance as one interface (the fields above).
+   */
+  readonly interfaces?: readonly NodeInterface[];
+}
+
+export interface NodeInterface {
+  /** The interface's public IPv4 addresses (its primary's, and Elastic IPs on secondary addresses). */
+  readonly publicIpv4s: readonly string[];
+  readonly ipv6Addresses: readonly string[];
+  readonly securityGroupIds: readonly string[];
 }
 
 /** A security group as DescribeSecurityGroups answered, in the SDK's field names (the fields kept). */

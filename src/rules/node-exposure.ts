@@ -130,7 +130,11 @@ export interface NodeJudgement {
   readonly hasPublicAddress: boolean;
 }
 
-/** Pure: whether one node is open to the internet on a sensitive port, and through which rules. */
+/**
+ * Pure: whether one node is open to the internet on a sensitive port, and through which rules. A
+ * node with several network interfaces is judged interface by interface (each address only
+ * through its own interface's groups), the results joined.
+ */
 export function judgeNode(
   node: NodeInstance,
   where: { readonly clusterName: string; readonly region: string },
@@ -138,8 +142,60 @@ export function judgeNode(
   prefixLists: ReadonlyMap<string, PrefixListEntries>,
   notJudged: NotJudged[],
 ): NodeJudgement {
+  if (!node.interfaces || node.interfaces.length < 2)
+    return judgeInterface(node, where, groups, prefixLists, notJudged);
+  const judged = node.interfaces.map((ni) =>
+    judgeInterface(
+      {
+        ...node,
+        publicIpv4: null,
+        ipv6Addresses: ni.ipv6Addresses,
+        securityGroupIds: ni.securityGroupIds,
+        interfaces: undefined,
+      },
+      where,
+      groups,
+      prefixLists,
+      notJudged,
+      ni.publicIpv4s,
+    ),
+  );
+  const exposed = judged.flatMap((j) => (j.exposed ? [j.exposed] : []));
+  const hasPublicAddress = judged.some((j) => j.hasPublicAddress);
+  const [first] = exposed;
+  if (first === undefined) return { exposed: undefined, hasPublicAddress };
+  const ports: ExposedPort[] = [];
+  for (const port of exposed.flatMap((e) => e.ports)) {
+    const i = ports.findIndex((p) => p.service === port.service);
+    const earlier = ports[i];
+    if (earlier === undefined) ports.push(port);
+    else ports[i] = { ...earlier, families: [...new Set([...earlier.families, ...port.families])] };
+  }
+  const rules = exposed
+    .flatMap((e) => e.rules)
+    .filter((r, i, all) => all.findIndex((o) => JSON.stringify(o) === JSON.stringify(r)) === i);
+  return {
+    hasPublicAddress,
+    exposed: {
+      ...first,
+      addresses: exposed.flatMap((e) => e.addresses),
+      ports,
+      rules,
+      severity: worstSeverity(ports.map((p) => p.severity)),
+    },
+  };
+}
+
+function judgeInterface(
+  node: NodeInstance,
+  where: { readonly clusterName: string; readonly region: string },
+  groups: ReadonlyMap<string, NodeSecurityGroup>,
+  prefixLists: ReadonlyMap<string, PrefixListEntries>,
+  notJudged: NotJudged[],
+  publicIpv4s: readonly string[] = node.publicIpv4 ? [node.publicIpv4] : [],
+): NodeJudgement {
   const addresses = [
-    ...(node.publicIpv4 ? [{ address: node.publicIpv4, family: 4 as const }] : []),
+    ...publicIpv4s.map((address) => ({ address, family: 4 as const })),
     // A unique local address (fc00::/7) is as private as 10.0.0.0/8: the internet cannot reach it.
     ...node.ipv6Addresses
       .filter((address) => !isNonInternetAddress(address))

@@ -62,6 +62,32 @@ describe('EKS-003 configured exposure of nodes', () => {
     expect(check(cluster, context([all], [ula])).status).toBe('PASS');
   });
 
+  it("judges each network interface through its own groups: a pods' interface open to all does not open the node's public address", () => {
+    const pods = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const twoInterfaces = node({
+      securityGroupIds: ['sg-1', 'sg-pods'],
+      interfaces: [
+        { publicIpv4s: ['203.0.113.5'], ipv6Addresses: [], securityGroupIds: ['sg-1'] },
+        { publicIpv4s: [], ipv6Addresses: [], securityGroupIds: ['sg-pods'] },
+      ],
+    });
+    const ctx = context([tcp(443, 443, ['0.0.0.0/0'])], [twoInterfaces]);
+    const withPods: RuleContext = {
+      ...ctx,
+      nodes: {
+        region: REGION,
+        facts: {
+          ...(ctx.nodes!.facts as Extract<RegionNodes, { ok: true }>),
+          securityGroups: new Map([
+            ['sg-1', { GroupId: 'sg-1', IpPermissions: [tcp(443, 443, ['0.0.0.0/0'])] }],
+            ['sg-pods', { GroupId: 'sg-pods', IpPermissions: [pods] }],
+          ]),
+        },
+      },
+    };
+    expect(check(cluster, withPods).status).toBe('PASS');
+  });
+
   it('says on which address families each port is open', () => {
     const dual = node({ ipv6Addresses: ['2600:1f18::5'] });
     const ctx = context([tcp(10250, 10250, [], ['::/0']), tcp(22, 22, ['0.0.0.0/0'])], [dual]);

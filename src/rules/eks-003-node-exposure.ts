@@ -13,6 +13,7 @@ import {
   type RuleMetadata,
 } from './types.js';
 import { type ClusterRecord } from '../model/scan.js';
+import { SEVERITY_RANK } from '../model/findings.js';
 import type { ExposedNode, ExposingRule, RegionNodes } from '../model/nodes.js';
 import { kubeletSeverityBump } from '../model/node-probe.js';
 import { probeKey } from './eks-probe-001-api-reachable.js';
@@ -170,7 +171,7 @@ export function judgeNodes(
   return { nodes, judged, exposed, notJudged };
 }
 
-const severityRank = (n: ExposedNode) => ['low', 'medium', 'high', 'critical'].indexOf(n.severity);
+const severityRank = (n: ExposedNode) => SEVERITY_RANK[n.severity];
 
 function distinctRules(rules: readonly ExposingRule[]): ExposingRule[] {
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import { cidrFamily, coversWholeInternet, isNonInternetAddress } from '../net/cidr.js';
-import type { Severity } from '../model/findings.js';
+import { type Severity, SEVERITY_RANK } from '../model/findings.js';
 import {
   EKS_CLUSTER_NAME_TAGS,
   type ExposedNode,
@@ -26,10 +26,9 @@ export const SENSITIVE_PORTS: readonly SensitivePort[] = [
   { fromPort: 30000, toPort: 32767, service: 'nodeport', severity: 'low' },
 ];
 
-const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 export const worstSeverity = (severities: readonly Severity[]): Severity =>
   severities.reduce<Severity>(
-    (worst, s) => (SEVERITY_ORDER.indexOf(s) > SEVERITY_ORDER.indexOf(worst) ? s : worst),
+    (worst, s) => (SEVERITY_RANK[s] > SEVERITY_RANK[worst] ? s : worst),
     'low',
   );
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
+import { decodePageToken, encodePageToken } from '../page-token.js';
 import type { FixtureInstance, FixtureSecurityGroup } from '../fixture.js';
 import type { CallContext } from '../service-api.js';
 import { element, textElement } from '../xml.js';
@@ -38,23 +39,10 @@ function filtersOf(params: URLSearchParams): { name: string; values: string[] }[
 const hex = (seed: string, n: number) =>
   createHash('sha256').update(seed).digest('hex').slice(0, n);
 
-/** Opaque tokens bound to an operation and region. */
-function encodeToken(scope: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ s: scope, o: offset })).toString('base64url');
-}
-
 function decodeToken(token: string | null, scope: string): number {
   if (!token) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      s?: unknown;
-      o?: unknown;
-    };
-    if (parsed.s === scope && Number.isInteger(parsed.o) && (parsed.o as number) > 0)
-      return parsed.o as number;
-  } catch {
-    // fall through
-  }
+  const offset = decodePageToken(token, scope);
+  if (offset !== undefined) return offset;
   throw new ApiError(400, 'InvalidParameterValue', `Invalid value '${token}' for nextToken`);
 }
 
@@ -79,7 +67,7 @@ function page<T>(
   const end = offset + size;
   return {
     items: items.slice(offset, end),
-    nextToken: end < items.length ? encodeToken(scope, end) : '',
+    nextToken: end < items.length ? encodePageToken(scope, end) : '',
   };
 }
 

@@ -1,23 +1,11 @@
 import { ApiError } from '../errors.js';
+import { decodePageToken, encodePageToken } from '../page-token.js';
 
 const MAX_RESULTS = 100;
 
-/** Opaque to clients; bound to a scope (a region, a cluster) so a token cannot be replayed elsewhere. */
-function encodeNextToken(scope: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ r: scope, o: offset })).toString('base64url');
-}
-
 function decodeNextToken(token: string, scope: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      r?: unknown;
-      o?: unknown;
-    };
-    if (parsed.r === scope && Number.isInteger(parsed.o) && (parsed.o as number) > 0)
-      return parsed.o as number;
-  } catch {
-    // fall through to the error below
-  }
+  const offset = decodePageToken(token, scope);
+  if (offset !== undefined) return offset;
   throw new ApiError(400, 'InvalidParameterException', 'The nextToken provided is invalid.');
 }
 
@@ -45,5 +33,5 @@ export function paginate<T>(
   const start = token ? decodeNextToken(token, scope) : 0;
   const page = items.slice(start, start + maxResults);
   const next = start + maxResults;
-  return next < items.length ? { page, nextToken: encodeNextToken(scope, next) } : { page };
+  return next < items.length ? { page, nextToken: encodePageToken(scope, next) } : { page };
 }

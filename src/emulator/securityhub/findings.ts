@@ -4,6 +4,7 @@
  * it; where a comment says "our reading", AWS does not say and this is a guess.
  */
 import { ApiError } from '../errors.js';
+import { decodePageToken, encodePageToken } from '../page-token.js';
 import { isJsonObject, type JsonObject } from '../validation.js';
 
 /** A region's Security Hub: whether the account has enabled it there, and its findings by Id. */
@@ -229,18 +230,9 @@ function matcherOf(field: string, filters: unknown): (f: JsonObject) => boolean 
   return (f) => values.includes(read(f) as string);
 }
 
-/** Opaque to clients, bound to the account and region (our reading: AWS's tokens are opaque). */
-const encodeToken = (scope: string, offset: number) =>
-  Buffer.from(JSON.stringify({ s: scope, o: offset })).toString('base64url');
-
 function decodeToken(token: string, scope: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as JsonObject;
-    if (parsed.s === scope && Number.isInteger(parsed.o) && (parsed.o as number) > 0)
-      return parsed.o as number;
-  } catch {
-    // the error below
-  }
+  const offset = decodePageToken(token, scope);
+  if (offset !== undefined) return offset;
   throw new ApiError(400, 'InvalidInputException', 'The NextToken is invalid.', {
     Code: 'InvalidInputException',
   });
@@ -274,6 +266,6 @@ export function getFindings(
   const end = start + (max as number);
   const page = matching.slice(start, end);
   return end < matching.length
-    ? { Findings: page, NextToken: encodeToken(scope, end) }
+    ? { Findings: page, NextToken: encodePageToken(scope, end) }
     : { Findings: page };
 }

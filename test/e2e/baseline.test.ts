@@ -13,7 +13,8 @@ import {
   type AuditReport,
   type BaselineEntry,
 } from '../../src/model/findings.js';
-import { type CliRun, isolatedAwsEnv, runCli } from '../support/cli.js';
+import { type CliRun, isolatedAwsEnv, oneLineRefusal, runCli } from '../support/cli.js';
+import { callsTo } from '../support/remediation.js';
 import { parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -47,7 +48,6 @@ let folder: string;
 let baselineFile: string;
 let baselineReport: AuditReport;
 
-const callCount = () => [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 const audit = (...args: string[]) => runCli(['audit', ...REGIONS, ...args], env);
 const cluster = (region: string, name: string) => {
   const found = emulator.state.regions.get(region)?.clusters.get(name);
@@ -63,14 +63,6 @@ function save(name: string, text: string): string {
   const path = join(folder, name);
   writeFileSync(path, text);
   return path;
-}
-
-function oneLineRefusal(run: CliRun): string {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return lines[0]!;
 }
 
 beforeAll(async () => {
@@ -200,11 +192,11 @@ describe('--fail-on-new', () => {
   });
 
   it('needs --baseline', async () => {
-    const before = callCount();
+    const before = callsTo(emulator);
     const run = await audit('--fail-on-new');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/baseline/);
-    expect(callCount()).toBe(before);
+    expect(callsTo(emulator)).toBe(before);
   });
 });
 
@@ -244,20 +236,20 @@ describe('a baseline that cannot be used: one line, exit 2, no AWS call', () => 
 
   it.each(refusals)('refuses a baseline that is %s', async (_, text, message) => {
     const file = save(`bad-${refusals.findIndex((r) => r[1] === text)}.json`, text);
-    const before = callCount();
+    const before = callsTo(emulator);
     const line = oneLineRefusal(await audit('--baseline', file));
     expect(line).toContain(file);
     expect(line).toMatch(message);
-    expect(callCount()).toBe(before);
+    expect(callsTo(emulator)).toBe(before);
     expect(oneLineRefusal(await runCli(['merge', baselineFile, '--baseline', file], env))).toMatch(
       message,
     );
   });
 
   it('refuses a baseline file that does not exist', async () => {
-    const before = callCount();
+    const before = callsTo(emulator);
     const line = oneLineRefusal(await audit('--baseline', join(folder, 'missing.json')));
     expect(line).toMatch(/missing\.json: cannot read it: no such file or folder \(ENOENT\)/);
-    expect(callCount()).toBe(before);
+    expect(callsTo(emulator)).toBe(before);
   });
 });

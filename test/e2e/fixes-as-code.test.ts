@@ -13,7 +13,7 @@ import { IAC_FORMATS } from '../../src/iac/formats.js';
 import { readIacSources } from '../../src/cli/iac-sources.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
-import { FAST, submits, tempDir } from '../support/remediation.js';
+import { callsTo, FAST, submits, tempDir } from '../support/remediation.js';
 
 const fixture: Fixture = parseFixture(
   JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', 'iac.json'), 'utf8')),
@@ -38,8 +38,6 @@ const remediate = (cwd: string, ...args: string[]): Promise<CliRun> =>
   runCli(['remediate', ...args, '--endpoint-url', emulator.url], isolatedAwsEnv(), cwd);
 
 const git = (cwd: string, ...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8' });
-
-const totalCalls = () => [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
 
 const planOf = (run: CliRun) => JSON.parse(run.stdout) as RemediationPlan;
 const entry = (plan: RemediationPlan, name: string) => {
@@ -265,12 +263,12 @@ describe('bad input to --iac-dir and --patch-out', () => {
       'the folder missing does not exist',
     ],
   ])('refuses %j in one line, exit 2, before any AWS call', async (args, message) => {
-    const calls = totalCalls();
+    const calls = callsTo(emulator);
     const run = await remediate(repo, ...args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(totalCalls()).toBe(calls);
+    expect(callsTo(emulator)).toBe(calls);
   });
 
   it('reports a file that does not parse, with its line, and still patches the others', async () => {

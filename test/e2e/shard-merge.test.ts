@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { type Fixture, parseFixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 
-import { type CliRun, isolatedAwsEnv, REPO_ROOT, runCli } from '../support/cli.js';
+import { type CliRun, isolatedAwsEnv, oneLineRefusal, REPO_ROOT, runCli } from '../support/cli.js';
+import { callsTo } from '../support/remediation.js';
 import { parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 import { type AuditReport } from '../../src/model/findings.js';
@@ -35,16 +36,6 @@ let folder: string;
 let single: CliRun;
 let shardFiles: string[];
 let shardCodes: (number | null)[];
-
-const callCount = () => [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
-
-function oneLineRefusal(run: CliRun): string {
-  expect(run.code).toBe(2);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return lines[0]!;
-}
 
 beforeAll(async () => {
   emulator = await startEmulator({ fixture });
@@ -168,13 +159,13 @@ describe('refusals', () => {
   });
 
   it('refuses a malformed --shard, or one without an account list, before any AWS call', async () => {
-    const before = callCount();
+    const before = callsTo(emulator);
     const pastTheEnd = await runCli([...ORGANIZATION_SCAN, '--shard', '3/3'], env);
     expect(oneLineRefusal(pastTheEnd)).toContain('INDEX must be from 0 to 2');
     const unsetIndex = await runCli([...ORGANIZATION_SCAN, '--shard', '/3'], env);
     expect(oneLineRefusal(unsetIndex)).toContain('--shard needs INDEX/COUNT');
     const noList = await runCli(['audit', '--shard', '0/3'], env);
     expect(oneLineRefusal(noList)).toContain('--accounts, --accounts-file or --organization');
-    expect(callCount()).toBe(before);
+    expect(callsTo(emulator)).toBe(before);
   });
 });

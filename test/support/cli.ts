@@ -219,3 +219,12 @@ export function startCli(
     exited,
   };
 }
+
+/** A refusal of bad input: exit 2, nothing on stdout, one line on stderr (returned). */
+export function oneLineRefusal(run: CliRun): string {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}

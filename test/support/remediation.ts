@@ -54,6 +54,10 @@ export const allConfigs = (emulator: RunningEmulator) =>
   );
 
 /** UpdateClusterConfig calls the emulator received. */
+/** Every call the emulator has answered so far: a refusal before any AWS call leaves it as it was. */
+export const callsTo = (emulator: RunningEmulator) =>
+  [...emulator.stats.calls.values()].reduce((a, b) => a + b, 0);
+
 export const submits = (emulator: RunningEmulator) =>
   emulator.stats.calls.get('eks:UpdateClusterConfig') ?? 0;
 

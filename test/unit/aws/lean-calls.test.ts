@@ -1,0 +1,273 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  DescribeClusterCommand,
+  type EKSClient,
+  ListClustersCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eks';
+import { type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { loadFixture } from '../../../src/emulator/fixture.js';
+import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.js';
+import { REPO_ROOT } from '../../support/cli.js';
+import { rejection } from '../../support/sdk.js';
+
+/**
+ * The scan's ListClusters and DescribeCluster take a shorter path than the SDK's middleware stack
+ * (src/aws/lean-calls.ts). What a user relies on must not change with it: the same answers, the
+ * same errors, the same retries and the same requests on the wire. Each test sends the same call
+ * both ways: with no options (the short path) and with options (the SDK's stack).
+ */
+
+const REGION = 'us-east-1';
+
+const clientsFor = (url: string, maxAttempts = 3): AwsClients =>
+  createAwsClients({
+    credentials: () => Promise.resolve({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' }),
+    endpoints: { eks: url },
+    maxAttempts,
+    maxSockets: 4,
+    requestTimeoutMs: 5_000,
+    connectTimeoutMs: 1_000,
+  });
+
+type Send = (
+  eks: EKSClient,
+  command: ListClustersCommand | DescribeClusterCommand,
+) => Promise<unknown>;
+const lean: Send = (eks, command) => eks.send(command as DescribeClusterCommand);
+const throughStack: Send = (eks, command) => eks.send(command as DescribeClusterCommand, {});
+
+/** An answer without what differs from call to call (request id, retry delay). */
+function answerOf(output: unknown) {
+  const { $metadata, ...data } = output as { $metadata: Record<string, unknown> };
+  return { data, status: $metadata['httpStatusCode'], attempts: $metadata['attempts'] };
+}
+
+describe('the scan calls take a short path with the same answers, errors and retries', () => {
+  let emulator: RunningEmulator;
+  let clients: AwsClients;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      fixture: await loadFixture(join(REPO_ROOT, 'fixtures', 'demo.json')),
+      faults: [
+        { operation: 'DescribeCluster', cluster: 'payments-prod', throttleRate: 1 },
+        { operation: 'DescribeCluster', cluster: 'data-lake', fail: 'server-error' },
+      ],
+    });
+    clients = clientsFor(emulator.url);
+  });
+  afterAll(async () => {
+    clients.destroy();
+    await emulator.close();
+  });
+
+  const callsTo = (operation: string) =>
+    [...emulator.stats.calls]
+      .filter(([key]) => key.includes(operation))
+      .reduce((n, [, c]) => n + c, 0);
+
+  it('lists and describes every cluster as the SDK does, dates as dates', async () => {
+    const eks = clients.eks(REGION);
+    const listed = await lean(eks, new ListClustersCommand({ maxResults: 2 }));
+    expect(answerOf(listed)).toEqual(
+      answerOf(await throughStack(eks, new ListClustersCommand({ maxResults: 2 }))),
+    );
+    const page = listed as { clusters: string[]; nextToken?: string };
+    expect(page.clusters).toHaveLength(2);
+    expect(page.nextToken).toBeDefined();
+
+    const all = (await lean(eks, new ListClustersCommand({}))) as { clusters: string[] };
+    const described = all.clusters.filter(
+      (name) => name !== 'payments-prod' && name !== 'data-lake',
+    );
+    expect(described.length).toBeGreaterThanOrEqual(3);
+    for (const name of described) {
+      const short = await lean(eks, new DescribeClusterCommand({ name }));
+      const stack = await throughStack(eks, new DescribeClusterCommand({ name }));
+      expect(answerOf(short)).toEqual(answerOf(stack));
+      const cluster = (short as { cluster: { name: string; createdAt: unknown } }).cluster;
+      expect(cluster.name).toBe(name);
+      expect(cluster.createdAt).toBeInstanceOf(Date);
+    }
+  });
+
+  it("throws the SDK's own modeled exception for a cluster that does not exist", async () => {
+    const eks = clients.eks(REGION);
+    const short = await rejection(
+      lean(eks, new DescribeClusterCommand({ name: 'no-such-cluster' })),
+    );
+    const stack = await rejection(
+      throughStack(eks, new DescribeClusterCommand({ name: 'no-such-cluster' })),
+    );
+    expect(short).toBeInstanceOf(ResourceNotFoundException);
+    for (const error of [short, stack]) {
+      expect(error).toMatchObject({ name: 'ResourceNotFoundException', $fault: 'client' });
+      expect(error.$metadata).toMatchObject({ httpStatusCode: 404, attempts: 1 });
+    }
+    expect(short.message).toBe(stack.message);
+  });
+
+  it.each([
+    ['a throttled call', 'payments-prod', 'ThrottlingException', 429],
+    ['a server error', 'data-lake', 'ServerException', 500],
+  ])(
+    'retries %s within maxAttempts, as the SDK does, then gives up',
+    async (_, name, code, status) => {
+      for (const send of [lean, throughStack]) {
+        const before = callsTo('DescribeCluster');
+        const error = await rejection(
+          send(clients.eks(REGION), new DescribeClusterCommand({ name })),
+        );
+        expect(error).toMatchObject({ name: code });
+        expect(error.$metadata).toMatchObject({ httpStatusCode: status, attempts: 3 });
+        expect(callsTo('DescribeCluster') - before).toBe(3);
+      }
+    },
+  );
+});
+
+interface Seen {
+  readonly headers: http.IncomingHttpHeaders;
+  readonly url: string | undefined;
+}
+
+/** A server that records each request and answers as `answer` says for the n-th one. */
+async function recorder(answer: (seen: Seen, n: number, res: http.ServerResponse) => void) {
+  const seen: Seen[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const request = { headers: req.headers, url: req.url };
+      seen.push(request);
+      answer(request, seen.length, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const CLUSTER = JSON.stringify({ cluster: { name: 'c', createdAt: 1.7e9, status: 'ACTIVE' } });
+const ok = (res: http.ServerResponse, headers: http.OutgoingHttpHeaders = {}) => {
+  res.writeHead(200, { 'content-type': 'application/json', ...headers });
+  res.end(CLUSTER);
+};
+
+describe('the short path sends the request the SDK sends', () => {
+  it('fails an answer that is not JSON as the SDK does, and retries it as a server error', async () => {
+    const server = await recorder((_, __, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>Bad gateway</body></html>');
+    });
+    const clients = clientsFor(server.url, 2);
+    try {
+      const eks = clients.eks(REGION);
+      const short = await rejection(lean(eks, new DescribeClusterCommand({ name: 'c' })));
+      const stack = await rejection(throughStack(eks, new DescribeClusterCommand({ name: 'c' })));
+      expect(short.name).toBe(stack.name);
+      expect(short.message).toBe(stack.message);
+      // Everything but the retry's random backoff.
+      const metadata = { ...stack.$metadata, totalRetryDelay: expect.any(Number) as unknown };
+      expect(short.$metadata).toMatchObject(metadata);
+      expect(short.$metadata).toMatchObject({ httpStatusCode: 502, attempts: 2 });
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+    expect(server.seen).toHaveLength(4);
+  });
+
+  it.each([
+    ['', 'prod-eu', '/clusters/prod-eu'],
+    ['', 'ünïcode $&1 ?#', '/clusters/%C3%BCn%C3%AFcode%20%24%261%20%3F%23'],
+    ['/base', 'prod-eu', '/base/clusters/prod-eu'],
+  ])('to an endpoint with path "%s", for cluster "%s": %s', async (basePath, name, expected) => {
+    const server = await recorder((_, __, res) => ok(res));
+    const clients = clientsFor(server.url + basePath);
+    try {
+      const eks = clients.eks(REGION);
+      // Twice each way: the first short call builds the template the second one copies.
+      for (const send of [lean, lean, throughStack])
+        await send(eks, new DescribeClusterCommand({ name }));
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+    // The SDK's stack sent the third: the short path's two are the same request.
+    expect(server.seen.map((seen) => seen.url)).toEqual([expected, expected, expected]);
+  });
+
+  it('with the same headers, path and signature scope', async () => {
+    const server = await recorder((_, __, res) => ok(res));
+    const clients = clientsFor(server.url);
+    try {
+      const eks = clients.eks('eu-west-3');
+      await lean(eks, new DescribeClusterCommand({ name: "odd name/../(x)'" }));
+      await throughStack(eks, new DescribeClusterCommand({ name: "odd name/../(x)'" }));
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+    const [short, stack] = server.seen;
+    expect(short!.url).toBe(stack!.url);
+    expect(short!.url).toBe('/clusters/odd%20name%2F..%2F%28x%29%27');
+    expect(Object.keys(short!.headers).sort()).toEqual(Object.keys(stack!.headers).sort());
+    for (const header of ['host', 'user-agent', 'x-amz-user-agent', 'amz-sdk-request']) {
+      expect(short!.headers[header]).toBe(stack!.headers[header]);
+    }
+    expect(short!.headers['user-agent']).toContain('lib/eksposure');
+    expect(short!.headers['amz-sdk-request']).toBe('attempt=1; max=3');
+    expect(short!.headers['authorization']).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-3\/eks\/aws4_request, /,
+    );
+    expect(short!.headers['amz-sdk-invocation-id']).not.toBe(
+      stack!.headers['amz-sdk-invocation-id'],
+    );
+  });
+
+  it("corrects its clock from the server's Date when AWS says the signature expired, and retries", async () => {
+    const serverNow = Date.now() + 60 * 60 * 1000;
+    const dateHeader = new Date(serverNow).toUTCString();
+    const server = await recorder((seen, n, res) => {
+      const signedAt = Date.parse(
+        String(seen.headers['x-amz-date']).replace(
+          /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/,
+          '$1-$2-$3T$4:$5:$6Z',
+        ),
+      );
+      if (Math.abs(signedAt - serverNow) > 5 * 60 * 1000) {
+        res.writeHead(403, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'InvalidSignatureException',
+          date: dateHeader,
+        });
+        res.end(
+          JSON.stringify({
+            message: `Signature expired: request ${n} is now earlier than the server's time`,
+          }),
+        );
+      } else ok(res, { date: dateHeader });
+    });
+    const clients = clientsFor(server.url);
+    try {
+      const answer = await lean(clients.eks(REGION), new DescribeClusterCommand({ name: 'c' }));
+      expect(answer).toMatchObject({ cluster: { name: 'c' }, $metadata: { attempts: 2 } });
+      // The next call is signed with the corrected clock at once.
+      await lean(clients.eks(REGION), new DescribeClusterCommand({ name: 'c' }));
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+    expect(server.seen).toHaveLength(3);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  couldOpenSensitivePort,
   closeRuleCommands,
   isNodeOf,
   judgeNode,
@@ -121,6 +122,23 @@ export function check(cluster: ClusterRecord, context: RuleContext = NO_RULE_CON
   const unjudged = notJudged.length
     ? ` ${notJudged.length} prefix-list rule${notJudged.length === 1 ? ' was' : 's were'} not judged (entries unreadable).`
     : '';
+  const undecided = notJudged.filter(couldOpenSensitivePort);
+  if (exposed.length === 0 && undecided.length > 0) {
+    const lists = [...new Set(undecided.map((n) => n.prefixListId))].join(', ');
+    return {
+      status: 'ERROR',
+      message:
+        `Could not tell whether the nodes are open to the internet: ${undecided.length} security ` +
+        `group rule${undecided.length === 1 ? '' : 's'} on a sensitive port admit${undecided.length === 1 ? 's' : ''} ` +
+        `prefix list ${lists}, whose entries could not be read. Allow ec2:GetManagedPrefixListEntries ` +
+        `(docs/iam-policies.md), or exempt the cluster from EKS-003.`,
+      evidence,
+      error: {
+        code: 'PrefixListNotRead',
+        message: undecided.map((n) => `${n.groupId} ${n.prefixListId}: ${n.reason}`).join('; '),
+      },
+    };
+  }
   if (exposed.length === 0)
     return {
       status: 'PASS',

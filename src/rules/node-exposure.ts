@@ -43,7 +43,17 @@ export interface NotJudged {
   readonly groupId: string;
   readonly prefixListId: string;
   readonly reason: string;
+  /** The ports the rule admits (0 to 65535 for all traffic). */
+  readonly fromPort: number;
+  readonly toPort: number;
 }
+
+/**
+ * Pure: whether a rule that was not judged could be what opens a sensitive port, so that its
+ * node cannot be called safe (it is not judged only for a node with a public address).
+ */
+export const couldOpenSensitivePort = (n: NotJudged): boolean =>
+  SENSITIVE_PORTS.some((port) => n.fromPort <= port.toPort && n.toPort >= port.fromPort);
 
 /** One open source of one ingress rule, ports resolved. */
 interface OpenSource {
@@ -89,8 +99,15 @@ function openSources(
         const reason = entries
           ? `not judged: its entries could not be read (${entries.error.code})`
           : 'not judged: its entries were not read';
-        if (!notJudged.some((n) => n.groupId === group.GroupId && n.prefixListId === id))
-          notJudged.push({ groupId: group.GroupId, prefixListId: id, reason });
+        const seen = notJudged.some(
+          (n) =>
+            n.groupId === group.GroupId &&
+            n.prefixListId === id &&
+            n.fromPort === fromPort &&
+            n.toPort === toPort,
+        );
+        if (!seen)
+          notJudged.push({ groupId: group.GroupId, prefixListId: id, reason, fromPort, toPort });
         continue;
       }
       sources.push({ rule: rule(id, entries.cidrs), cidrs: entries.cidrs, fromPort, toPort });

@@ -117,10 +117,23 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
     expect(fargate.evidence).toMatchObject({ applicable: false });
   });
 
-  it('reports a prefix list it may not read as not judged', async () => {
+  it('errors a cluster whose sensitive port is open to a prefix list it may not read, and says which permission', async () => {
+    // The self-managed node gets a public address and only the group that admits the prefix list
+    // on SSH: whether it is open then depends on the list alone.
+    const regionFixture = fixture.regions![REGION]!;
+    const instances = (regionFixture.instances ?? []).map((i) =>
+      i.instanceId === 'i-0a1b2c3d4e5f60010'
+        ? {
+            ...i,
+            publicIp: '203.0.113.20',
+            securityGroups: ['sg-000000000000ssh0'],
+          }
+        : i,
+    );
     const denied = await startEmulator({
       fixture: {
         ...fixture,
+        regions: { ...fixture.regions, [REGION]: { ...regionFixture, instances } },
         faults: [
           { service: 'ec2', operation: 'GetManagedPrefixListEntries', fail: 'access-denied' },
         ],
@@ -139,16 +152,29 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
         'json',
       ]);
       const report = parseReport(run.stdout);
-      expect(findingFor(report, REGION, 'managed', 'EKS-003').evidence).toMatchObject({
-        notJudged: [
-          {
-            groupId: 'sg-000000000000ssh0',
-            prefixListId: 'pl-00000000000000001',
-            reason: expect.stringContaining('UnauthorizedOperation'),
-          },
-        ],
+      const notJudged = [
+        {
+          groupId: 'sg-000000000000ssh0',
+          prefixListId: 'pl-00000000000000001',
+          reason: expect.stringContaining('UnauthorizedOperation') as unknown,
+          fromPort: 22,
+          toPort: 22,
+        },
+      ];
+      const undecided = findingFor(report, REGION, 'self-managed', 'EKS-003');
+      expect(undecided).toMatchObject({
+        status: 'ERROR',
+        error: { code: 'PrefixListNotRead' },
+        evidence: { notJudged },
       });
-      expect(report.complete).toBe(true);
+      expect(undecided.message).toContain('ec2:GetManagedPrefixListEntries');
+      // Open through a rule that was read: a failure whatever the list holds, saying what it skipped.
+      const open = findingFor(report, REGION, 'managed', 'EKS-003');
+      expect(open).toMatchObject({ status: 'FAIL', evidence: { notJudged } });
+      expect(open.message).toContain('not judged');
+      // Not knowing is not a pass: the run says it is incomplete (exit 3).
+      expect(report.complete).toBe(false);
+      expect(run.code).toBe(3);
     } finally {
       await denied.close();
     }

@@ -185,11 +185,42 @@ describe('EKS-003 configured exposure of nodes', () => {
       ['pl-1', { ok: false, error: { code: 'UnauthorizedOperation', message: 'no' } }],
     ]);
     const result = check(cluster, denied);
-    expect(result.status).toBe('PASS');
-    expect(result.message).toContain('not judged');
-    expect(result.evidence).toMatchObject({
-      notJudged: [{ groupId: 'sg-1', prefixListId: 'pl-1' }],
+    expect(result).toMatchObject({
+      status: 'ERROR',
+      error: { code: 'PrefixListNotRead' },
+      evidence: {
+        notJudged: [{ groupId: 'sg-1', prefixListId: 'pl-1', fromPort: 10250, toPort: 10250 }],
+      },
     });
+    expect(result.message).toContain('prefix list pl-1');
+    expect(result.message).toContain('ec2:GetManagedPrefixListEntries');
+  });
+
+  it('calls a node safe despite an unreadable prefix list only when that rule opens no sensitive port', () => {
+    const denied = (permission: IpPermission, more: IpPermission[] = []) =>
+      check(
+        cluster,
+        context([permission, ...more], undefined, [
+          ['pl-1', { ok: false, error: { code: 'UnauthorizedOperation', message: 'no' } }],
+        ]),
+      );
+    const https: IpPermission = {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      PrefixListIds: [{ PrefixListId: 'pl-1' }],
+    };
+    const onHttps = denied(https);
+    expect(onHttps.status).toBe('PASS');
+    expect(onHttps.message).toContain('1 prefix-list rule was not judged');
+    // All traffic from the list could be anything: not a PASS.
+    expect(denied({ IpProtocol: '-1', PrefixListIds: [{ PrefixListId: 'pl-1' }] }).status).toBe(
+      'ERROR',
+    );
+    // A node already open through a readable rule fails, and says what it could not judge.
+    const open = denied(https, [tcp(10250, 10250, ['0.0.0.0/0'])]);
+    expect(open.status).toBe('FAIL');
+    expect(open.message).toContain('not judged');
   });
 
   it('passes private-only nodes whatever their groups say', () => {

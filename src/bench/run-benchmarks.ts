@@ -48,12 +48,32 @@ const load = () =>
 process.stdout.write(
   `eksposure benchmarks: Node ${process.version}, ${cpus().length} CPUs, load average ${load()}\n`,
 );
+/**
+ * A section that throws (a CLI that printed nothing, a subject that crashed) is a missed row that
+ * says why; the sections after it still run, and the summary is still printed.
+ */
+async function rowsOf(title: string, run: () => BenchRow[] | Promise<BenchRow[]>) {
+  try {
+    return await run();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        name: `${title.replace(/^\d+\. /, '')}: not measured`,
+        figure: `the benchmark failed: ${why.split('\n')[0]}`,
+        target: 'a measurement',
+        verdict: 'MISS' as const,
+      },
+    ];
+  }
+}
+
 const started = performance.now();
 const rows: BenchRow[] = [];
 for (const [key, title, run] of sections) {
   if (!picks(key, title)) continue;
   process.stdout.write(`\n${title}\n`);
-  for (const row of await run()) {
+  for (const row of await rowsOf(title, run)) {
     printRow(row);
     rows.push(row);
   }

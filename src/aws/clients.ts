@@ -104,10 +104,13 @@ export function endWithClients(lifetime: AbortSignal) {
   };
 }
 
-/** Right after the retry, so every attempt takes a token before it is sent. */
+/**
+ * Inside the retry, so every attempt takes a token, and before signing, so that an attempt that
+ * waited for its token is signed when it leaves: a signature older than five minutes is refused.
+ */
 export const PACING_PLACE = {
-  step: 'finalizeRequest',
-  priority: 'low',
+  relation: 'before',
+  toMiddleware: 'httpSigningMiddleware',
   name: 'eksposurePacing',
 } as const;
 
@@ -143,8 +146,8 @@ export function pacing(lane: PacerLane) {
 
 /** The pacing middleware as a plugin, for a client eksposure does not build itself (AssumeRole's). */
 export const pacingPlugin = (pacer: Pacer, service: PacedService, region: string) => ({
-  applyToStack: (stack: { add(middleware: unknown, options: object): void }) =>
-    stack.add(pacing(pacer.lane(service, region)), PACING_PLACE),
+  applyToStack: (stack: { addRelativeTo(middleware: unknown, options: object): void }) =>
+    stack.addRelativeTo(pacing(pacer.lane(service, region)), PACING_PLACE),
 });
 
 type SignerProvider = EKSClient['config']['signer'];
@@ -263,6 +266,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     // Each client's stack is typed with its own commands; these middlewares fit any of them.
     const stack = client.middlewareStack as unknown as {
       add(middleware: unknown, options: object): void;
+      addRelativeTo(middleware: unknown, options: object): void;
       remove(name: string): boolean;
     };
     stack.add(endsWithClients, LIFETIME_PLACE);
@@ -271,7 +275,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       fixedUserAgent(() => userAgentSections(client.config)),
       USER_AGENT_PLACE,
     );
-    if (pacer) stack.add(pacing(pacer.lane(service, region)), PACING_PLACE);
+    if (pacer) stack.addRelativeTo(pacing(pacer.lane(service, region)), PACING_PLACE);
     reuseSigner(client.config);
     return client;
   };

@@ -26,16 +26,22 @@ import type { IncomingAnswer, OutgoingRequest } from './http-handler.js';
  * its own auth schemes or headers, or the auth option is not SigV4), the client keeps the SDK's
  * path for every call: this path is only ever a shortcut to the same request.
  *
- * Per call, in the SDK's order: serialize; the host and User-Agent headers; then for each attempt,
- * within the SDK's retry middleware (invocation id and attempt headers, backoff raced against the
- * clients' lifetime, Retry-After): pacing, signing, the request handler (the per-attempt deadline
- * and abort), deserializing. What the stack also does and this path does not: the recursion-
- * detection header (`X-Amzn-Trace-Id`, set only inside AWS Lambda), the logger middleware (the
- * clients' logger is silent), the SDK's feature list in the User-Agent (see user-agent.ts).
+ * Per call, in the SDK's order: serialize; the host and User-Agent headers; the identity (once, so
+ * that a failing credential source is not retried as EKS); then for each attempt, within the SDK's
+ * retry middleware (invocation id and attempt headers, backoff raced against the clients' lifetime,
+ * Retry-After): pacing, signing, the request handler (the per-attempt deadline and abort),
+ * deserializing. What the stack also does and this path does not: the recursion-detection headers
+ * (`X-Amzn-Trace-Id` and the trace context, set only inside AWS Lambda), the logger middleware
+ * (the clients' logger is silent), the SDK's feature list in the User-Agent (see user-agent.ts),
+ * middleware added to a command instance (eksposure adds none).
  */
 
 type Output = { $metadata: Record<string, unknown> } & Record<string, unknown>;
-type Attempt = (args: { input: object; request: HttpRequest }) => Promise<{
+type Attempt = (args: {
+  input: object;
+  request: HttpRequest;
+  identity: Awaited<ReturnType<EKSClientResolvedConfig['credentials']>>;
+}) => Promise<{
   response: HttpResponse;
   output: Output;
 }>;
@@ -98,7 +104,9 @@ async function resolve(client: EKSClient, command: LeanCommand): Promise<Resolve
   const endpointV2 = await getEndpointFromInstructions(
     command.input,
     DescribeClusterCommand,
-    config as never,
+    // A copy, as the endpoint middleware passes it: resolution may note an endpoint from the
+    // environment or the config file on what it is given.
+    { ...config } as never,
   );
   const ownHeaders = Object.keys(endpointV2.headers ?? {}).length > 0;
   if (ownHeaders || endpointV2.properties?.['authSchemes']) return undefined;
@@ -142,7 +150,15 @@ function describeClusterRequests(
     if (typeof name !== 'string' || name === '' || Object.keys(input).length !== 1) {
       return serialize(input);
     }
-    const shape = await (template ??= marked());
+    if (!template) {
+      const building = marked();
+      template = building;
+      // A template that could not be built is not kept: the next call tries again.
+      building.then(undefined, () => {
+        if (template === building) template = undefined;
+      });
+    }
+    const shape = await template;
     if (!shape) return serialize(input);
     const { request, around } = shape;
     return new HttpRequest({
@@ -205,12 +221,9 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
 
   const sendAttempt =
     (op: unknown, resolved: Resolved): Attempt =>
-    async ({ request }) => {
+    async ({ request, identity }) => {
       // Fresh per attempt: the signer notes in them when the attempt was signed, for skew.
       const signingProperties = { ...resolved.signingProperties };
-      // The identity as the auth middleware passes it (this signer reads the credentials through
-      // the client's signer, from the same memoized provider).
-      const identity = await config.credentials();
       const signed = await signer.sign(request, identity, signingProperties);
       let response: HttpResponse;
       let output: Output;
@@ -242,7 +255,11 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
     const requestFor = schema === DescribeCluster$ ? describeClusterRequests(serialize) : serialize;
     return async (command: LeanCommand) => {
       const request = await requestFor(command.input);
-      const { output } = await send({ input: command.input, request: withHost(request) });
+      // Once per call, before the retry and pacing, as the stack's auth middleware resolves it: a
+      // credential source that fails is not retried as if EKS had failed, nor counted as EKS's
+      // throttling. (The signer reads the credentials again, memoized, for each attempt.)
+      const identity = await config.credentials();
+      const { output } = await send({ input: command.input, request: withHost(request), identity });
       return output;
     };
   };

@@ -88,7 +88,14 @@ export function fixedUserAgent(sections: () => Promise<readonly UserAgentSection
   return <Args, Result>(next: Handler<Args, Result>): Handler<Args, Result> =>
     (args) => {
       if (headers) return next(set(args, headers));
-      building ??= sections().then((listed) => (headers = userAgentHeaders(listed)));
+      if (!building) {
+        const started = sections().then((listed) => (headers = userAgentHeaders(listed)));
+        building = started;
+        // Headers that could not be built are not kept: the next call tries again.
+        started.then(undefined, () => {
+          if (building === started) building = undefined;
+        });
+      }
       return building.then((value) => next(set(args, value)));
     };
 }

@@ -271,3 +271,92 @@ describe('the short path sends the request the SDK sends', () => {
     expect(server.seen).toHaveLength(3);
   });
 });
+
+describe('what comes before each attempt', () => {
+  it('asks a failing credential source once per call, and does not retry or count it as EKS', async () => {
+    const server = await recorder((_, __, res) => ok(res));
+    let asked = 0;
+    const stsThrottled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400, attempts: 10 },
+    });
+    const outcomes: string[] = [];
+    const clients = createAwsClients({
+      credentials: () => {
+        asked += 1;
+        return Promise.reject(stsThrottled);
+      },
+      endpoints: { eks: server.url },
+      maxAttempts: 3,
+      maxSockets: 4,
+      requestTimeoutMs: 5_000,
+      connectTimeoutMs: 1_000,
+      pacer: {
+        lane: () => ({ take: () => undefined, record: (o) => void outcomes.push(o.kind) }),
+      },
+    });
+    try {
+      for (const send of [lean, throughStack]) {
+        const before = asked;
+        const error = await rejection(
+          send(clients.eks(REGION), new DescribeClusterCommand({ name: 'c' })),
+        );
+        expect(error).toBe(stsThrottled);
+        expect(error.$metadata).toEqual({ httpStatusCode: 400, attempts: 10 });
+        expect(asked - before).toBe(1);
+      }
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+    expect(server.seen).toHaveLength(0);
+    expect(outcomes).toEqual([]);
+  });
+
+  it('signs an attempt after it has waited for pacing, not before', async () => {
+    const server = await recorder((_, __, res) => ok(res));
+    const tenMinutes = 10 * 60 * 1000;
+    let eks: EKSClient | undefined;
+    const clients = createAwsClients({
+      credentials: () => Promise.resolve({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' }),
+      endpoints: { eks: server.url },
+      maxAttempts: 1,
+      maxSockets: 4,
+      requestTimeoutMs: 5_000,
+      connectTimeoutMs: 1_000,
+      pacer: {
+        // The wait for a token "lasts" ten minutes: the client's clock moves while it waits.
+        lane: () => ({
+          take: () =>
+            Promise.resolve().then(() => {
+              const config = eks!.config as { systemClockOffset: number };
+              config.systemClockOffset += tenMinutes;
+            }),
+          record: () => undefined,
+        }),
+      },
+    });
+    const amzDate = (seen: Seen) =>
+      Date.parse(
+        String(seen.headers['x-amz-date']).replace(
+          /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/,
+          '$1-$2-$3T$4:$5:$6Z',
+        ),
+      );
+    try {
+      eks = clients.eks(REGION);
+      const sentAt = Date.now();
+      await lean(eks, new DescribeClusterCommand({ name: 'c' }));
+      await throughStack(eks, new DescribeClusterCommand({ name: 'c' }));
+      const [short, stack] = server.seen.map(amzDate);
+      // Each attempt carries the clock as it was after its wait. (The server's Date, an answer
+      // later, puts the clock back: the second call's wait moves it from there again.)
+      for (const signedAt of [short!, stack!]) {
+        expect(Math.abs(signedAt - sentAt - tenMinutes)).toBeLessThan(60_000);
+      }
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+  });
+});

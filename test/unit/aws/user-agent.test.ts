@@ -1,4 +1,9 @@
-import { formatSection, userAgentHeaders, userAgentSections } from '../../../src/aws/user-agent.js';
+import {
+  fixedUserAgent,
+  formatSection,
+  userAgentHeaders,
+  userAgentSections,
+} from '../../../src/aws/user-agent.js';
 
 describe('the User-Agent eksposure sends', () => {
   it('formats each section as the SDK does: name/version, prefix/name#version, api names lower-cased', () => {
@@ -37,5 +42,21 @@ describe('the User-Agent eksposure sends', () => {
     expect(
       await userAgentSections({ ...config, userAgentAppId: () => Promise.resolve(undefined) }),
     ).toEqual([['aws-sdk-js', '3.1'], ['lib/eksposure']]);
+  });
+
+  it('builds the headers again on the next call when building them failed once', async () => {
+    let tries = 0;
+    const middleware = fixedUserAgent(() => {
+      tries += 1;
+      return tries === 1
+        ? Promise.reject(new Error('no OS name'))
+        : Promise.resolve([['aws-sdk-js', '3.1']] as const);
+    });
+    const send = middleware((args: { request: { headers: Record<string, string> } }) =>
+      Promise.resolve(args.request.headers['user-agent']),
+    );
+    await expect(send({ request: { headers: {} } })).rejects.toThrow('no OS name');
+    expect(await send({ request: { headers: {} } })).toBe('aws-sdk-js/3.1');
+    expect(tries).toBe(2);
   });
 });

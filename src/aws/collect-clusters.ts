@@ -1,11 +1,11 @@
 import {
   type Cluster,
-  DescribeClusterCommand,
   type EKSClient,
   ListClustersCommand,
   type ListClustersCommandOutput,
 } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
+import { DescribeClusterForScanCommand } from './scan-describe-cluster.js';
 import { type ErrorInfo, toErrorInfo } from '../model/errors.js';
 import {
   type ClusterRecord,
@@ -103,9 +103,9 @@ async function describeCluster(
 ): Promise<ClusterScan> {
   if (signal?.aborted) return { name, ok: false, error: abandoned() };
   try {
-    // No per-call options: the client's cached middleware serves the call (see clients.ts), and
-    // destroying the clients ends it.
-    const answer = await eks.send(new DescribeClusterCommand({ name }));
+    // No per-call options: the call takes the short path (lean-calls.ts), which reads only what
+    // slimCluster keeps, and destroying the clients ends it.
+    const answer = await eks.send(new DescribeClusterForScanCommand({ name }));
     if (!answer.cluster) {
       return {
         name,

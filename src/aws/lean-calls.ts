@@ -11,6 +11,7 @@ import { retryMiddleware } from '@smithy/core/retry';
 import { operation } from '@smithy/core/schema';
 import { extendedEncodeURIComponent, HttpRequest, type HttpResponse } from '@smithy/core/protocols';
 import type { IncomingAnswer, OutgoingRequest } from './http-handler.js';
+import { DescribeClusterForScanCommand, readScanCluster } from './scan-describe-cluster.js';
 
 /**
  * The scan's two calls, ListClusters and DescribeCluster, sent the short way: the SDK's own pieces
@@ -48,7 +49,11 @@ type Attempt = (args: {
 type Middleware = (next: Attempt) => Attempt;
 
 /** The commands this path serves: the scan's reads, with no body and no streaming. */
-const LEAN_COMMANDS: ReadonlySet<unknown> = new Set([ListClustersCommand, DescribeClusterCommand]);
+const LEAN_COMMANDS: ReadonlySet<unknown> = new Set([
+  ListClustersCommand,
+  DescribeClusterCommand,
+  DescribeClusterForScanCommand,
+]);
 
 interface LeanCommand {
   readonly constructor: unknown;
@@ -74,6 +79,7 @@ type Config = EKSClientResolvedConfig & { readonly protocol: SerdeProtocol };
 interface SerdeProtocol {
   serializeRequest(op: unknown, input: object, context: object): Promise<HttpRequest>;
   deserializeResponse(op: unknown, context: object, response: HttpResponse): Promise<Output>;
+  deserializeMetadata(response: HttpResponse): Output['$metadata'];
 }
 
 /** What is resolved once per client. */
@@ -170,6 +176,35 @@ function describeClusterRequests(
   };
 }
 
+/**
+ * The scan's DescribeCluster answers (DescribeClusterForScanCommand): a successful one is parsed
+ * and reduced to what the scan reads (readScanCluster), with the metadata the SDK's protocol gives
+ * it; anything else (an error, a body that is not JSON or not shaped as an answer) goes to the
+ * SDK's deserializer, which says what it says of it.
+ */
+function scanAnswers(
+  deserialize: (response: HttpResponse) => Promise<Output>,
+  metadataOf: (response: HttpResponse) => Output['$metadata'],
+): (response: HttpResponse) => Promise<Output> {
+  return (response) => {
+    if (response.statusCode !== 200 || !(response.body instanceof Uint8Array)) {
+      return deserialize(response);
+    }
+    const { buffer, byteOffset, byteLength } = response.body;
+    let body: unknown;
+    try {
+      // Decoded as the SDK decodes a body (a byte-order mark is not skipped).
+      body = JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8'));
+    } catch {
+      // Not JSON: the SDK's deserializer fails it with the error the stack would throw.
+      return deserialize(response);
+    }
+    const answer = readScanCluster(body);
+    if (!answer) return deserialize(response);
+    return Promise.resolve({ ...answer, $metadata: metadataOf(response) });
+  };
+}
+
 /** The host header, as the SDK's host-header middleware sets it for HTTP/1.1. */
 function withHost(request: HttpRequest): HttpRequest {
   if (!request.headers['host']) {
@@ -220,7 +255,7 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
   let resolving: Promise<Resolved | undefined> | undefined;
 
   const sendAttempt =
-    (op: unknown, resolved: Resolved): Attempt =>
+    (readAnswer: (response: HttpResponse) => Promise<Output>, resolved: Resolved): Attempt =>
     async ({ request, identity }) => {
       // Fresh per attempt: the signer notes in them when the attempt was signed, for skew.
       const signingProperties = { ...resolved.signingProperties };
@@ -230,7 +265,7 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
       try {
         ({ response } = await options.handler.handle(signed));
         try {
-          output = await config.protocol.deserializeResponse(op, resolved.serdeContext, response);
+          output = await readAnswer(response);
         } catch (error) {
           throw asDeserializeError(error, response);
         }
@@ -241,12 +276,19 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
       return { response, output };
     };
 
-  // One chain per operation, built on its first call: the stack's middlewares, in its order.
+  // One chain per command, built on its first call: the stack's middlewares, in its order.
   const chains = new Map<unknown, (command: LeanCommand) => Promise<Output>>();
-  const chainFor = (schema: unknown, resolved: Resolved) => {
+  const chainFor = (command: LeanCommand, resolved: Resolved) => {
+    const { schema } = command;
     const op = operationOf(schema);
+    const deserialize = (response: HttpResponse) =>
+      config.protocol.deserializeResponse(op, resolved.serdeContext, response);
+    const readAnswer =
+      command.constructor === DescribeClusterForScanCommand
+        ? scanAnswers(deserialize, (response) => config.protocol.deserializeMetadata(response))
+        : deserialize;
     const attempts = retryMiddleware(config as never)(
-      options.eachAttempt(sendAttempt(op, resolved)) as never,
+      options.eachAttempt(sendAttempt(readAnswer, resolved)) as never,
       retryContext as never,
     ) as unknown as Attempt;
     const send = options.build(attempts);
@@ -276,10 +318,10 @@ export function sendScanCallsLean(client: EKSClient, options: LeanCallsOptions):
       return sdkSend(command);
     }
     if (!resolved) return sdkSend(command);
-    let chain = chains.get(command.schema);
+    let chain = chains.get(command.constructor);
     if (!chain) {
-      chain = chainFor(command.schema, resolved);
-      chains.set(command.schema, chain);
+      chain = chainFor(command, resolved);
+      chains.set(command.constructor, chain);
     }
     return chain(command);
   };

@@ -2,12 +2,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type Cluster,
   DescribeClusterCommand,
   type EKSClient,
   ListClustersCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
+import fc from 'fast-check';
 import { type AwsClients, createAwsClients } from '../../../src/aws/clients.js';
+import { slimCluster } from '../../../src/aws/collect-clusters.js';
+import { DescribeClusterForScanCommand } from '../../../src/aws/scan-describe-cluster.js';
 import { loadFixture } from '../../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.js';
 import { REPO_ROOT } from '../../support/cli.js';
@@ -354,6 +358,136 @@ describe('what comes before each attempt', () => {
       for (const signedAt of [short!, stack!]) {
         expect(Math.abs(signedAt - sentAt - tenMinutes)).toBeLessThan(60_000);
       }
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe("the scan's DescribeCluster reads only what the scan keeps, as the SDK would have read it", () => {
+  const member = fc.oneof(
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.integer(),
+    fc.array(fc.oneof(fc.string(), fc.constant(null))),
+    fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.constant(null))),
+  );
+  const struct = (members: string[]) =>
+    fc.oneof(
+      fc.record(Object.fromEntries([...members, '__type'].map((m) => [m, member])), {
+        requiredKeys: [],
+      }),
+      member,
+    );
+  const cluster = fc.record(
+    {
+      name: member,
+      arn: member,
+      status: member,
+      version: member,
+      endpoint: member,
+      tags: member,
+      createdAt: fc.oneof(fc.integer({ min: 0, max: 2e9 }), member),
+      resourcesVpcConfig: struct([
+        'vpcId',
+        'endpointPublicAccess',
+        'endpointPrivateAccess',
+        'publicAccessCidrs',
+        'subnetIds',
+      ]),
+      kubernetesNetworkConfig: struct(['ipFamily', 'serviceIpv4Cidr']),
+      certificateAuthority: struct(['data']),
+      logging: member,
+      connectorConfig: fc.oneof(
+        fc.record({ activationExpiry: fc.oneof(fc.integer(), member) }, { requiredKeys: [] }),
+        member,
+      ),
+      __type: fc.oneof(fc.constant('Cluster'), member),
+      somethingNew: member,
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.record({ cluster: fc.oneof(cluster, member) }).map((b) => JSON.stringify(b)),
+    },
+    { weight: 1, arbitrary: fc.json() },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('', 'null', '[]', '\uFEFF{"cluster":{"name":"c"}}', '{"cluster":'),
+    },
+  );
+
+  it('for any answer: the same record, or the same error', async () => {
+    let next = '';
+    const server = await recorder((_, __, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(next);
+    });
+    const clients = clientsFor(server.url, 1);
+    const outcome = async (call: Promise<unknown>, keep: boolean) => {
+      try {
+        const { cluster } = (await call) as { cluster?: Cluster };
+        return { record: cluster === undefined ? undefined : slimCluster(cluster, keep) };
+      } catch (error) {
+        const { name, message } = error as Error;
+        return { error: { name, message } };
+      }
+    };
+    try {
+      const eks = clients.eks(REGION);
+      await fc.assert(
+        fc.asyncProperty(body, fc.boolean(), async (answer, keep) => {
+          next = answer;
+          const short = await outcome(
+            lean(eks, new DescribeClusterForScanCommand({ name: 'c' })),
+            keep,
+          );
+          const stack = await outcome(
+            throughStack(eks, new DescribeClusterCommand({ name: 'c' })),
+            keep,
+          );
+          expect(short).toEqual(stack);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      clients.destroy();
+      await server.close();
+    }
+  });
+
+  it('keeps no member the scan does not read', async () => {
+    const server = await recorder((_, __, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'req-1' });
+      res.end(
+        JSON.stringify({
+          cluster: {
+            name: 'c',
+            createdAt: 1.7e9,
+            resourcesVpcConfig: { endpointPublicAccess: true, subnetIds: ['s'] },
+            roleArn: 'arn:aws:iam::123456789012:role/eks',
+          },
+        }),
+      );
+    });
+    const clients = clientsFor(server.url);
+    try {
+      const answer = await lean(
+        clients.eks(REGION),
+        new DescribeClusterForScanCommand({ name: 'c' }),
+      );
+      expect(answer).toEqual({
+        cluster: { name: 'c', resourcesVpcConfig: { endpointPublicAccess: true } },
+        $metadata: expect.objectContaining({
+          httpStatusCode: 200,
+          requestId: 'req-1',
+          attempts: 1,
+        }) as unknown,
+      });
     } finally {
       clients.destroy();
       await server.close();

@@ -201,6 +201,8 @@ function scanAnswers(
     }
     const answer = readScanCluster(body);
     if (!answer) return deserialize(response);
+    // The request handler's header names are lower-case (Node's), as the SDK makes them before
+    // reading the metadata.
     return Promise.resolve({ ...answer, $metadata: metadataOf(response) });
   };
 }

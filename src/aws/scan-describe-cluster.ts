@@ -9,8 +9,11 @@ import { type Cluster, DescribeClusterCommand } from '@aws-sdk/client-eks';
  */
 export class DescribeClusterForScanCommand extends DescribeClusterCommand {}
 
-/** The members the scan reads, and of those that are structures, the members it reads of them. */
-const READ: Readonly<Record<string, readonly string[] | null>> = {
+/**
+ * The members the scan reads (slimCluster), and of those that are structures, the members it reads
+ * of them. A test holds this to what slimCluster reads, and to what the SDK's schema says of them.
+ */
+export const READ: Readonly<Record<string, readonly string[] | null>> = {
   name: null,
   arn: null,
   status: null,
@@ -43,9 +46,9 @@ function struct(value: unknown, members: readonly string[]): unknown {
 }
 
 /**
- * The answer's timestamps (the EKS model: epoch seconds). The SDK's deserializer refuses an answer
- * whose timestamp is not a number; an answer with anything but a number there is left to it, so
- * that it refuses it as it would have. (A test checks this list against the SDK's schema.)
+ * The answer's timestamps (the EKS model: epoch seconds), the only members of the answer the SDK's
+ * deserializer may refuse. An answer with anything but a number there is left to it, to accept
+ * (a numeric string) or refuse as it would have. (A test checks this list against the schema.)
  */
 export const CLUSTER_TIMESTAMPS: readonly (readonly string[])[] = [
   ['createdAt'],

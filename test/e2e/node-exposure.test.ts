@@ -422,6 +422,71 @@ describe("the emulator's node reads, through the SDK", () => {
     );
   });
 
+  it("refuses more filter values in one call than EC2's 200, or a value longer than 255 characters", async () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `cluster-${i}`);
+    const tagKeys = (n: number) => [{ Name: 'tag-key', Values: values(n) }];
+    const states = { Name: 'instance-state-name', Values: ['running', 'pending'] };
+    await ec2.send(new DescribeInstancesCommand({ Filters: [...tagKeys(198), states] }));
+    const tooMany = await failure(
+      ec2.send(new DescribeInstancesCommand({ Filters: [...tagKeys(199), states] })),
+    );
+    expect(tooMany).toMatchObject({ name: 'FilterLimitExceeded', status: 400 });
+    expect(tooMany.message).toContain('on a single call is 200');
+    const tooLong = await failure(
+      ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: ['k'.repeat(256)] }] }),
+      ),
+    );
+    expect(tooLong).toMatchObject({ name: 'FilterLimitExceeded', status: 400 });
+  });
+
+  it('judges the nodes of a region with more clusters than one call may name', async () => {
+    const regionFixture = fixture.regions![REGION]!;
+    const crowded = await startEmulator({
+      fixture: {
+        ...fixture,
+        regions: {
+          ...fixture.regions,
+          [REGION]: {
+            ...regionFixture,
+            generate: [{ count: 450, namePrefix: 'team-' }],
+            instances: [
+              ...(regionFixture.instances ?? []),
+              {
+                instanceId: 'i-0a1b2c3d4e5f60449',
+                tags: { 'eks:cluster-name': 'team-449' },
+                publicIp: '203.0.113.49',
+                securityGroups: ['sg-0000000000000kub'],
+              },
+            ],
+          },
+        },
+      },
+    });
+    try {
+      const run = await runCli([
+        'audit',
+        '--endpoint-url',
+        crowded.url,
+        '--regions',
+        REGION,
+        '--rules',
+        'EKS-003',
+        '--output',
+        'json',
+      ]);
+      const report = parseReport(run.stdout);
+      expect(report.complete).toBe(true);
+      expect(findingFor(report, REGION, 'team-449', 'EKS-003')).toMatchObject({
+        status: 'FAIL',
+        evidence: { exposedNodes: [{ instanceId: 'i-0a1b2c3d4e5f60449' }] },
+      });
+      expect(findingFor(report, REGION, 'managed', 'EKS-003').status).toBe('FAIL');
+    } finally {
+      await crowded.close();
+    }
+  });
+
   it('answers DescribeSecurityGroups by id and GetManagedPrefixListEntries, and refuses unknown ids', async () => {
     const groups = await ec2.send(
       new DescribeSecurityGroupsCommand({ GroupIds: ['sg-00000000000ro6v6'] }),

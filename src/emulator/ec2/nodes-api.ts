@@ -26,6 +26,16 @@ function listParam(params: URLSearchParams, prefix: string): string[] {
   return values;
 }
 
+/**
+ * EC2's limits on a call's filters, as its errors state them ("FilterLimitExceeded: The maximum
+ * number of filter values specified on a single call is 200", "... The maximum length for a filter
+ * value is 255 characters": quoted in public issue threads, e.g. gjbae1212/gossm#35 and
+ * ansible-collections/amazon.aws#2393; AWS's reference does not list them). That the 200 count all
+ * filters together is our reading of "on a single call".
+ */
+const MAX_FILTER_VALUES = 200;
+const MAX_FILTER_VALUE_LENGTH = 255;
+
 function filtersOf(params: URLSearchParams): { name: string; values: string[] }[] {
   const filters: { name: string; values: string[] }[] = [];
   for (let i = 1; params.has(`Filter.${i}.Name`); i++)
@@ -33,6 +43,19 @@ function filtersOf(params: URLSearchParams): { name: string; values: string[] }[
       name: params.get(`Filter.${i}.Name`) ?? '',
       values: listParam(params, `Filter.${i}.Value`),
     });
+  const values = filters.flatMap((f) => f.values);
+  if (values.length > MAX_FILTER_VALUES)
+    throw new ApiError(
+      400,
+      'FilterLimitExceeded',
+      `The maximum number of filter values specified on a single call is ${MAX_FILTER_VALUES}`,
+    );
+  if (values.some((v) => v.length > MAX_FILTER_VALUE_LENGTH))
+    throw new ApiError(
+      400,
+      'FilterLimitExceeded',
+      `The maximum length for a filter value is ${MAX_FILTER_VALUE_LENGTH} characters`,
+    );
   return filters;
 }
 

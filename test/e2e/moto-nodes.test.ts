@@ -16,7 +16,7 @@
  *   Fargate-only cluster), so nodes here are instances tagged by hand.
  */
 import { spawnSync } from 'node:child_process';
-import { isolatedAwsEnv, runCli } from '../support/cli.js';
+import { isolatedAwsEnv, nodeAuditArgs, runCli } from '../support/cli.js';
 import {
   type MotoServer,
   motoToolEnv,
@@ -98,17 +98,7 @@ describeWithMoto('EKS-003 (node exposure) against moto_server', () => {
 
   it('finds the tagged nodes and judges their groups as on AWS', async () => {
     const run = await runCli(
-      [
-        'audit',
-        '--endpoint-url',
-        moto?.endpoint ?? '',
-        '--regions',
-        REGION,
-        '--rules',
-        'EKS-003',
-        '--output',
-        'json',
-      ],
+      nodeAuditArgs(moto?.endpoint ?? '', REGION),
       isolatedAwsEnv({ AWS_REGION: REGION }),
     );
     expect(run.stderr).toBe('');

@@ -12,13 +12,16 @@ import type { AuditReport } from '../../src/model/findings.js';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { REPORT_FORMAT_NAMES } from '../../src/report/formats/names.js';
-import { type CliRun, REPO_ROOT, runCli } from '../support/cli.js';
+import { type CliRun, nodeAuditArgs, REPO_ROOT, runCli } from '../support/cli.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 import { emulatorClientConfig, failure } from '../support/sdk.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 
 const REGION = 'us-east-1';
+
+/** `audit --rules EKS-003 --output json` of REGION against the emulator at `url`. */
+const auditNodes = (url: string): Promise<CliRun> => runCli(nodeAuditArgs(url, REGION));
 const fixture = JSON.parse(
   readFileSync(join(REPO_ROOT, 'fixtures', 'nodes.json'), 'utf8'),
 ) as Fixture;
@@ -140,17 +143,7 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
       },
     });
     try {
-      const run = await runCli([
-        'audit',
-        '--endpoint-url',
-        denied.url,
-        '--regions',
-        REGION,
-        '--rules',
-        'EKS-003',
-        '--output',
-        'json',
-      ]);
+      const run = await auditNodes(denied.url);
       const report = parseReport(run.stdout);
       const notJudged = [
         {
@@ -464,17 +457,7 @@ describe("the emulator's node reads, through the SDK", () => {
       },
     });
     try {
-      const run = await runCli([
-        'audit',
-        '--endpoint-url',
-        crowded.url,
-        '--regions',
-        REGION,
-        '--rules',
-        'EKS-003',
-        '--output',
-        'json',
-      ]);
+      const run = await auditNodes(crowded.url);
       const report = parseReport(run.stdout);
       expect(report.complete).toBe(true);
       expect(findingFor(report, REGION, 'team-449', 'EKS-003')).toMatchObject({

@@ -220,6 +220,19 @@ export function startCli(
   };
 }
 
+/** The arguments of `audit --rules EKS-003 --output json` of one region against `endpoint`. */
+export const nodeAuditArgs = (endpoint: string, region: string): string[] => [
+  'audit',
+  '--endpoint-url',
+  endpoint,
+  '--regions',
+  region,
+  '--rules',
+  'EKS-003',
+  '--output',
+  'json',
+];
+
 /** A refusal of bad input: exit 2, nothing on stdout, one line on stderr (returned). */
 export function oneLineRefusal(run: CliRun): string {
   expect(run.code).toBe(2);

@@ -5,11 +5,10 @@
 import { fixesAsCode, type IacCluster } from '../iac/fix-as-code.js';
 import type { IacFormat, SourceFile } from '../iac/types.js';
 import type { AsCodeFailure, AsCodeFix } from '../model/as-code.js';
-import { id as MANAGED_AS_CODE } from '../remediation/preflight/managed-as-code.preflight.js';
+import { definedInCode } from '../remediation/preflight/managed-as-code.preflight.js';
 import { CFN_LOGICAL_ID, UNKNOWN_MANAGER } from '../model/managed-by.js';
 import type { ClusterPlan, RemediationPlan } from '../remediation/plan.js';
-import { preflightBlockReason } from '../remediation/planner.js';
-import type { PreflightResult } from '../remediation/preflight/types.js';
+import { withPreflightResult } from '../remediation/planner.js';
 
 export interface AsCodeRequest {
   /** --iac-dir, as given. */
@@ -48,37 +47,20 @@ function clusterOf(entry: ClusterPlan): IacCluster {
   };
 }
 
-/**
- * A cluster whose tags name no tool but whose definition is in the code under --iac-dir is managed
- * as code all the same: blocked like a tagged one unless the plan allows drift, and then warned.
- */
+/** Where a fix found its cluster's definition: `file:line`, or each candidate's. */
+const whereDefined = (fix: Exclude<AsCodeFix, { status: 'not-found' }>) =>
+  fix.status === 'ambiguous'
+    ? fix.candidates.map((c) => `${c.file}:${String(c.line)}`).join(', ')
+    : `${fix.location.file}:${String(fix.location.line)}`;
+
+/** A cluster its tags do not show managed, found in code: the managed-as-code check says so. */
 function blockFoundInCode(entry: ClusterPlan, fix: AsCodeFix, allowDrift: boolean): ClusterPlan {
   if (entry.action !== 'update' || fix.status === 'not-found') return entry;
   if ((entry.managedBy?.tool ?? 'unknown') !== 'unknown') return entry;
-  const where =
-    fix.status === 'ambiguous'
-      ? fix.candidates.map((c) => `${c.file}:${String(c.line)}`).join(', ')
-      : `${fix.location.file}:${String(fix.location.line)}`;
-  const found = `Cluster ${entry.clusterName} is defined in code (${where}), which would put the endpoint back`;
-  const result: PreflightResult = allowDrift
-    ? {
-        check: MANAGED_AS_CODE,
-        status: 'warn',
-        message: `${found}; changed anyway (--allow-drift): merge the fix into the code too.`,
-      }
-    : {
-        check: MANAGED_AS_CODE,
-        status: 'block',
-        message: `${found}. Fix it there (the patch), or allow the drift for an emergency (--allow-drift).`,
-      };
-  const preflight = [...entry.preflight.filter((r) => r.check !== MANAGED_AS_CODE), result];
-  if (allowDrift) return { ...entry, preflight };
-  return {
-    ...entry,
-    action: 'blocked',
-    reason: preflightBlockReason(preflight.filter((r) => r.status === 'block')),
-    preflight,
-  };
+  return withPreflightResult(
+    entry,
+    definedInCode(entry.clusterName, whereDefined(fix), allowDrift),
+  );
 }
 
 export async function planFixesAsCode(

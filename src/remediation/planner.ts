@@ -189,6 +189,21 @@ export function preflightBlockReason(blocking: readonly PreflightResult[]): stri
   return `blocked by pre-flight: ${blocking.map((r) => r.check).join(', ')}.`;
 }
 
+/**
+ * Pure: a planned entry with one pre-flight check's result replaced by a later finding (what
+ * `remediate --iac-dir` found in code); a result that blocks blocks the entry.
+ */
+export function withPreflightResult(entry: ClusterPlan, result: PreflightResult): ClusterPlan {
+  const preflight = [...entry.preflight.filter((r) => r.check !== result.check), result];
+  if (result.status !== 'block') return { ...entry, preflight };
+  return {
+    ...entry,
+    action: 'blocked',
+    reason: preflightBlockReason(preflight.filter((r) => r.status === 'block')),
+    preflight,
+  };
+}
+
 export const REMEDIATION_REASON = 'EKS-001 fails; the change below fixes it.';
 
 /**

@@ -59,4 +59,24 @@ export function run(input: PreflightInput): PreflightResult {
   }
 }
 
+/**
+ * The same check for a cluster whose tags name no tool but whose definition `remediate --iac-dir`
+ * found in code (at `where`): managed as code all the same, so blocked unless the plan allows the
+ * drift, and then warned.
+ */
+export function definedInCode(name: string, where: string, allowDrift: boolean): PreflightResult {
+  const found = `Cluster ${name} is defined in code (${where}), which would put the endpoint back`;
+  return allowDrift
+    ? {
+        check: id,
+        status: 'warn',
+        message: `${found}; changed anyway (--allow-drift): merge the fix into the code too.`,
+      }
+    : {
+        check: id,
+        status: 'block',
+        message: `${found}. Fix it there (the patch), or allow the drift for an emergency (--allow-drift).`,
+      };
+}
+
 export const managedAsCodeCheck: PreflightCheck = { id, title, run };

@@ -43,6 +43,11 @@ const REQUIRED = [
   'UpdatedAt',
 ] as const;
 
+/** The required attributes that are strings (the others are Resources, Severity and Types). */
+const REQUIRED_STRINGS = REQUIRED.filter(
+  (f) => f !== 'Resources' && f !== 'Severity' && f !== 'Types',
+);
+
 /** AWS: "Account <id> is not subscribed to AWS Security Hub" (moto says it without the id). */
 export const notSubscribedMessage = (accountId: string) =>
   `Account ${accountId} is not subscribed to AWS Security Hub`;
@@ -69,17 +74,7 @@ function problemOf(finding: JsonObject): string | undefined {
     if (value === undefined || value === null || value === '')
       return `Finding does not adhere to Amazon Finding Format. data should have required property '${field}'`;
   }
-  for (const field of [
-    'AwsAccountId',
-    'CreatedAt',
-    'Description',
-    'GeneratorId',
-    'Id',
-    'ProductArn',
-    'SchemaVersion',
-    'Title',
-    'UpdatedAt',
-  ])
+  for (const field of REQUIRED_STRINGS)
     if (typeof finding[field] !== 'string')
       return `Finding does not adhere to Amazon Finding Format. data.${field} should be string`;
   const resources = finding.Resources;

@@ -13,7 +13,7 @@ import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { REPORT_FORMAT_NAMES } from '../../src/report/formats/names.js';
 import { type CliRun, nodeAuditArgs, REPO_ROOT, runCli } from '../support/cli.js';
-import { findingFor, parseReport } from '../support/report.js';
+import { findingFor, parseReport, regionAudit } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 import { emulatorClientConfig, failure } from '../support/sdk.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
@@ -40,14 +40,7 @@ describe('EKS-003 (configured exposure of nodes) against the emulator', () => {
   });
   afterAll(() => emulator.close());
 
-  const audit = (...args: string[]): Promise<CliRun> =>
-    runCli(['audit', '--endpoint-url', emulator.url, '--regions', REGION, ...args]);
-  const auditJson = async (...args: string[]) => {
-    const run = await audit('--output', 'json', ...args);
-    const report = parseReport(run.stdout);
-    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
-    return { run, report };
-  };
+  const { audit, auditJson } = regionAudit(() => emulator.url, REGION);
 
   it('reads no node unless EKS-003 is asked for', async () => {
     const before = nodeCalls(emulator);

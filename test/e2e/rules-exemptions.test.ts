@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Fixture } from '../../src/emulator/fixture.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { type CliRun, isolatedAwsEnv, runCli } from '../support/cli.js';
-import { findingFor, parseReport } from '../support/report.js';
+import { findingFor, parseReport, regionAudit } from '../support/report.js';
 import { schemaErrors } from '../support/schema.js';
 
 const ACCOUNT = '111122223333';
@@ -63,14 +63,7 @@ describe('rules, --fail-on, approved ranges and exemptions against the emulator'
   });
   afterAll(() => emulator.close());
 
-  const audit = (...args: string[]): Promise<CliRun> =>
-    runCli(['audit', '--endpoint-url', emulator.url, '--regions', REGION, ...args]);
-  const auditJson = async (...args: string[]) => {
-    const run = await audit('--output', 'json', ...args);
-    const report = parseReport(run.stdout);
-    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
-    return { run, report };
-  };
+  const { audit, auditJson } = regionAudit(() => emulator.url, REGION);
 
   it('runs EKS-001 alone by default: a restricted allowlist passes', async () => {
     const { run, report } = await auditJson();

@@ -6,6 +6,8 @@ import {
   type AccountRegion,
 } from '../../src/model/scan.js';
 import { type AuditReport, type Finding } from '../../src/model/findings.js';
+import { type CliRun, runCli } from './cli.js';
+import { schemaErrors } from './schema.js';
 
 export function parseReport(stdout: string): AuditReport {
   return JSON.parse(stdout) as AuditReport;
@@ -49,4 +51,20 @@ export function clusterWithEndpoint(vpc: Cluster['resourcesVpcConfig']): Cluster
     status: 'ACTIVE',
     resourcesVpcConfig: vpc,
   };
+}
+
+/**
+ * `audit` of one region against the emulator at `url()` (read at each call: the emulator starts in
+ * beforeAll), and the same with `--output json`, its report checked against the schema.
+ */
+export function regionAudit(url: () => string, region: string) {
+  const audit = (...args: string[]): Promise<CliRun> =>
+    runCli(['audit', '--endpoint-url', url(), '--regions', region, ...args]);
+  const auditJson = async (...args: string[]) => {
+    const run = await audit('--output', 'json', ...args);
+    const report = parseReport(run.stdout);
+    expect(schemaErrors('audit-report.schema.json', report)).toEqual([]);
+    return { run, report };
+  };
+  return { audit, auditJson };
 }

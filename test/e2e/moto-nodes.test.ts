@@ -21,19 +21,14 @@ import {
   type MotoServer,
   motoToolEnv,
   startMotoServer,
-  whyMotoUnusable,
+  describeIfMoto,
 } from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
 
-const missing = whyMotoUnusable();
-if (missing) {
-  // eslint-disable-next-line no-console
-  console.warn(`${missing}: skipping the moto EKS-003 (node exposure) tests`);
-}
-const describeWithMoto = missing ? describe.skip : describe;
+const describeWithMoto = describeIfMoto('the moto EKS-003 (node exposure) tests');
 
 /** Seeds moto (loopback only); prints a JSON object of the ids it made. */
 function seed(endpoint: string): Record<string, string> {

@@ -21,19 +21,14 @@ import {
   type MotoServer,
   motoToolEnv,
   startMotoServer,
-  whyMotoUnusable,
+  describeIfMoto,
 } from '../support/moto-server.js';
 import { parseReport } from '../support/report.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
 
-const missing = whyMotoUnusable();
-if (missing) {
-  // eslint-disable-next-line no-console
-  console.warn(`${missing}: skipping the moto Security Hub tests`);
-}
-const describeWithMoto = missing ? describe.skip : describe;
+const describeWithMoto = describeIfMoto('the moto Security Hub tests');
 
 /** Runs boto3 against moto's EKS in REGION (loopback only). */
 function eks(endpoint: string, code: string): void {

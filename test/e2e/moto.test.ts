@@ -24,7 +24,7 @@ import {
   type MotoServer,
   motoToolEnv,
   startMotoServer,
-  whyMotoUnusable,
+  describeIfMoto,
 } from '../support/moto-server.js';
 import { findingFor, parseReport } from '../support/report.js';
 import { type AuditReport, type Finding } from '../../src/model/findings.js';
@@ -204,12 +204,7 @@ const withStatus = (clusters: readonly SeededCluster[], status: string) =>
 
 const toolEnv = motoToolEnv;
 
-const missing = whyMotoUnusable();
-if (missing) {
-  // eslint-disable-next-line no-console
-  console.warn(`${missing}: skipping the moto end-to-end audit tests`);
-}
-const describeWithMoto = missing ? describe.skip : describe;
+const describeWithMoto = describeIfMoto('the moto end-to-end audit tests');
 
 function runSeeder(endpoint: string, clusters: readonly SeededCluster[]): Promise<void> {
   const spec = {

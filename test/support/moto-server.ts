@@ -30,6 +30,15 @@ export function whyMotoUnusable(): string | undefined {
   return undefined;
 }
 
+/** `describe` when moto can be used here; else `describe.skip`, after saying on stderr why `what` is skipped. */
+export function describeIfMoto(what: string): jest.Describe {
+  const missing = whyMotoUnusable();
+  if (!missing) return describe;
+  // eslint-disable-next-line no-console
+  console.warn(`${missing}: skipping ${what}`);
+  return describe.skip;
+}
+
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -4,11 +4,12 @@ import {
   KEEP_PROPERTIES_NOTE,
 } from '../../../../src/iac/cloudformation/cloudformation.format.js';
 import { CLOUDFORMATION_TAGS } from '../../../../src/iac/cloudformation/intrinsic-functions.js';
-import type { Definition, SourceFile } from '../../../../src/iac/types.js';
+import type { SourceFile } from '../../../../src/iac/types.js';
 import {
   ALLOWLIST,
   ALLOWLIST_CIDRS,
   lineDiff,
+  onlyDefinition as onlyDefinitionOf,
   patchText,
   PRIVATE,
   readFixture,
@@ -18,12 +19,7 @@ import {
 const YAML_FIXTURE = 'fixtures/iac/cloudformation/eks-stack.yaml';
 const JSON_FIXTURE = 'fixtures/iac/cloudformation/eks-stack.json';
 
-async function onlyDefinition(file: SourceFile): Promise<Definition> {
-  const reading = await cloudFormationFormat.read([file]);
-  expect(reading.failures).toEqual([]);
-  expect(reading.definitions).toHaveLength(1);
-  return reading.definitions[0] as Definition;
-}
+const onlyDefinition = (file: SourceFile) => onlyDefinitionOf(cloudFormationFormat, file);
 
 /** A cluster's ResourcesVpcConfig, read back from patched text (no errors, no warnings). */
 function vpcConfigOf(text: string, logicalId: string): Record<string, unknown> | undefined {

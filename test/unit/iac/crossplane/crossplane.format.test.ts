@@ -1,10 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { crossplaneFormat } from '../../../../src/iac/crossplane/crossplane.format.js';
-import type { Definition, SourceFile } from '../../../../src/iac/types.js';
+import type { SourceFile } from '../../../../src/iac/types.js';
 import {
   ALLOWLIST,
   ALLOWLIST_CIDRS,
   lineDiff,
+  onlyDefinition as onlyDefinitionOf,
   patchText,
   PRIVATE,
   readFixture,
@@ -15,12 +16,7 @@ const V1BETA1 = 'fixtures/iac/crossplane/cluster-v1beta1.yaml';
 const V1BETA2 = 'fixtures/iac/crossplane/cluster-v1beta2.yaml';
 const CLASSIC = 'fixtures/iac/crossplane/cluster-classic.yaml';
 
-async function onlyDefinition(file: SourceFile): Promise<Definition> {
-  const reading = await crossplaneFormat.read([file]);
-  expect(reading.failures).toEqual([]);
-  expect(reading.definitions).toHaveLength(1);
-  return reading.definitions[0] as Definition;
-}
+const onlyDefinition = (file: SourceFile) => onlyDefinitionOf(crossplaneFormat, file);
 
 /** spec.forProvider of the first Cluster document, read back from patched text. */
 function forProviderOf(text: string): Record<string, unknown> | undefined {

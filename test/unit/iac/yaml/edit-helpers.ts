@@ -2,8 +2,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EndpointChange, EndpointConfig } from '../../../../src/model/endpoint.js';
-import type { Definition, IacTarget, PatchOutcome, SourceFile } from '../../../../src/iac/types.js';
+import type {
+  Definition,
+  IacFormat,
+  IacTarget,
+  PatchOutcome,
+  SourceFile,
+} from '../../../../src/iac/types.js';
 import { applyTextEdits } from '../../../../src/iac/yaml/text-edits.js';
+
+/** The one definition `format` reads in `file`, which it reads without failure. */
+export async function onlyDefinition(format: IacFormat, file: SourceFile): Promise<Definition> {
+  const reading = await format.read([file]);
+  expect(reading.failures).toEqual([]);
+  expect(reading.definitions).toHaveLength(1);
+  return reading.definitions[0] as Definition;
+}
 
 /** A fixture as the patcher would hand it over: path relative to the current directory. */
 export function readFixture(path: string): SourceFile {

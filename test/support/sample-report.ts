@@ -1,5 +1,10 @@
 import { metadata as eks001 } from '../../src/rules/eks-001-endpoint-public-access.js';
-import { type AuditReport, type Finding, type RegionResult } from '../../src/model/findings.js';
+import {
+  type AccountResult,
+  type AuditReport,
+  type Finding,
+  type RegionResult,
+} from '../../src/model/findings.js';
 
 export const ACCOUNT_A = '111111111111';
 export const ACCOUNT_B = '222222222222';
@@ -53,23 +58,35 @@ export function sampleFinding(input: FindingInput): Finding {
   return finding as unknown as Finding;
 }
 
-function region(
+/** An account of a report, read as asked. */
+export const accountResult = (
+  accountId: string,
+  extra: Partial<AccountResult> = {},
+): AccountResult => ({
+  accountId,
+  name: null,
+  status: 'ok',
+  roleArn: null,
+  error: null,
+  reason: null,
+  ...extra,
+});
+
+/** A region of a report, read with no cluster in it unless `extra` says otherwise. */
+export const regionResult = (
+  accountId: string,
   name: string,
-  extra: Partial<Omit<RegionResult, 'accountId'>> = {},
-  accountId = ACCOUNT_A,
-): RegionResult {
-  const result = {
-    accountId,
-    region: name,
-    status: 'ok',
-    optInStatus: 'opt-in-not-required',
-    clusterCount: 0,
-    error: null,
-    reason: null,
-    ...extra,
-  };
-  return result as unknown as RegionResult;
-}
+  extra: Partial<RegionResult> = {},
+): RegionResult => ({
+  accountId,
+  region: name,
+  status: 'ok',
+  optInStatus: 'opt-in-not-required',
+  clusterCount: 0,
+  error: null,
+  reason: null,
+  ...extra,
+});
 
 /**
  * Two accounts; failing (one past its exemption's expiry), passing, suppressed and unreadable
@@ -106,19 +123,12 @@ export function sampleReport(findings: readonly Finding[] = sampleFindings()): A
       suppressed,
     },
     rules: [{ id: eks001.id, title: eks001.title, severity: eks001.severity, aliases: [] }],
-    accounts: accountIds.map((accountId) => ({
-      accountId,
-      name: null,
-      status: 'ok',
-      roleArn: null,
-      error: null,
-      reason: null,
-    })),
+    accounts: accountIds.map((accountId) => accountResult(accountId)),
     exemptions: [],
     regions: [
-      region('us-east-1', { clusterCount: 3 }),
-      region('eu-west-1', { clusterCount: 2 }, ACCOUNT_B),
-      region('ap-south-1', {
+      regionResult(ACCOUNT_A, 'us-east-1', { clusterCount: 3 }),
+      regionResult(ACCOUNT_B, 'eu-west-1', { clusterCount: 2 }),
+      regionResult(ACCOUNT_A, 'ap-south-1', {
         status: 'error',
         clusterCount: null,
         error: {

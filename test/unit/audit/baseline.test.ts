@@ -1,13 +1,13 @@
 import { changeOf, compareWithBaseline, readBaselineReport } from '../../../src/audit/baseline.js';
-import type {
-  AccountResult,
-  AuditReport,
-  BaselineEntry,
-  Finding,
-  RegionResult,
-} from '../../../src/model/findings.js';
+import type { AuditReport, BaselineEntry, Finding } from '../../../src/model/findings.js';
 import { auditVerdict } from '../../../src/report/fail-on.js';
-import { ACCOUNT_A, ACCOUNT_B, sampleFinding } from '../../support/sample-report.js';
+import {
+  ACCOUNT_A,
+  ACCOUNT_B,
+  accountResult,
+  regionResult,
+  sampleFinding,
+} from '../../support/sample-report.js';
 
 const EKS001 = {
   id: 'EKS-001',
@@ -24,31 +24,6 @@ const EKS002 = {
 
 const openEvidence = { openToInternet: true, publicAccessCidrs: ['0.0.0.0/0'] };
 const restricted = (cidr: string) => ({ openToInternet: false, publicAccessCidrs: [cidr] });
-
-const account = (accountId: string, extra: Partial<AccountResult> = {}): AccountResult => ({
-  accountId,
-  name: null,
-  status: 'ok',
-  roleArn: null,
-  error: null,
-  reason: null,
-  ...extra,
-});
-
-const region = (
-  accountId: string,
-  name: string,
-  extra: Partial<RegionResult> = {},
-): RegionResult => ({
-  accountId,
-  region: name,
-  status: 'ok',
-  optInStatus: 'opt-in-not-required',
-  clusterCount: 0,
-  error: null,
-  reason: null,
-  ...extra,
-});
 
 const fail = (clusterName: string, extra: Parameters<typeof sampleFinding>[0] | object = {}) =>
   sampleFinding({ clusterName, status: 'FAIL', evidence: openEvidence, ...extra });
@@ -92,8 +67,8 @@ function report(
       suppressed: 0,
     },
     rules: [EKS001],
-    accounts: [account(ACCOUNT_A)],
-    regions: [region(ACCOUNT_A, 'us-east-1'), region(ACCOUNT_A, 'eu-west-1')],
+    accounts: [accountResult(ACCOUNT_A)],
+    regions: [regionResult(ACCOUNT_A, 'us-east-1'), regionResult(ACCOUNT_A, 'eu-west-1')],
     exemptions: [],
     findings,
     ...extra,
@@ -174,8 +149,8 @@ describe('what became of each finding since the baseline', () => {
     const now = report([fail('home')], {
       complete: false,
       regions: [
-        region(ACCOUNT_A, 'us-east-1'),
-        region(ACCOUNT_A, 'eu-west-1', {
+        regionResult(ACCOUNT_A, 'us-east-1'),
+        regionResult(ACCOUNT_A, 'eu-west-1', {
           status: 'error',
           clusterCount: null,
           error: { code: 'ThrottlingException', message: 'Rate exceeded' },
@@ -209,15 +184,15 @@ describe('what became of each finding since the baseline', () => {
 
   it('does not rescan the findings of an account that could not be scanned or was skipped', () => {
     const before = report([fail('a'), fail('b', { accountId: ACCOUNT_B })], {
-      accounts: [account(ACCOUNT_A), account(ACCOUNT_B)],
+      accounts: [accountResult(ACCOUNT_A), accountResult(ACCOUNT_B)],
     });
     const now = report([], {
       accounts: [
-        account(ACCOUNT_A, {
+        accountResult(ACCOUNT_A, {
           status: 'error',
           error: { code: 'AccessDenied', message: 'no role' },
         }),
-        account(ACCOUNT_B, { status: 'skipped', reason: 'state SUSPENDED' }),
+        accountResult(ACCOUNT_B, { status: 'skipped', reason: 'state SUSPENDED' }),
       ],
       regions: [],
     });
@@ -235,13 +210,13 @@ describe('what became of each finding since the baseline', () => {
         fail('other-rule', { ruleId: 'EKS-002' }),
         fail('skipped-region', { region: 'af-south-1' }),
       ],
-      { rules: [EKS001, EKS002], accounts: [account(ACCOUNT_A), account(ACCOUNT_B)] },
+      { rules: [EKS001, EKS002], accounts: [accountResult(ACCOUNT_A), accountResult(ACCOUNT_B)] },
     );
     const now = report([], {
       requestedRegions: ['us-east-1', 'af-south-1'],
       regions: [
-        region(ACCOUNT_A, 'us-east-1'),
-        region(ACCOUNT_A, 'af-south-1', { status: 'skipped', optInStatus: 'not-opted-in' }),
+        regionResult(ACCOUNT_A, 'us-east-1'),
+        regionResult(ACCOUNT_A, 'af-south-1', { status: 'skipped', optInStatus: 'not-opted-in' }),
       ],
     });
     const compared = compare(now, before);
@@ -292,13 +267,13 @@ describe('what became of each finding since the baseline', () => {
 
   it('keys findings by account too: the same cluster name in two accounts is two findings', () => {
     const before = report([fail('shared', { accountId: ACCOUNT_A })], {
-      accounts: [account(ACCOUNT_A), account(ACCOUNT_B)],
+      accounts: [accountResult(ACCOUNT_A), accountResult(ACCOUNT_B)],
     });
     const now = report(
       [fail('shared', { accountId: ACCOUNT_A }), fail('shared', { accountId: ACCOUNT_B })],
       {
-        accounts: [account(ACCOUNT_A), account(ACCOUNT_B)],
-        regions: [region(ACCOUNT_A, 'us-east-1'), region(ACCOUNT_B, 'us-east-1')],
+        accounts: [accountResult(ACCOUNT_A), accountResult(ACCOUNT_B)],
+        regions: [regionResult(ACCOUNT_A, 'us-east-1'), regionResult(ACCOUNT_B, 'us-east-1')],
       },
     );
     expect(compare(now, before).findings.map((f) => f.change)).toEqual(['unchanged', 'new']);

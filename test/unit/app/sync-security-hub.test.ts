@@ -4,20 +4,25 @@ import { ACCOUNT_A, ACCOUNT_B, SAMPLE_RULES, sampleReport } from '../../support/
 
 const clock = { now: () => Date.parse('2026-11-26T08:00:00.000Z'), sleep: () => Promise.resolve() };
 
+/** The sample report, account B reached through a role (account A is the caller's own). */
+function reportWithRoleForB() {
+  const report = sampleReport();
+  return {
+    ...report,
+    accounts: report.accounts.map((acc) =>
+      acc.accountId === ACCOUNT_B
+        ? { ...acc, roleArn: 'arn:aws:iam::222222222222:role/Audit' }
+        : acc,
+    ),
+  };
+}
+
 describe('syncSecurityHub', () => {
   it("sends each account's findings with that account's own AWS, and says nothing when all went well", async () => {
     const a = fakeAccount(ACCOUNT_A, []);
     const b = fakeAccount(ACCOUNT_B, []);
-    const report = sampleReport();
     // Account B is reached through its role; account A is the caller's own.
-    const withRole = {
-      ...report,
-      accounts: report.accounts.map((acc) =>
-        acc.accountId === ACCOUNT_B
-          ? { ...acc, roleArn: 'arn:aws:iam::222222222222:role/Audit' }
-          : acc,
-      ),
-    };
+    const withRole = reportWithRoleForB();
     const { caller, opened } = fakeCaller(a, [b]);
     const lines: string[] = [];
     const summary = await syncSecurityHub(
@@ -52,15 +57,7 @@ describe('syncSecurityHub', () => {
 
   it('an account whose role cannot be assumed is an error on each of its regions, in one line each', async () => {
     const a = fakeAccount(ACCOUNT_A, []);
-    const report = sampleReport();
-    const withRole = {
-      ...report,
-      accounts: report.accounts.map((acc) =>
-        acc.accountId === ACCOUNT_B
-          ? { ...acc, roleArn: 'arn:aws:iam::222222222222:role/Audit' }
-          : acc,
-      ),
-    };
+    const withRole = reportWithRoleForB();
     const { caller } = fakeCaller(a, [], [ACCOUNT_B]);
     const lines: string[] = [];
     const summary = await syncSecurityHub(

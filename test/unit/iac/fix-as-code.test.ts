@@ -59,6 +59,15 @@ const cluster = (name: string, region = 'us-east-1'): IacCluster => ({
 
 const file = (path: string, text: string): SourceFile => ({ path, text });
 
+/** The toy format, each definition it reads changed by `change`. */
+const toyWith = (change: (definition: Definition) => Definition): IacFormat => ({
+  ...toyFormat,
+  read: async (files) => {
+    const { definitions, failures } = await toyFormat.read(files);
+    return { failures, definitions: definitions.map(change) };
+  },
+});
+
 describe('fixes as code', () => {
   it('patches the one definition that names the cluster, and diffs only its line', async () => {
     const main = file(
@@ -151,24 +160,15 @@ describe('fixes as code', () => {
   });
 
   it('refuses a definition two clusters share when they want different changes, even inserts at one place', async () => {
-    const inserting: IacFormat = {
-      ...toyFormat,
-      read: async (files) => {
-        const { definitions, failures } = await toyFormat.read(files);
-        return {
-          failures,
-          definitions: definitions.map((d) => ({
-            ...d,
-            patch: (target) => ({
-              ok: true,
-              edits: [{ start: 0, end: 0, text: `# ${target.region}\n` }],
-              changes: ['added'],
-              notes: [],
-            }),
-          })),
-        };
-      },
-    };
+    const inserting = toyWith((d) => ({
+      ...d,
+      patch: (target) => ({
+        ok: true,
+        edits: [{ start: 0, end: 0, text: `# ${target.region}\n` }],
+        changes: ['added'],
+        notes: [],
+      }),
+    }));
     const found = await fixesAsCode(
       [inserting],
       [file('a.toy', 'cluster web public=true\n')],
@@ -179,19 +179,10 @@ describe('fixes as code', () => {
   });
 
   it('blocks rather than patches a cluster that is one of a for_each', async () => {
-    const fleet: IacFormat = {
-      ...toyFormat,
-      read: async (files) => {
-        const { definitions, failures } = await toyFormat.read(files);
-        return {
-          failures,
-          definitions: definitions.map((d) => ({
-            ...d,
-            name: { resolved: false, reason: 'for_each (web, api)', candidates: ['web', 'api'] },
-          })),
-        };
-      },
-    };
+    const fleet = toyWith((d) => ({
+      ...d,
+      name: { resolved: false, reason: 'for_each (web, api)', candidates: ['web', 'api'] },
+    }));
     const found = await fixesAsCode(
       [fleet],
       [file('a.toy', 'cluster fleet public=true\n')],

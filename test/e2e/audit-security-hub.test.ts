@@ -54,6 +54,13 @@ function validReport(stdout: string): AuditReport {
   return report;
 }
 
+/** `audit --security-hub` against the emulator at `url`, logs silent, with `args`. */
+const hubAudit = (url: string, ...args: string[]) =>
+  runCli(
+    ['audit', '--endpoint-url', url, '--log-level', 'silent', '--security-hub', ...args],
+    isolatedAwsEnv(),
+  );
+
 /** What stderr says about Security Hub beyond the summary line every run with --security-hub ends with. */
 const problems = (stderr: string) =>
   stderr
@@ -67,21 +74,7 @@ describe('audit --security-hub', () => {
   });
   afterAll(() => emulator.close());
 
-  const audit = (...args: string[]) =>
-    runCli(
-      [
-        'audit',
-        '--endpoint-url',
-        emulator.url,
-        '--log-level',
-        'silent',
-        '--security-hub',
-        '--output',
-        'json',
-        ...args,
-      ],
-      isolatedAwsEnv(),
-    );
+  const audit = (...args: string[]) => hubAudit(emulator.url, '--output', 'json', ...args);
 
   it('imports, updates in place, archives what no longer applies, and leaves a failed region alone', async () => {
     const first = await audit('--regions', 'us-east-1,eu-west-1');
@@ -217,19 +210,7 @@ describe('audit --security-hub', () => {
   });
 
   it('says in the table what the exit code says when Security Hub is off in a region', async () => {
-    const run = await runCli(
-      [
-        'audit',
-        '--endpoint-url',
-        emulator.url,
-        '--log-level',
-        'silent',
-        '--security-hub',
-        '--regions',
-        'ap-south-1,eu-west-1',
-      ],
-      isolatedAwsEnv(),
-    );
+    const run = await hubAudit(emulator.url, '--regions', 'ap-south-1,eu-west-1');
     expect(run.code).toBe(3);
     expect(run.stdout.trim().split('\n').at(-1)).toBe(
       'Exit 3: Security Hub did not take every finding (see above).',
@@ -269,21 +250,13 @@ describe('audit --organization --security-hub', () => {
   afterAll(() => emulator.close());
 
   it("imports each account's findings in that account, through its role", async () => {
-    const run = await runCli(
-      [
-        'audit',
-        '--endpoint-url',
-        emulator.url,
-        '--log-level',
-        'silent',
-        '--organization',
-        '--role-arn',
-        'arn:aws:iam::{account}:role/SecurityAudit',
-        '--security-hub',
-        '--output',
-        'json',
-      ],
-      isolatedAwsEnv(),
+    const run = await hubAudit(
+      emulator.url,
+      '--organization',
+      '--role-arn',
+      'arn:aws:iam::{account}:role/SecurityAudit',
+      '--output',
+      'json',
     );
     const report = validReport(run.stdout);
     const failing = report.findings

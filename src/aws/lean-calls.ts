@@ -11,6 +11,7 @@ import { retryMiddleware } from '@smithy/core/retry';
 import { operation } from '@smithy/core/schema';
 import { extendedEncodeURIComponent, HttpRequest, type HttpResponse } from '@smithy/core/protocols';
 import type { IncomingAnswer, OutgoingRequest } from './http-handler.js';
+import { onceUnlessRejected } from './once.js';
 import { DescribeClusterForScanCommand, readScanCluster } from './scan-describe-cluster.js';
 
 /**
@@ -145,26 +146,17 @@ const NAME_MARK = 'eksposure0cluster0name';
 function describeClusterRequests(
   serialize: (input: object) => Promise<HttpRequest>,
 ): (input: object) => Promise<HttpRequest> {
-  let template: Promise<{ request: HttpRequest; around: string[] } | undefined> | undefined;
-  const marked = async () => {
+  const template = onceUnlessRejected(async () => {
     const request = await serialize({ name: NAME_MARK });
     const around = request.path.split(NAME_MARK);
     return around.length === 2 && request.body === undefined ? { request, around } : undefined;
-  };
+  });
   return async (input) => {
     const { name } = input as { name?: unknown };
     if (typeof name !== 'string' || name === '' || Object.keys(input).length !== 1) {
       return serialize(input);
     }
-    if (!template) {
-      const building = marked();
-      template = building;
-      // A template that could not be built is not kept: the next call tries again.
-      building.then(undefined, () => {
-        if (template === building) template = undefined;
-      });
-    }
-    const shape = await template;
+    const shape = await template();
     if (!shape) return serialize(input);
     const { request, around } = shape;
     return new HttpRequest({

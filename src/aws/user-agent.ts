@@ -9,6 +9,8 @@
  * metrics, and the prefix a non-standard partition may configure.
  */
 
+import { onceUnlessRejected } from './once.js';
+
 /** One section as the SDK lists it: a name such as `api/EKS`, and a version when it has one. */
 export type UserAgentSection = readonly [string, string?];
 
@@ -79,23 +81,15 @@ type Handler<Args, Result> = (args: Args) => Promise<Result>;
 /** Sets the headers on each request; they are built on the first call, then reused. */
 export function fixedUserAgent(sections: () => Promise<readonly UserAgentSection[]>) {
   let headers: UserAgentHeaders | undefined;
-  let building: Promise<UserAgentHeaders> | undefined;
+  const built = onceUnlessRejected(() =>
+    sections().then((listed) => (headers = userAgentHeaders(listed))),
+  );
   const set = <Args>(args: Args, value: UserAgentHeaders): Args => {
     const request = (args as { request?: { headers?: Record<string, string> } }).request;
     if (request?.headers) Object.assign(request.headers, value);
     return args;
   };
   return <Args, Result>(next: Handler<Args, Result>): Handler<Args, Result> =>
-    (args) => {
-      if (headers) return next(set(args, headers));
-      if (!building) {
-        const started = sections().then((listed) => (headers = userAgentHeaders(listed)));
-        building = started;
-        // Headers that could not be built are not kept: the next call tries again.
-        started.then(undefined, () => {
-          if (building === started) building = undefined;
-        });
-      }
-      return building.then((value) => next(set(args, value)));
-    };
+    (args) =>
+      headers ? next(set(args, headers)) : built().then((value) => next(set(args, value)));
 }
